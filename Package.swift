@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "openclaw-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "openclaw", targets: ["openclaw"]),
+        .executable(name: "gateway-bench", targets: ["gateway-bench"]),
+        .executable(name: "protocol-gen", targets: ["protocol-gen"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["ConfigurationSupport"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
+        .target(
+            name: "ProtocolGenCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "protocol-gen",
+            dependencies: ["ProtocolGenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "ProtocolGen",
+            capability: .buildTool(),
+            dependencies: ["protocol-gen"]
+        ),
+
+        // Hand-written JSON rules the generated code leans on (strict keys, bounds, path-named errors).
+        .target(
+            name: "ProtocolSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Everything in here but one file is written by the ProtocolGen plugin from spec/.
+        .target(
+            name: "Generated",
+            dependencies: [
+                "ProtocolSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["ProtocolGen"]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Generated",
+                "ProtocolSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "openclaw",
+            dependencies: [
+                "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gateway-bench",
+            dependencies: ["Runtime"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "ProtocolGenCoreTests",
+            dependencies: ["ProtocolGenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "Conformance",
+            dependencies: ["Runtime", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Cases")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "ProtocolGenCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

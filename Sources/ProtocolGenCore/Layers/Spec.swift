@@ -1,0 +1,228 @@
+// Sources/ProtocolGenCore/Layers/Spec.swift - the parsed, validated spec every stage after the parser reads
+
+import Foundation
+
+/// The whole protocol and operator surface, as written under `spec/`.
+public struct Spec: Sendable {
+    public var protocolInfo: ProtocolInfo
+    public var limits: [Limit]
+    public var errorCodes: [NamedDoc]
+    public var detailCodes: [NamedDoc]
+    public var closeCodes: [CloseCode]
+    public var types: [TypeDecl]
+    public var methods: [MethodDecl]
+    public var events: [EventDecl]
+    public var configKeys: [ConfigKey]
+    public var chains: [PrecedenceChain]
+    public var commands: [CommandDecl]
+
+    public init(
+        protocolInfo: ProtocolInfo = .init(), limits: [Limit] = [], errorCodes: [NamedDoc] = [],
+        detailCodes: [NamedDoc] = [], closeCodes: [CloseCode] = [], types: [TypeDecl] = [],
+        methods: [MethodDecl] = [], events: [EventDecl] = [], configKeys: [ConfigKey] = [],
+        chains: [PrecedenceChain] = [], commands: [CommandDecl] = []
+    ) {
+        self.protocolInfo = protocolInfo
+        self.limits = limits
+        self.errorCodes = errorCodes
+        self.detailCodes = detailCodes
+        self.closeCodes = closeCodes
+        self.types = types
+        self.methods = methods
+        self.events = events
+        self.configKeys = configKeys
+        self.chains = chains
+        self.commands = commands
+    }
+
+    public func type(named name: String) -> TypeDecl? { types.first { $0.name == name } }
+}
+
+/// The protocol's version numbers.
+public struct ProtocolInfo: Sendable {
+    public var doc = ""
+    public var version = 3
+    public var minClientVersion = 3
+    public var minProbeVersion = 3
+    public init() {}
+}
+
+/// A named number every handler and client reads instead of a literal.
+public struct Limit: Sendable {
+    public var name: String
+    public var value: Int
+    public var doc: String
+    public var location: SourceLocation
+}
+
+/// A name with its documentation (error codes, detail codes).
+public struct NamedDoc: Sendable {
+    public var name: String
+    public var doc: String
+    public var location: SourceLocation
+}
+
+/// A WebSocket close code with its fixed reason.
+public struct CloseCode: Sendable {
+    public var name: String
+    public var code: Int
+    public var reason: String?
+    public var doc: String
+    public var location: SourceLocation
+}
+
+/// A named type: an object with fields, or an enum of strings.
+public struct TypeDecl: Sendable {
+    public enum Kind: Sendable {
+        case object(fields: [Field], frame: String?)
+        /// `open` enums decode unknown values into `unrecognized`; closed ones reject them.
+        case enumeration(values: [String], open: Bool)
+    }
+
+    public var name: String
+    public var doc: String
+    public var kind: Kind
+    public var location: SourceLocation
+
+    public var fields: [Field] {
+        if case .object(let fields, _) = kind { return fields }
+        return []
+    }
+}
+
+/// One field of an object type.
+public struct Field: Sendable {
+    public var name: String
+    public var type: TypeRef
+    /// The key may be absent.
+    public var optional: Bool
+    /// The key, when present, may hold `null`; a nullable field is always encoded (as null when nil).
+    public var nullable: Bool
+    /// The field must hold exactly this string.
+    public var constant: String?
+    public var doc: String
+    public var minLength: Int?
+    public var minimum: Int?
+    public var maximum: Int?
+    /// The protocol version this field first exists in.
+    public var since: Int
+    public var location: SourceLocation
+}
+
+/// Who may call a method: `none`, `read`, `write`, `admin`, `approvals`, `pairing` or `node`.
+public enum MethodScope: String, Sendable, CaseIterable {
+    case none, read, write, admin, approvals, pairing, node
+}
+
+/// One RPC method.
+public struct MethodDecl: Sendable {
+    public var name: String
+    public var doc: String
+    public var scope: MethodScope
+    public var params: String?
+    public var result: TypeRef
+    public var resultOptional: Bool
+    public var since: Int
+    /// Answered by the connection itself during the handshake, never dispatched or advertised.
+    public var handshake: Bool
+    public var location: SourceLocation
+}
+
+/// One server-to-client event.
+public struct EventDecl: Sendable {
+    public enum Delivery: String, Sendable {
+        /// To every eligible connection, stamped with that connection's own `seq`.
+        case broadcast
+        /// To chosen connections, without `seq`.
+        case targeted
+    }
+
+    public var name: String
+    public var doc: String
+    public var payload: String
+    public var delivery: Delivery
+    public var scope: MethodScope
+    /// May be dropped for a slow consumer instead of closing it.
+    public var droppable: Bool
+    /// Carries the server's `stateVersion`.
+    public var stateVersion: Bool
+    public var since: Int
+    public var location: SourceLocation
+}
+
+/// How a config change at a path is applied.
+public enum ReloadClass: String, Sendable {
+    case none
+    case hot
+    case restart
+}
+
+/// One config key or section.
+public struct ConfigKey: Sendable {
+    public enum ValueType: Sendable, Equatable {
+        case object
+        /// Accepted as any object; validated by the subsystem that owns it.
+        case passthrough
+        case string
+        case int
+        case bool
+        case stringArray
+        case enumeration([String])
+    }
+
+    /// Dotted path, e.g. `gateway.auth.token`.
+    public var path: String
+    public var type: ValueType
+    public var doc: String
+    public var defaultValue: String?
+    public var range: ClosedRange<Int>?
+    public var reload: ReloadClass
+    /// A named action for hot reloads (e.g. `restart-channels`).
+    public var action: String?
+    public var secret: Bool
+    public var location: SourceLocation
+
+    public var components: [String] { path.split(separator: ".").map(String.init) }
+}
+
+/// Where a resolved setting comes from, highest first.
+public struct PrecedenceChain: Sendable {
+    public enum Source: Sendable, Equatable {
+        case flag(String)
+        case env(String)
+        case config(String)
+        /// A runtime-supplied rule, e.g. "password if one is set".
+        case rule(String)
+        case defaultValue(String)
+    }
+
+    public var name: String
+    public var doc: String
+    public var type: TypeRef
+    public var sources: [Source]
+    public var location: SourceLocation
+}
+
+/// A CLI command's (or option group's) flags.
+public struct CommandDecl: Sendable {
+    public struct Option: Sendable {
+        public var name: String
+        public var type: TypeRef
+        public var defaultValue: String?
+        public var doc: String
+        public var location: SourceLocation
+    }
+
+    public struct Flag: Sendable {
+        public var name: String
+        public var doc: String
+        public var location: SourceLocation
+    }
+
+    public var name: String
+    public var doc: String
+    public var options: [Option]
+    public var flags: [Flag]
+    public var env: [NamedDoc]
+    public var location: SourceLocation
+}

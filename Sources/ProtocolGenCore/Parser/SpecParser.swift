@@ -1,0 +1,234 @@
+// Sources/ProtocolGenCore/Parser/SpecParser.swift - YAML files → Spec
+
+import Yams
+
+/// Reads the spec's YAML files into a `Spec`. Structural problems become diagnostics at their line.
+public struct SpecParser {
+    public init() {}
+
+    public func parse(_ files: [SpecFile]) throws(SpecErrors) -> Spec {
+        var spec = Spec()
+        var collector = DiagnosticCollector()
+        for file in files {
+            do {
+                guard let node = try compose(file) else { continue }
+                let root = YAMLReader(node: node, file: file.path)
+                try parse(root, of: file, into: &spec)
+            } catch {
+                collector.emit(error)
+            }
+        }
+        if collector.hasErrors { throw SpecErrors(diagnostics: collector.diagnostics) }
+        return spec
+    }
+
+    private func compose(_ file: SpecFile) throws(Diagnostic) -> Node? {
+        do {
+            return try Yams.compose(yaml: file.text)
+        } catch {
+            throw .error("not valid YAML: \(error)", at: SourceLocation(file: file.path, line: 1))
+        }
+    }
+
+    private func parse(_ root: YAMLReader, of file: SpecFile, into spec: inout Spec) throws(Diagnostic) {
+        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        switch (file.section, name) {
+        case ("", "protocol.yaml"): try parseProtocol(root, into: &spec)
+        case ("", "errors.yaml"): try parseErrors(root, into: &spec)
+        case ("types", _): spec.types += try root.entries().map { entry throws(Diagnostic) in try parseType(entry.key, entry.value) }
+        case ("methods", _): spec.methods += try root.entries().map { entry throws(Diagnostic) in try parseMethod(entry.key, entry.value) }
+        case ("events", _): spec.events += try root.entries().map { entry throws(Diagnostic) in try parseEvent(entry.key, entry.value) }
+        case ("config", "precedence.yaml"): spec.chains += try root.entries().map { entry throws(Diagnostic) in try parseChain(entry.key, entry.value) }
+        case ("config", _): spec.configKeys += try root.entries().map { entry throws(Diagnostic) in try parseConfigKey(entry.key, entry.value) }
+        case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }
+        default:
+            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/)", at: root.location)
+        }
+    }
+
+    private func parseProtocol(_ root: YAMLReader, into spec: inout Spec) throws(Diagnostic) {
+        try root.expectKeys(["protocol", "limits"])
+        if let info = try root.child("protocol") {
+            try info.expectKeys(["doc", "version", "minClientVersion", "minProbeVersion"])
+            spec.protocolInfo.doc = try info.string("doc") ?? ""
+            spec.protocolInfo.version = try info.int("version") ?? 3
+            spec.protocolInfo.minClientVersion = try info.int("minClientVersion") ?? spec.protocolInfo.version
+            spec.protocolInfo.minProbeVersion = try info.int("minProbeVersion") ?? spec.protocolInfo.version
+        }
+        for (name, value) in try root.child("limits")?.entries() ?? [] {
+            try value.expectKeys(["value", "doc"])
+            guard let number = try value.int("value") else { throw .error("limit '\(name)' needs a value", at: value.location) }
+            spec.limits.append(Limit(name: name, value: number, doc: try value.string("doc") ?? "", location: value.location))
+        }
+    }
+
+    private func parseErrors(_ root: YAMLReader, into spec: inout Spec) throws(Diagnostic) {
+        try root.expectKeys(["codes", "detailCodes", "closeCodes"])
+        for (name, value) in try root.child("codes")?.entries() ?? [] {
+            spec.errorCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+        }
+        if let codes = try root.child("codes") {
+            // ErrorShape.code's type: open, so a client survives codes a newer server adds.
+            spec.types.append(
+                TypeDecl(
+                    name: "ErrorCode", doc: "Error codes carried in `ErrorShape.code`.",
+                    kind: .enumeration(values: spec.errorCodes.map(\.name), open: true), location: codes.location
+                )
+            )
+        }
+        for (name, value) in try root.child("detailCodes")?.entries() ?? [] {
+            spec.detailCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+        }
+        for (name, value) in try root.child("closeCodes")?.entries() ?? [] {
+            try value.expectKeys(["code", "reason", "doc"])
+            guard let code = try value.int("code") else { throw .error("close code '\(name)' needs a code", at: value.location) }
+            spec.closeCodes.append(
+                CloseCode(name: name, code: code, reason: try value.string("reason"), doc: try value.string("doc") ?? "", location: value.location)
+            )
+        }
+    }
+
+    func parseType(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> TypeDecl {
+        try node.expectKeys(["doc", "fields", "frame", "enum", "open"])
+        let doc = try node.string("doc") ?? ""
+        if let values = try node.child("enum") {
+            return TypeDecl(
+                name: name, doc: doc, kind: .enumeration(values: try values.strings(), open: try node.bool("open") ?? false),
+                location: node.location
+            )
+        }
+        guard let fieldsNode = try node.child("fields") else {
+            throw .error("type '\(name)' needs 'fields' or 'enum'", at: node.location)
+        }
+        let fields = try fieldsNode.entries().map { entry throws(Diagnostic) in try parseField(entry.key, entry.value) }
+        return TypeDecl(name: name, doc: doc, kind: .object(fields: fields, frame: try node.string("frame")), location: node.location)
+    }
+
+    private func parseField(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> Field {
+        if case .scalar = node.node {
+            guard let parsed = TypeRef.parse(try node.string()) else {
+                throw .error("'\(try node.string())' is not a type", at: node.location)
+            }
+            return Field(
+                name: name, type: parsed.type, optional: parsed.optional, nullable: false, constant: nil, doc: "",
+                since: 0, location: node.location
+            )
+        }
+        try node.expectKeys(["type", "doc", "const", "nullable", "minLength", "minimum", "maximum", "since"])
+        let constant = try node.string("const")
+        let typed = try node.typeRef("type")
+        guard let typed = typed ?? (constant != nil ? (.string, false) : nil) else {
+            throw .error("field '\(name)' needs a 'type' or a 'const'", at: node.location)
+        }
+        return Field(
+            name: name, type: typed.type, optional: typed.optional, nullable: try node.bool("nullable") ?? false,
+            constant: constant, doc: try node.string("doc") ?? "", minLength: try node.int("minLength"),
+            minimum: try node.int("minimum"), maximum: try node.int("maximum"), since: try node.int("since") ?? 0,
+            location: node.location
+        )
+    }
+
+    private func parseScope(_ node: YAMLReader, key: String = "scope") throws(Diagnostic) -> MethodScope {
+        guard let text = try node.string(key) else { return .none }
+        guard let scope = MethodScope(rawValue: text) else {
+            let known = MethodScope.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .error("unknown scope '\(text)' (expected one of: \(known))", at: try node.child(key)?.location)
+        }
+        return scope
+    }
+
+    func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "handshake"])
+        guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
+        return MethodDecl(
+            name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
+            result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
+            handshake: try node.bool("handshake") ?? false, location: node.location
+        )
+    }
+
+    func parseEvent(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> EventDecl {
+        try node.expectKeys(["doc", "payload", "delivery", "scope", "droppable", "stateVersion", "since"])
+        let deliveryText = try node.string("delivery") ?? "broadcast"
+        guard let delivery = EventDecl.Delivery(rawValue: deliveryText) else {
+            throw .error("unknown delivery '\(deliveryText)' (expected broadcast or targeted)", at: node.location)
+        }
+        return EventDecl(
+            name: name, doc: try node.string("doc") ?? "", payload: try node.requiredString("payload"), delivery: delivery,
+            scope: try parseScope(node), droppable: try node.bool("droppable") ?? false,
+            stateVersion: try node.bool("stateVersion") ?? false, since: try node.int("since") ?? 0, location: node.location
+        )
+    }
+
+    func parseConfigKey(_ path: String, _ node: YAMLReader) throws(Diagnostic) -> ConfigKey {
+        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret"])
+        let typeText = try node.requiredString("type")
+        let type: ConfigKey.ValueType
+        switch typeText {
+        case "object": type = .object
+        case "passthrough": type = .passthrough
+        case "string": type = .string
+        case "int": type = .int
+        case "bool": type = .bool
+        case "[string]": type = .stringArray
+        case "enum":
+            guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
+            type = .enumeration(try values.strings())
+        default:
+            throw .error("unknown config type '\(typeText)' (expected object, passthrough, string, int, bool, [string] or enum)", at: node.location)
+        }
+        var range: ClosedRange<Int>?
+        if let bounds = try node.child("range") {
+            let parts = try bounds.strings().compactMap { Int($0) }
+            guard parts.count == 2, parts[0] <= parts[1] else { throw .error("range must be [min, max]", at: bounds.location) }
+            range = parts[0]...parts[1]
+        }
+        let reloadText = try node.string("reload") ?? "restart"
+        guard let reload = ReloadClass(rawValue: reloadText) else {
+            throw .error("unknown reload class '\(reloadText)' (expected none, hot or restart)", at: node.location)
+        }
+        return ConfigKey(
+            path: path, type: type, doc: try node.string("doc") ?? "", defaultValue: try node.string("default"), range: range,
+            reload: reload, action: try node.string("action"), secret: try node.bool("secret") ?? false, location: node.location
+        )
+    }
+
+    func parseChain(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> PrecedenceChain {
+        try node.expectKeys(["doc", "type", "chain"])
+        guard let type = try node.typeRef("type")?.type else { throw .error("chain '\(name)' needs a type", at: node.location) }
+        guard let chainNode = try node.child("chain") else { throw .error("chain '\(name)' needs a chain", at: node.location) }
+        let sources = try chainNode.strings().map { text throws(Diagnostic) -> PrecedenceChain.Source in
+            let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw .error("chain source '\(text)' must be 'KIND VALUE'", at: chainNode.location) }
+            switch parts[0] {
+            case "flag": return .flag(parts[1])
+            case "env": return .env(parts[1])
+            case "config": return .config(parts[1])
+            case "rule": return .rule(parts[1])
+            case "default": return .defaultValue(parts[1])
+            default: throw .error("unknown chain source '\(parts[0])' (expected flag, env, config, rule or default)", at: chainNode.location)
+            }
+        }
+        return PrecedenceChain(name: name, doc: try node.string("doc") ?? "", type: type, sources: sources, location: node.location)
+    }
+
+    func parseCommand(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> CommandDecl {
+        try node.expectKeys(["doc", "options", "flags", "env"])
+        let options = try (node.child("options")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Option in
+            try entry.value.expectKeys(["type", "default", "doc"])
+            let type = try entry.value.typeRef("type")?.type ?? .string
+            return .init(
+                name: entry.key, type: type, defaultValue: try entry.value.string("default"), doc: try entry.value.string("doc") ?? "",
+                location: entry.value.location
+            )
+        }
+        let flags = try (node.child("flags")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Flag in
+            try entry.value.expectKeys(["doc"])
+            return .init(name: entry.key, doc: try entry.value.string("doc") ?? "", location: entry.value.location)
+        }
+        let env = try (node.child("env")?.entries() ?? []).map { entry throws(Diagnostic) in
+            NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
+        }
+        return CommandDecl(name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location)
+    }
+}

@@ -1,0 +1,73 @@
+// Sources/ProtocolGenCore/Renderer/JSONSchemaRenderer.swift - docs/protocol.schema.json
+
+import Foundation
+
+/// Renders a draft-07 JSON Schema of every frame and named type, like upstream's `protocol.schema.json`.
+public struct JSONSchemaRenderer {
+    let spec: Spec
+
+    public init(spec: Spec) { self.spec = spec }
+
+    private func schema(_ type: TypeRef) -> [String: Any] {
+        switch type {
+        case .string: ["type": "string"]
+        case .int: ["type": "integer"]
+        case .number: ["type": "number"]
+        case .bool: ["type": "boolean"]
+        case .any: [:]
+        case .array(let element): ["type": "array", "items": schema(element)]
+        case .map(let value): ["type": "object", "additionalProperties": schema(value)]
+        case .named(let name): ["$ref": "#/definitions/\(name)"]
+        }
+    }
+
+    private func definition(_ type: TypeDecl) -> [String: Any] {
+        switch type.kind {
+        case .enumeration(let values, let open):
+            return open ? ["type": "string", "description": type.doc, "examples": values] : ["type": "string", "description": type.doc, "enum": values]
+        case .object(let fields, _):
+            var properties: [String: Any] = [:]
+            for field in fields {
+                var property = field.constant.map { ["const": $0] as [String: Any] } ?? schema(field.type)
+                if field.nullable { property = ["anyOf": [property, ["type": "null"]]] }
+                if let minimum = field.minimum { property["minimum"] = minimum }
+                if let maximum = field.maximum { property["maximum"] = maximum }
+                if let minLength = field.minLength { property["minLength"] = minLength }
+                if !field.doc.isEmpty { property["description"] = field.doc }
+                properties[field.name] = property
+            }
+            return [
+                "type": "object", "description": type.doc, "properties": properties,
+                "required": fields.filter { !$0.optional }.map(\.name), "additionalProperties": false,
+            ]
+        }
+    }
+
+    public func render() throws -> String {
+        var definitions: [String: Any] = [:]
+        for type in spec.types { definitions[type.name] = definition(type) }
+        let frames = spec.types.compactMap { type -> (String, String)? in
+            if case .object(_, let frame?) = type.kind { return (frame, type.name) }
+            return nil
+        }
+        definitions["GatewayFrame"] = [
+            "oneOf": frames.map { ["$ref": "#/definitions/\($0.1)"] },
+            "discriminator": ["propertyName": "type", "mapping": Dictionary(uniqueKeysWithValues: frames.map { ($0.0, "#/definitions/\($0.1)") })],
+        ]
+        definitions["MethodParams"] = [
+            "description": "Params type of each method.",
+            "properties": Dictionary(uniqueKeysWithValues: spec.methods.compactMap { method in method.params.map { (method.name, ["$ref": "#/definitions/\($0)"]) } }),
+        ]
+        let root: [String: Any] = [
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "$id": "https://openclaw.ai/schemas/gateway-protocol-v\(spec.protocolInfo.version).json",
+            "title": "OpenClaw Gateway Protocol",
+            "description": spec.protocolInfo.doc,
+            "protocolVersion": spec.protocolInfo.version,
+            "oneOf": frames.map { ["$ref": "#/definitions/\($0.1)"] },
+            "definitions": definitions,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

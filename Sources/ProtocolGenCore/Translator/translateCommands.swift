@@ -1,0 +1,57 @@
+// Sources/ProtocolGenCore/Translator/translateCommands.swift - CLI flag tables → ParsableArguments
+
+import Foundation
+
+/// Translates `cli/*.yaml` into `Commands.swift`: one `ParsableArguments` struct per command.
+struct CommandsTranslator {
+    let spec: Spec
+
+    func translate() -> SwiftFile {
+        SwiftFile(name: "Commands.swift", imports: ["ArgumentParser"], declarations: spec.commands.map(command))
+    }
+
+    private func command(_ command: CommandDecl) -> SwiftDecl {
+        var members: [SwiftDecl] = []
+        for option in command.options {
+            let help = SwiftNames.stringLiteral(option.doc)
+            let wrapper = "@Option(name: .customLong(\(SwiftNames.stringLiteral(option.name))), help: \(help))"
+            let type = option.type.swift
+            let value: String? = option.defaultValue.map { option.type == .string ? SwiftNames.stringLiteral($0) : $0 }
+            members.append(
+                .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(option.name), type: value == nil ? type + "?" : type, value: value)
+            )
+        }
+        for flag in command.flags {
+            let wrapper = "@Flag(name: .customLong(\(SwiftNames.stringLiteral(flag.name))), help: \(SwiftNames.stringLiteral(flag.doc)))"
+            members.append(.property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(flag.name), type: "Swift.Bool", value: "false"))
+        }
+        members.append(.function(doc: nil, attributes: [], signature: "public init()", body: []))
+        var given = ["var flags: [Swift.String: Swift.String] = [:]"]
+        for option in command.options {
+            let ident = SwiftNames.identifier(option.name)
+            if option.defaultValue == nil {
+                given.append("if let value = self.\(ident) { flags[\(SwiftNames.stringLiteral(option.name))] = \(option.type == .string ? "value" : "Swift.String(value)") }")
+            }
+        }
+        for flag in command.flags {
+            given.append("if self.\(SwiftNames.identifier(flag.name)) { flags[\(SwiftNames.stringLiteral(flag.name))] = \"true\" }")
+        }
+        given.append("return flags")
+        members.append(
+            .function(doc: SwiftDoc("The options given on the command line, by spec name, for precedence chains."), attributes: [], signature: "public var given: [Swift.String: Swift.String]", body: given)
+        )
+        members.append(
+            .property(
+                doc: SwiftDoc("Environment variables the command reads."), modifiers: ["public", "static"], keyword: "let", name: "environment",
+                type: "[(name: Swift.String, doc: Swift.String)]",
+                value: "[" + command.env.map { "(\(SwiftNames.stringLiteral($0.name)), \(SwiftNames.stringLiteral($0.doc)))" }.joined(separator: ", ") + "]"
+            )
+        )
+        return .type(
+            SwiftTypeDecl(
+                .struct, SwiftNames.typeName(command.name) + "Options", doc: SwiftDoc(command.doc, remark: Spec.remark(command.location, command.name)),
+                conformances: ["ParsableArguments"], members: members
+            )
+        )
+    }
+}

@@ -1,0 +1,191 @@
+// Sources/ProtocolGenCore/Translator/translateConfig.swift - config keys → model, key table, reload rules, defaults
+
+import Foundation
+
+/// Translates the spec's config keys into `Config.swift`.
+struct ConfigTranslator {
+    let spec: Spec
+
+    static let rootName = "OpenClawConfig"
+
+    func translate() -> SwiftFile {
+        var declarations: [SwiftDecl] = [object(path: nil, doc: "The whole config file (`openclaw.json`, JSON5).")]
+        for key in spec.configKeys where key.type == .object {
+            declarations.append(object(path: key.path, doc: key.doc))
+        }
+        for key in spec.configKeys {
+            if case .enumeration(let values) = key.type { declarations.append(enumeration(key, values)) }
+        }
+        declarations.append(scalarLookup())
+        declarations.append(schema())
+        declarations.append(defaults())
+        return SwiftFile(name: "Config.swift", imports: ["ProtocolSupport"], declarations: declarations)
+    }
+
+    static func structName(_ path: String) -> String { SwiftNames.typeName(path) + "Config" }
+
+    private func children(of path: String?) -> [ConfigKey] {
+        let depth = path.map { $0.split(separator: ".").count } ?? 0
+        return spec.configKeys.filter { key in
+            let parts = key.components
+            guard parts.count == depth + 1 else { return false }
+            return path == nil || parts.dropLast().joined(separator: ".") == path
+        }
+    }
+
+    private func swiftType(_ key: ConfigKey) -> String {
+        switch key.type {
+        case .object: Self.structName(key.path)
+        case .passthrough: "JSONValue"
+        case .string: "Swift.String"
+        case .int: "Swift.Int"
+        case .bool: "Swift.Bool"
+        case .stringArray: "[Swift.String]"
+        case .enumeration: SwiftNames.typeName(key.path)
+        }
+    }
+
+    private func object(path: String?, doc: String) -> SwiftDecl {
+        let keys = children(of: path)
+        let name = path.map(Self.structName) ?? Self.rootName
+        var members: [SwiftDecl] = keys.map { key in
+            .property(
+                doc: SwiftDoc(keyDoc(key), remark: Spec.remark(key.location, key.path)), modifiers: ["public"], keyword: "var",
+                name: SwiftNames.identifier(key.components.last!), type: swiftType(key) + "?", value: nil
+            )
+        }
+        members.append(.function(doc: SwiftDoc("An empty config: every key at its default."), attributes: [], signature: "public init()", body: []))
+        members.append(
+            .type(
+                SwiftTypeDecl(
+                    .enum, "CodingKeys", conformances: ["Swift.String", "Swift.CodingKey", "Swift.CaseIterable"],
+                    members: keys.map { key in
+                        let last = key.components.last!
+                        let ident = SwiftNames.identifier(last)
+                        return .enumCase(doc: nil, name: ident, rawValue: ident.trimmingCharacters(in: ["`"]) == last ? nil : last, associated: nil)
+                    }
+                )
+            )
+        )
+        var decode = ["let container = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
+        var encode = ["var container = encoder.container(keyedBy: CodingKeys.self)"]
+        for key in keys {
+            let ident = SwiftNames.identifier(key.components.last!)
+            decode.append("self.\(ident) = try container.decodeOptionalField(\(swiftType(key)).self, forKey: .\(ident))")
+            if let range = key.range {
+                decode.append("try container.checkBounds(self.\(ident), forKey: .\(ident), minimum: \(range.lowerBound), maximum: \(range.upperBound))")
+            }
+            encode.append("try container.encodeIfPresent(self.\(ident), forKey: .\(ident))")
+        }
+        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decode))
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encode))
+        return .type(
+            SwiftTypeDecl(
+                .struct, name, doc: SwiftDoc(doc, remark: location(of: path).map { Spec.remark($0, path!) }),
+                conformances: ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"], members: members
+            )
+        )
+    }
+
+    private func location(of path: String?) -> SourceLocation? {
+        spec.configKeys.first { $0.path == path }?.location
+    }
+
+    private func keyDoc(_ key: ConfigKey) -> String {
+        var text = key.doc
+        if let value = key.defaultValue { text += "\n\nDefault: `\(value)`." }
+        if key.secret { text += "\n\nSecret: redacted in `config.get` and logs." }
+        return text
+    }
+
+    private func enumeration(_ key: ConfigKey, _ values: [String]) -> SwiftDecl {
+        TypesTranslator(spec: spec).translateClosedEnum(
+            TypeDecl(name: SwiftNames.typeName(key.path), doc: "Values of `\(key.path)`.", kind: .enumeration(values: values, open: false), location: key.location),
+            values
+        )
+    }
+
+    private var scalarKeys: [ConfigKey] {
+        spec.configKeys.filter {
+            switch $0.type {
+            case .object, .passthrough, .stringArray: false
+            default: true
+            }
+        }
+    }
+
+    private func scalarLookup() -> SwiftDecl {
+        var body = ["switch path {"]
+        for key in scalarKeys {
+            let parts = key.components.map { SwiftNames.identifier($0) }
+            let access = "self." + parts.joined(separator: "?.")
+            let text: String
+            switch key.type {
+            case .int, .bool: text = "\(access).map { Swift.String($0) }"
+            case .enumeration: text = "\(access)?.rawValue"
+            default: text = access
+            }
+            body.append("case \(SwiftNames.stringLiteral(key.path)): \(text)")
+        }
+        body += ["default: nil", "}"]
+        return .type(
+            SwiftTypeDecl(
+                .extension, Self.rootName,
+                members: [
+                    .function(
+                        doc: SwiftDoc("The text of a scalar key as set in the file (no default), for precedence chains."), attributes: [],
+                        signature: "public func scalarValue(atPath path: Swift.String) -> Swift.String?", body: body
+                    )
+                ]
+            )
+        )
+    }
+
+    private func typeText(_ type: ConfigKey.ValueType) -> String {
+        switch type {
+        case .object: "object"
+        case .passthrough: "passthrough"
+        case .string: "string"
+        case .int: "int"
+        case .bool: "bool"
+        case .stringArray: "[string]"
+        case .enumeration(let values): "enum(\(values.joined(separator: "|")))"
+        }
+    }
+
+    private func schema() -> SwiftDecl {
+        let rows = spec.configKeys.map { key in
+            "ConfigKeyInfo(path: \(SwiftNames.stringLiteral(key.path)), type: \(SwiftNames.stringLiteral(typeText(key.type))), doc: \(SwiftNames.stringLiteral(key.doc)), defaultValue: \(key.defaultValue.map(SwiftNames.stringLiteral) ?? "nil"), reload: .\(key.reload.rawValue), action: \(key.action.map(SwiftNames.stringLiteral) ?? "nil"), secret: \(key.secret))"
+        }
+        let rules = spec.configKeys.map { key in
+            "ReloadRule(prefix: \(SwiftNames.stringLiteral(key.path)), kind: .\(key.reload.rawValue), action: \(key.action.map(SwiftNames.stringLiteral) ?? "nil"))"
+        }
+        return .type(
+            SwiftTypeDecl(
+                .enum, "ConfigSchema", doc: SwiftDoc("Every config key the spec declares, and the reload rule each implies."),
+                members: [
+                    .property(doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]", value: "[\n        " + rows.joined(separator: ",\n        ") + ",\n    ]"),
+                    .property(doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"], keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: "[\n        " + rules.joined(separator: ",\n        ") + ",\n    ]"),
+                    .property(doc: SwiftDoc("Paths of keys whose values are secrets."), modifiers: ["public", "static"], keyword: "let", name: "secretPaths", type: "Swift.Set<Swift.String>", value: "[" + spec.configKeys.filter(\.secret).map { SwiftNames.stringLiteral($0.path) }.joined(separator: ", ") + "]"),
+                ]
+            )
+        )
+    }
+
+    private func defaults() -> SwiftDecl {
+        let members: [SwiftDecl] = spec.configKeys.compactMap { key in
+            guard let value = key.defaultValue else { return nil }
+            let literal: String
+            switch key.type {
+            case .int, .bool: literal = value
+            case .enumeration: literal = "." + SwiftNames.identifier(value)
+            default: literal = SwiftNames.stringLiteral(value)
+            }
+            return .property(
+                doc: SwiftDoc("Default of `\(key.path)`."), modifiers: ["public", "static"], keyword: "let",
+                name: SwiftNames.identifier(key.path), type: swiftType(key), value: literal
+            )
+        }
+        return .type(SwiftTypeDecl(.enum, "ConfigDefaults", doc: SwiftDoc("The default of every key that has one."), members: members))
+    }
+}

@@ -1,0 +1,60 @@
+// Sources/ProtocolGenCore/Translator/translateConstants.swift - versions, limits, detail codes, close codes
+
+import Foundation
+
+/// Translates `protocol.yaml` and `errors.yaml` into `Constants.swift`.
+struct ConstantsTranslator {
+    let spec: Spec
+
+    func translate() -> SwiftFile {
+        let info = spec.protocolInfo
+        let version = SwiftDecl.type(
+            SwiftTypeDecl(
+                .enum, "ProtocolVersion", doc: SwiftDoc(info.doc),
+                members: [
+                    .property(doc: SwiftDoc("The version this server speaks; `hello-ok.protocol`."), modifiers: ["public", "static"], keyword: "let", name: "current", type: "Swift.Int", value: "\(info.version)"),
+                    .property(doc: SwiftDoc("The lowest version a client range may end at."), modifiers: ["public", "static"], keyword: "let", name: "minimumClient", type: "Swift.Int", value: "\(info.minClientVersion)"),
+                    .property(doc: SwiftDoc("The lowest version a probe-mode client range may reach."), modifiers: ["public", "static"], keyword: "let", name: "minimumProbe", type: "Swift.Int", value: "\(info.minProbeVersion)"),
+                ]
+            )
+        )
+        let limits = SwiftDecl.type(
+            SwiftTypeDecl(
+                .enum, "ProtocolLimits", doc: SwiftDoc("Every limit the protocol names; handlers read these, never literals."),
+                members: spec.limits.map { limit in
+                    .property(
+                        doc: SwiftDoc(limit.doc, remark: Spec.remark(limit.location, "limits", limit.name)), modifiers: ["public", "static"],
+                        keyword: "let", name: SwiftNames.identifier(limit.name), type: "Swift.Int", value: "\(limit.value)"
+                    )
+                }
+            )
+        )
+        var detailMembers: [SwiftDecl] = spec.detailCodes.map { code in
+            .enumCase(doc: SwiftDoc(code.doc), name: SwiftNames.identifier(code.name), rawValue: code.name, associated: nil)
+        }
+        detailMembers.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
+        detailMembers.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
+        let details = SwiftDecl.type(
+            SwiftTypeDecl(
+                .enum, "ErrorDetailCode", doc: SwiftDoc("Structured `error.details.code` values."),
+                conformances: ["Swift.String", "ClosedStringEnum"], members: detailMembers
+            )
+        )
+        let closes = SwiftDecl.type(
+            SwiftTypeDecl(
+                .enum, "CloseCodes", doc: SwiftDoc("WebSocket close codes and their fixed reasons."),
+                members: spec.closeCodes.map { close in
+                    .property(
+                        doc: SwiftDoc(close.doc, remark: Spec.remark(close.location, "closeCodes", close.name)), modifiers: ["public", "static"],
+                        keyword: "let", name: SwiftNames.identifier(close.name), type: "CloseCodeInfo",
+                        value: "CloseCodeInfo(code: \(close.code), reason: \(close.reason.map(SwiftNames.stringLiteral) ?? "nil"))"
+                    )
+                }
+            )
+        )
+        let apiCheck = SwiftDecl.type(
+            SwiftTypeDecl(.enum, "GeneratedAPIVersion", doc: SwiftDoc("Fails to compile when the generator and ProtocolSupport disagree."), conformances: ["ProtocolGenAPIVersion_1"], members: [])
+        )
+        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, apiCheck])
+    }
+}

@@ -1,0 +1,112 @@
+// Sources/ProtocolGenCore/Translator/translateMethods.swift - the method table, handler protocol and dispatch
+
+import Foundation
+
+/// Translates the spec's methods into `Methods.swift`: a table enum, a handler protocol with one
+/// typed requirement per method, and a dispatch switch that decodes params and erases results.
+struct MethodsTranslator {
+    let spec: Spec
+
+    func translate() -> SwiftFile {
+        SwiftFile(name: "Methods.swift", imports: ["ProtocolSupport"], declarations: [table(), handler(), dispatch()])
+    }
+
+    private func caseName(_ method: MethodDecl) -> String { SwiftNames.identifier(method.name) }
+
+    private func resultType(_ method: MethodDecl) -> String {
+        method.result.swift + (method.resultOptional ? "?" : "")
+    }
+
+    private func table() -> SwiftDecl {
+        var members: [SwiftDecl] = spec.methods.map { method in
+            .enumCase(
+                doc: SwiftDoc(method.doc, remark: Spec.remark(method.location, method.name)), name: caseName(method),
+                rawValue: caseName(method).trimmingCharacters(in: ["`"]) == method.name ? nil : method.name, associated: nil
+            )
+        }
+        members.append(
+            .function(
+                doc: SwiftDoc("Who may call it."), attributes: [], signature: "public var scope: MethodScope",
+                body: ["switch self {"] + spec.methods.map { "case .\(caseName($0)): .\($0.scope.rawValue)" } + ["}"]
+            )
+        )
+        members.append(
+            .function(
+                doc: SwiftDoc("The protocol version it first exists in."), attributes: [], signature: "public var since: Swift.Int",
+                body: ["switch self {"] + spec.methods.map { "case .\(caseName($0)): \($0.since > 0 ? $0.since : spec.protocolInfo.version)" } + ["}"]
+            )
+        )
+        let advertised = spec.methods.filter { !$0.handshake }
+        members.append(
+            .property(
+                doc: SwiftDoc("Methods dispatched after the handshake, as `hello-ok.features.methods` lists them."),
+                modifiers: ["public", "static"], keyword: "let", name: "advertised", type: "[GatewayMethod]",
+                value: "[" + advertised.map { ".\(caseName($0))" }.joined(separator: ", ") + "]"
+            )
+        )
+        return .type(
+            SwiftTypeDecl(
+                .enum, "GatewayMethod", doc: SwiftDoc("Every RPC method the spec declares."),
+                conformances: ["Swift.String", "Swift.CaseIterable", "Swift.Sendable"], members: members
+            )
+        )
+    }
+
+    private func signature(_ method: MethodDecl) -> String {
+        let params = method.params.map { "_ params: \($0), " } ?? ""
+        return "func \(caseName(method))(\(params)context: Context) async throws -> Payload<\(resultType(method))>"
+    }
+
+    private func handler() -> SwiftDecl {
+        var members: [SwiftDecl] = [
+            .requirement(doc: SwiftDoc("Whatever a handler needs to know about the caller."), signature: "associatedtype Context: Swift.Sendable")
+        ]
+        for method in spec.methods where !method.handshake {
+            members.append(.requirement(doc: SwiftDoc(method.doc, remark: Spec.remark(method.location, method.name)), signature: signature(method)))
+        }
+        return .type(
+            SwiftTypeDecl(
+                .protocol, "GatewayMethodHandler",
+                doc: SwiftDoc("Implements every method of the table; each requirement is typed by the spec."),
+                conformances: ["Swift.Sendable"], members: members
+            )
+        )
+    }
+
+    private func dispatch() -> SwiftDecl {
+        var body = ["switch self {"]
+        for method in spec.methods {
+            body.append("case .\(caseName(method)):")
+            if method.handshake {
+                body.append("    throw HandshakeOnlyMethod(method: rawValue)")
+                continue
+            }
+            let arguments: String
+            if let params = method.params {
+                arguments = "params.decode(\(params).self, method: rawValue), context: context"
+            } else {
+                arguments = "context: context"
+            }
+            body.append("    return try await handler.\(caseName(method))(\(arguments)).erased")
+        }
+        body.append("}")
+        return .type(
+            SwiftTypeDecl(
+                .extension, "GatewayMethod",
+                members: [
+                    .function(
+                        doc: SwiftDoc(
+                            """
+                            Decodes the params this method takes, calls its handler, and returns the encoded result.
+                            - Throws: `InvalidParams` when params fail validation, `HandshakeOnlyMethod` for `connect`, or the handler's error.
+                            """
+                        ),
+                        attributes: [],
+                        signature: "public func call<Handler: GatewayMethodHandler>(_ handler: Handler, params: RequestParams, context: Handler.Context) async throws -> EncodedJSON",
+                        body: body
+                    )
+                ]
+            )
+        )
+    }
+}

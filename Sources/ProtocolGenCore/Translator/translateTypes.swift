@@ -1,0 +1,143 @@
+// Sources/ProtocolGenCore/Translator/translateTypes.swift - named types → Codable structs and enums
+
+import Foundation
+
+/// Translates the spec's named types into `Types.swift`.
+struct TypesTranslator {
+    let spec: Spec
+
+    func translate() -> SwiftFile {
+        SwiftFile(
+            name: "Types.swift", imports: ["ProtocolSupport"],
+            declarations: spec.types.map { type in
+                switch type.kind {
+                case .object(let fields, _): translateObject(type, fields)
+                case .enumeration(let values, let open): open ? translateOpenEnum(type, values) : translateClosedEnum(type, values)
+                }
+            }
+        )
+    }
+
+    private func doc(_ type: TypeDecl) -> SwiftDoc {
+        SwiftDoc(type.doc, remark: Spec.remark(type.location, type.name))
+    }
+
+    private func fieldType(_ field: Field) -> String {
+        field.optional ? field.type.swift + "?" : field.type.swift
+    }
+
+    func translateObject(_ type: TypeDecl, _ fields: [Field]) -> SwiftDecl {
+        let stored = fields.filter { $0.constant == nil }
+        var members: [SwiftDecl] = stored.map { field in
+            let since = field.since > 0 ? "\n\nSince protocol \(field.since)." : ""
+            return .property(
+                doc: SwiftDoc(field.doc + since), modifiers: ["public"], keyword: "var", name: SwiftNames.identifier(field.name),
+                type: fieldType(field), value: nil
+            )
+        }
+        let parameters = stored.map { field in
+            "\(SwiftNames.identifier(field.name).trimmingCharacters(in: ["`"])): \(fieldType(field))\(field.optional ? " = nil" : "")"
+        }
+        members.append(
+            .function(
+                doc: SwiftDoc("Creates a value from its fields."), attributes: [],
+                signature: "public init(\(parameters.joined(separator: ", ")))",
+                body: stored.map { field in
+                    let name = SwiftNames.identifier(field.name)
+                    return "self.\(name) = \(name)"
+                }
+            )
+        )
+        members.append(
+            .type(
+                SwiftTypeDecl(
+                    .enum, "CodingKeys", conformances: ["Swift.String", "Swift.CodingKey", "Swift.CaseIterable"],
+                    members: fields.map { field in
+                        let name = SwiftNames.identifier(field.name)
+                        return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == field.name ? nil : field.name, associated: nil)
+                    }
+                )
+            )
+        )
+        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decodeBody(fields)))
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeBody(fields)))
+        return .type(
+            SwiftTypeDecl(.struct, type.name, doc: doc(type), conformances: ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"], members: members)
+        )
+    }
+
+    private func decodeBody(_ fields: [Field]) -> [String] {
+        var lines = ["let container = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
+        for field in fields {
+            let name = SwiftNames.identifier(field.name)
+            if let constant = field.constant {
+                lines.append("try container.decodeConstant(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))")
+                continue
+            }
+            if field.optional {
+                let nullable = field.nullable ? ", nullable: true" : ""
+                lines.append("self.\(name) = try container.decodeOptionalField(\(field.type.swift).self, forKey: .\(name)\(nullable))")
+            } else {
+                lines.append("self.\(name) = try container.decodeField(\(field.type.swift).self, forKey: .\(name))")
+            }
+            if field.minimum != nil || field.maximum != nil, field.type == .int {
+                let bounds = [field.minimum.map { "minimum: \($0)" }, field.maximum.map { "maximum: \($0)" }].compactMap { $0 }
+                lines.append("try container.checkBounds(self.\(name), forKey: .\(name), \(bounds.joined(separator: ", ")))")
+            }
+            if let minLength = field.minLength, field.type == .string {
+                lines.append("try container.checkLength(self.\(name), forKey: .\(name), minLength: \(minLength))")
+            }
+        }
+        return lines
+    }
+
+    private func encodeBody(_ fields: [Field]) -> [String] {
+        var lines = ["var container = encoder.container(keyedBy: CodingKeys.self)"]
+        for field in fields {
+            let name = SwiftNames.identifier(field.name)
+            if let constant = field.constant {
+                lines.append("try container.encode(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))")
+            } else if field.optional && !field.nullable {
+                lines.append("try container.encodeIfPresent(self.\(name), forKey: .\(name))")
+            } else {
+                lines.append("try container.encode(self.\(name), forKey: .\(name))")
+            }
+        }
+        return lines
+    }
+
+    func translateClosedEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
+        var members: [SwiftDecl] = values.map { value in
+            let name = SwiftNames.identifier(value)
+            return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value, associated: nil)
+        }
+        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
+        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["Swift.String", "ClosedStringEnum"], members: members))
+    }
+
+    func translateOpenEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
+        var members: [SwiftDecl] = values.map { .enumCase(doc: nil, name: SwiftNames.identifier($0), rawValue: nil, associated: nil) }
+        members.append(.enumCase(doc: SwiftDoc("A value this build does not know."), name: "unrecognized", rawValue: nil, associated: "Swift.String"))
+        members.append(
+            .property(
+                doc: SwiftDoc("Every value the spec lists."), modifiers: ["public", "static"], keyword: "let", name: "knownCases",
+                type: "[\(type.name)]", value: "[" + values.map { "." + SwiftNames.identifier($0) }.joined(separator: ", ") + "]"
+            )
+        )
+        var initBody = ["switch rawValue {"]
+        var rawBody = ["switch self {"]
+        for value in values {
+            let name = SwiftNames.identifier(value)
+            initBody.append("case \(SwiftNames.stringLiteral(value)): self = .\(name)")
+            rawBody.append("case .\(name): \(SwiftNames.stringLiteral(value))")
+        }
+        initBody += ["default: self = .unrecognized(rawValue)", "}"]
+        rawBody += ["case .unrecognized(let value): value", "}"]
+        members.append(.function(doc: nil, attributes: [], signature: "public init(rawValue: Swift.String)", body: initBody))
+        members.append(.function(doc: nil, attributes: [], signature: "public var rawValue: Swift.String", body: rawBody))
+        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(openFrom: decoder)"]))
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
+        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["OpenStringEnum"], members: members))
+    }
+}

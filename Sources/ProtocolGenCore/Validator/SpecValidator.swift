@@ -1,0 +1,133 @@
+// Sources/ProtocolGenCore/Validator/SpecValidator.swift - cross-reference checks over the parsed spec
+
+/// Checks what the parser cannot see one file at a time: references, duplicates, defaults, versions.
+public struct SpecValidator {
+    public init() {}
+
+    /// - Returns: warnings, when there are no errors.
+    /// - Throws: `SpecErrors` with every error found.
+    @discardableResult
+    public func validate(_ spec: Spec) throws(SpecErrors) -> [Diagnostic] {
+        var out = DiagnosticCollector()
+        let typeNames = Set(spec.types.map(\.name))
+        checkDuplicates(spec.types.map { ($0.name, $0.location) }, kind: "type", into: &out)
+        checkDuplicates(spec.methods.map { ($0.name, $0.location) }, kind: "method", into: &out)
+        checkDuplicates(spec.events.map { ($0.name, $0.location) }, kind: "event", into: &out)
+        checkDuplicates(spec.configKeys.map { ($0.path, $0.location) }, kind: "config key", into: &out)
+        checkDuplicates(spec.chains.map { ($0.name, $0.location) }, kind: "precedence chain", into: &out)
+
+        func checkRef(_ type: TypeRef, at location: SourceLocation, _ what: String) {
+            for name in type.namedReferences where !typeNames.contains(name) {
+                out.error("\(what) refers to unknown type '\(name)'", at: location)
+            }
+        }
+        func checkSince(_ since: Int, at location: SourceLocation) {
+            if since > spec.protocolInfo.version {
+                out.error("since \(since) is newer than protocol version \(spec.protocolInfo.version)", at: location)
+            }
+        }
+
+        for type in spec.types {
+            switch type.kind {
+            case .object(let fields, _):
+                checkDuplicates(fields.map { ($0.name, $0.location) }, kind: "field of \(type.name)", into: &out)
+                for field in fields {
+                    checkRef(field.type, at: field.location, "field '\(type.name).\(field.name)'")
+                    checkSince(field.since, at: field.location)
+                    if field.constant != nil && field.type != .string {
+                        out.error("field '\(field.name)' has a const, so its type must be string", at: field.location)
+                    }
+                    if field.nullable && !field.optional {
+                        out.error("nullable field '\(field.name)' must also be optional (`T?`)", at: field.location)
+                    }
+                }
+            case .enumeration(let values, _):
+                if values.isEmpty { out.error("enum '\(type.name)' has no values", at: type.location) }
+                checkDuplicates(values.map { ($0, type.location) }, kind: "value of \(type.name)", into: &out)
+            }
+        }
+        for method in spec.methods {
+            checkRef(method.result, at: method.location, "result of '\(method.name)'")
+            checkSince(method.since, at: method.location)
+            if let params = method.params {
+                if let decl = spec.type(named: params) {
+                    if case .enumeration = decl.kind { out.error("params of '\(method.name)' must be an object type", at: method.location) }
+                } else {
+                    out.error("params of '\(method.name)' refers to unknown type '\(params)'", at: method.location)
+                }
+            }
+        }
+        for event in spec.events {
+            if !typeNames.contains(event.payload) {
+                out.error("payload of event '\(event.name)' refers to unknown type '\(event.payload)'", at: event.location)
+            }
+            checkSince(event.since, at: event.location)
+        }
+        validateConfig(spec, into: &out)
+        validateChains(spec, into: &out)
+        if out.hasErrors { throw SpecErrors(diagnostics: out.diagnostics) }
+        return out.diagnostics
+    }
+
+    private func validateConfig(_ spec: Spec, into out: inout DiagnosticCollector) {
+        let byPath = Dictionary(spec.configKeys.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        for key in spec.configKeys {
+            let parts = key.components
+            if parts.count > 1 {
+                let parent = parts.dropLast().joined(separator: ".")
+                if byPath[parent]?.type != .object {
+                    out.error("config key '\(key.path)' needs its parent '\(parent)' declared with type object", at: key.location)
+                }
+            }
+            guard let value = key.defaultValue else { continue }
+            switch key.type {
+            case .int:
+                if let number = Int(value) {
+                    if let range = key.range, !range.contains(number) {
+                        out.error("default \(number) of '\(key.path)' is outside \(range)", at: key.location)
+                    }
+                } else {
+                    out.error("default '\(value)' of '\(key.path)' is not an integer", at: key.location)
+                }
+            case .bool:
+                if value != "true" && value != "false" { out.error("default '\(value)' of '\(key.path)' is not a bool", at: key.location) }
+            case .enumeration(let values):
+                if !values.contains(value) { out.error("default '\(value)' of '\(key.path)' is not one of \(values)", at: key.location) }
+            case .object, .passthrough, .stringArray:
+                out.error("'\(key.path)' of type \(key.type) cannot have a default", at: key.location)
+            case .string:
+                break
+            }
+        }
+    }
+
+    private func validateChains(_ spec: Spec, into out: inout DiagnosticCollector) {
+        let paths = Set(spec.configKeys.map(\.path))
+        for chain in spec.chains {
+            if chain.sources.isEmpty { out.error("chain '\(chain.name)' is empty", at: chain.location) }
+            for (index, source) in chain.sources.enumerated() {
+                switch source {
+                case .config(let path) where !paths.contains(path):
+                    out.error("chain '\(chain.name)' reads unknown config key '\(path)'", at: chain.location)
+                case .defaultValue where index != chain.sources.count - 1:
+                    out.error("chain '\(chain.name)' has a default before its last source", at: chain.location)
+                case .defaultValue(let value) where chain.type == .int && Int(value) == nil:
+                    out.error("chain '\(chain.name)' default '\(value)' is not an integer", at: chain.location)
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    private func checkDuplicates(_ names: [(String, SourceLocation)], kind: String, into out: inout DiagnosticCollector) {
+        var seen: [String: SourceLocation] = [:]
+        for (name, location) in names {
+            if let first = seen[name] {
+                out.error("duplicate \(kind) '\(name)' (first declared at \(first))", at: location)
+            } else {
+                seen[name] = location
+            }
+        }
+    }
+}
