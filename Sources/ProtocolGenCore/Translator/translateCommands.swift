@@ -26,6 +26,9 @@ struct CommandsTranslator {
             members.append(.property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(flag.name), type: "Swift.Bool", value: "false"))
         }
         members.append(.function(doc: nil, attributes: [], signature: "public init()", body: []))
+        members.append(
+            .property(doc: SwiftDoc("The command's one-line description."), modifiers: ["public", "static"], keyword: "let", name: "helpAbstract", type: "Swift.String", value: SwiftNames.stringLiteral(command.doc))
+        )
         var given = ["var flags: [Swift.String: Swift.String] = [:]"]
         for option in command.options {
             let ident = SwiftNames.identifier(option.name)

@@ -1,0 +1,55 @@
+// Sources/Runtime/Auth/AuthRateLimiter.swift - failed shared-secret attempts per client address
+
+import Foundation
+import Synchronization
+
+/// Counts failed attempts per client address in a sliding window and locks an address out past the limit.
+final class AuthRateLimiter: Sendable {
+    private struct Entry {
+        var failures: [UInt64] = []
+        var lockedUntil: UInt64 = 0
+    }
+
+    private let limit: AuthRateLimit
+    private let entries = Mutex<[String: Entry]>([:])
+    private static let maxEntries = 10_000
+
+    init(limit: AuthRateLimit) {
+        self.limit = limit
+    }
+
+    /// - Returns: ms until the address may try again, or nil when it may try now.
+    func retryAfterMs(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) -> Int? {
+        if isLoopback && limit.exemptLoopback { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[address], entry.lockedUntil > now else { return nil }
+            return Int(entry.lockedUntil - now)
+        }
+    }
+
+    /// Records a failure; locks the address when the window holds `maxAttempts` failures.
+    func recordFailure(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) {
+        if isLoopback && limit.exemptLoopback { return }
+        entries.withLock { entries in
+            if entries.count >= Self.maxEntries { entries = entries.filter { $0.value.lockedUntil > now } }
+            var entry = entries[address] ?? Entry()
+            let windowStart = now > UInt64(limit.windowMs) ? now - UInt64(limit.windowMs) : 0
+            entry.failures = entry.failures.filter { $0 > windowStart } + [now]
+            if entry.failures.count >= limit.maxAttempts {
+                entry.lockedUntil = now + UInt64(limit.lockoutMs)
+                entry.failures = []
+            }
+            entries[address] = entry
+        }
+    }
+
+    /// Forgets an address after a successful attempt.
+    func recordSuccess(address: String) {
+        _ = entries.withLock { $0.removeValue(forKey: address) }
+    }
+}
+
+/// Wall-clock milliseconds, as the protocol's `ts` fields use.
+enum Clock {
+    static var nowMs: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+}

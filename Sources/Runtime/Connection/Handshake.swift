@@ -1,0 +1,169 @@
+// Sources/Runtime/Connection/Handshake.swift - challenge → connect → hello-ok, and every refusal of §3
+
+import Foundation
+import Generated
+
+/// Runs the first request of a socket. Every failure answers as upstream does: the error frame
+/// (when upstream sends one), then the close code and reason.
+struct Handshake {
+    let hub: GatewayHub
+    let connection: Connection
+    let limiter: AuthRateLimiter
+
+    /// A refusal: the response to send (if any) and how to close.
+    struct Refusal: Error {
+        var error: ErrorShape?
+        var close: CloseCodeInfo
+        var reason: String?
+    }
+
+    /// Handles the first text message. Returns true when the connection is now authenticated.
+    func handle(_ message: [UInt8]) -> Bool {
+        let request: RequestFrame
+        switch InboundFrame.parse(message) {
+        case .notJSON:
+            connection.close(CloseCodes.normal)
+            return false
+        case .invalid:
+            connection.close(CloseCodes.policyViolation, reason: "invalid request frame")
+            return false
+        case .request(let frame):
+            request = frame
+        }
+        do {
+            let client = try accept(request, message: message)
+            connection.markConnected(client)
+            connection.respond(id: request.id, ok: true, payload: try hello(for: client))
+            if let key = client.presenceKey { hub.upsertPresence(key: key, entry: presenceEntry(client)) }
+            hub.logger.debug("client connected", metadata: ["connId": "\(connection.id)", "client": "\(client.params.client.id.rawValue)"])
+            return true
+        } catch let refusal as Refusal {
+            if let error = refusal.error { connection.respond(id: request.id, ok: false, payload: nil, error: error) }
+            connection.close(refusal.close, reason: refusal.reason)
+        } catch {
+            let shape = ErrorShape(code: .unavailable, message: "\(error)")
+            connection.respond(id: request.id, ok: false, payload: nil, error: shape)
+            connection.close(CloseCodes.policyViolation, reason: "\(error)")
+        }
+        return false
+    }
+
+    private func refuse(_ message: String, code: ErrorCode = .invalidRequest, details: JSONValue? = nil, close: CloseCodeInfo = CloseCodes.policyViolation) -> Refusal {
+        Refusal(error: ErrorShape(code: code, message: message, details: details), close: close, reason: close.reason ?? message)
+    }
+
+    private func accept(_ request: RequestFrame, message: [UInt8]) throws -> ConnectedClient {
+        guard request.method == GatewayMethod.connect.rawValue else {
+            throw refuse("invalid handshake: first request must be connect")
+        }
+        let params: ConnectParams
+        do {
+            params = try RequestParams(message: Data(message), isPresent: request.params != nil).decode(ConnectParams.self)
+        } catch {
+            throw refuse("invalid connect params: \(error)")
+        }
+        try negotiateProtocol(params)
+        let role = params.role ?? "operator"
+        guard role == "operator" || role == "node" else { throw refuse("invalid role") }
+        let requestedScopes = params.scopes ?? []
+
+        if let device = params.device {
+            do {
+                try DeviceIdentityVerifier(nonce: connection.challengeNonce, skewMs: ProtocolLimits.deviceSignatureSkewMs)
+                    .verify(device, params: params, role: role, scopes: requestedScopes)
+            } catch {
+                throw refuse(error.message, details: ["code": .string(error.code.rawValue), "reason": .string(error.reason)])
+            }
+        }
+
+        try authenticate(params)
+
+        if params.device != nil && !connection.peer.isDirectLoopback {
+            throw refuse(
+                "pairing required", code: .notPaired,
+                details: ["code": .string(ErrorDetailCode.pairingRequired.rawValue), "reason": "not-paired", "requestId": .string(UUID().uuidString.lowercased())]
+            )
+        }
+
+        // A device-less client keeps its requested scopes only on upstream's trust path: a direct-loopback
+        // backend client that presented the shared secret. Everyone else starts with none.
+        let trusted = params.device != nil
+            || connection.peer.isDirectLoopback && (params.client.id == .gatewayClient || params.client.mode == .backend)
+        let scopes = trusted ? Set(requestedScopes) : []
+        let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
+        return ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
+    }
+
+    private func negotiateProtocol(_ params: ConnectParams) throws {
+        let version = ProtocolVersion.current
+        let inRange = params.minProtocol <= version && version <= params.maxProtocol
+        let probeOK = params.client.mode == .probe && params.maxProtocol >= ProtocolVersion.minimumProbe && params.minProtocol <= version
+        guard inRange || probeOK else {
+            throw refuse(
+                "protocol mismatch",
+                details: [
+                    "code": .string(ErrorDetailCode.protocolMismatch.rawValue), "clientMinProtocol": .int(params.minProtocol),
+                    "clientMaxProtocol": .int(params.maxProtocol), "expectedProtocol": .int(version),
+                    "minimumProbeProtocol": .int(ProtocolVersion.minimumProbe),
+                ],
+                close: CloseCodes.protocolMismatch
+            )
+        }
+    }
+
+    private func authenticate(_ params: ConnectParams) throws {
+        let peer = connection.peer
+        if let retryAfter = limiter.retryAfterMs(address: peer.ip, isLoopback: peer.isDirectLoopback) {
+            throw unauthorized(.rateLimited, params, retryAfterMs: retryAfter)
+        }
+        guard let reason = SharedSecretAuth(policy: hub.settings.auth).check(params.auth) else {
+            limiter.recordSuccess(address: peer.ip)
+            return
+        }
+        if reason.countsAsFailure { limiter.recordFailure(address: peer.ip, isLoopback: peer.isDirectLoopback) }
+        throw unauthorized(reason, params, retryAfterMs: nil)
+    }
+
+    private func unauthorized(_ reason: AuthFailureReason, _ params: ConnectParams, retryAfterMs: Int?) -> Refusal {
+        let message = SharedSecretAuth.message(for: reason, client: params.client)
+        let canRetry = reason == .tokenMismatch && params.device != nil && params.auth?.token != nil
+        let details: JSONValue = [
+            "code": .string(reason.detailCode.rawValue), "authReason": .string(reason.rawValue), "canRetryWithDeviceToken": .bool(canRetry),
+            "recommendedNextStep": .string(canRetry ? "retry_with_device_token" : reason.recommendedNextStep),
+        ]
+        var error = ErrorShape(code: .invalidRequest, message: message, details: details)
+        if let retryAfterMs {
+            error.retryable = true
+            error.retryAfterMs = retryAfterMs
+        }
+        return Refusal(error: error, close: CloseCodes.policyViolation, reason: message)
+    }
+
+    private func hello(for client: ConnectedClient) throws -> EncodedJSON {
+        let admin = client.grant.scopes.contains(Grant.adminScope)
+        let health = try hub.health(probe: false)
+        let snapshot = Snapshot(
+            presence: hub.presenceList(), health: health.summary, stateVersion: hub.stateVersion, uptimeMs: hub.uptimeMs,
+            configPath: admin ? hub.settings.paths.configPath : nil, stateDir: admin ? hub.settings.paths.stateDir : nil,
+            authMode: hub.settings.auth.mode
+        )
+        let policy = hub.settings.policy
+        let hello = HelloOk(
+            protocol: ProtocolVersion.current, server: HelloServer(version: hub.settings.version, connId: connection.id),
+            features: HelloFeatures(methods: GatewayMethod.advertised.map(\.rawValue), events: GatewayEvent.advertised.map(\.rawValue)),
+            snapshot: snapshot, auth: HelloAuth(role: client.grant.role, scopes: client.grant.scopes.sorted()),
+            policy: HelloPolicy(maxPayload: policy.maxPayload, maxBufferedBytes: policy.maxBufferedBytes, tickIntervalMs: policy.tickIntervalMs)
+        )
+        return try Payload(hello).erased
+    }
+
+    private func presenceEntry(_ client: ConnectedClient) -> PresenceEntry {
+        let info = client.params.client
+        let name = info.displayName ?? info.id.rawValue
+        return PresenceEntry(
+            host: name, ip: connection.peer.ip, version: info.version, platform: info.platform, deviceFamily: info.deviceFamily,
+            modelIdentifier: info.modelIdentifier, mode: info.mode.rawValue, reason: "connect", text: "\(name) connected", ts: Int(Clock.nowMs),
+            deviceId: client.deviceId, roles: [client.grant.role], scopes: client.grant.scopes.sorted(), instanceId: info.instanceId
+        )
+    }
+}

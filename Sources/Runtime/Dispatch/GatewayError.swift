@@ -1,0 +1,18 @@
+// Sources/Runtime/Dispatch/GatewayError.swift - a handler's failure, answered as an ErrorShape
+
+import Generated
+
+/// Thrown by method handlers for failures the client should see verbatim.
+public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var shape: ErrorShape
+
+    public init(_ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil, retryAfterMs: Int? = nil) {
+        shape = ErrorShape(code: code, message: message, details: details, retryable: retryable, retryAfterMs: retryAfterMs)
+    }
+
+    public var description: String { "\(shape.code.rawValue): \(shape.message)" }
+
+    public static func invalidRequest(_ message: String, details: JSONValue? = nil) -> GatewayError {
+        GatewayError(.invalidRequest, message, details: details)
+    }
+}

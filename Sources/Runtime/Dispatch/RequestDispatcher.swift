@@ -1,0 +1,56 @@
+// Sources/Runtime/Dispatch/RequestDispatcher.swift - req → scope check → generated method table → res
+
+import Foundation
+import Generated
+
+/// What a method handler knows about its caller.
+struct MethodContext: Sendable {
+    let connection: Connection
+    let client: ConnectedClient
+}
+
+/// Answers requests after the handshake. Invalid frames, unknown methods and a second `connect`
+/// get an error response and the socket stays open, as upstream.
+struct RequestDispatcher: Sendable {
+    let hub: GatewayHub
+    let handler: SystemMethods
+
+    func handle(_ message: [UInt8], on connection: Connection, client: ConnectedClient) async {
+        let request: RequestFrame
+        switch InboundFrame.parse(message) {
+        case .notJSON:
+            hub.logger.debug("ignoring non-JSON frame", metadata: ["connId": "\(connection.id)"])
+            return
+        case .invalid(let id, let issue):
+            connection.respond(id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
+            return
+        case .request(let frame):
+            request = frame
+        }
+        do {
+            let payload = try await call(request, message: message, connection: connection, client: client)
+            connection.respond(id: request.id, ok: true, payload: payload)
+        } catch let error as GatewayError {
+            connection.respond(id: request.id, ok: false, payload: nil, error: error.shape)
+        } catch let error as InvalidParams {
+            connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: error.description))
+        } catch {
+            hub.logger.error("method failed", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .unavailable, message: "\(error)"))
+        }
+    }
+
+    private func call(_ request: RequestFrame, message: [UInt8], connection: Connection, client: ConnectedClient) async throws -> EncodedJSON {
+        if request.method == GatewayMethod.connect.rawValue {
+            throw GatewayError.invalidRequest("connect is only valid as the first request")
+        }
+        if let denial = client.grant.authorize(method: request.method) {
+            throw GatewayError.invalidRequest(denial)
+        }
+        guard let method = GatewayMethod(rawValue: request.method) else {
+            throw GatewayError.invalidRequest("unknown method: \(request.method)")
+        }
+        let params = RequestParams(message: Data(message), isPresent: request.params != nil)
+        return try await method.call(handler, params: params, context: MethodContext(connection: connection, client: client))
+    }
+}

@@ -1,0 +1,174 @@
+// Sources/Runtime/Events/GatewayHub.swift - shared gateway state and the one broadcaster
+
+import Foundation
+import Generated
+import Logging
+import Synchronization
+
+/// The state every connection shares: connections, presence, health, state versions.
+/// Broadcasts go through here, stamped per connection by its outbox.
+final class GatewayHub: Sendable {
+    struct HealthCache {
+        var summary: HealthSummary
+        var payload: Payload<HealthSummary>
+        var computedAt: Int
+    }
+
+    private struct State {
+        var connections: [String: Connection] = [:]
+        var presence = PresenceRegistry()
+        var presenceVersion = 1
+        var healthVersion = 1
+        var health: HealthCache?
+        var lastHeartbeat: HeartbeatEvent?
+        var shuttingDown = false
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let settings: GatewaySettings
+    let logger: Logger
+    let startedAt = Date()
+    private let state = Mutex(State())
+    /// The ports actually bound, filled in once listeners run.
+    let boundPorts = Mutex<[Int]>([])
+
+    init(settings: GatewaySettings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }
+    var connectionCount: Int { state.withLock { $0.connections.count } }
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+    var lastHeartbeat: HeartbeatEvent? { state.withLock { $0.lastHeartbeat } }
+
+    var stateVersion: StateVersion {
+        state.withLock { StateVersion(presence: $0.presenceVersion, health: $0.healthVersion) }
+    }
+
+    // MARK: - Connections
+
+    func register(_ connection: Connection) {
+        state.withLock { $0.connections[connection.id] = connection }
+    }
+
+    func unregister(_ connection: Connection) {
+        let (removed, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            let removed = state.connections.removeValue(forKey: connection.id) != nil
+            guard state.connections.isEmpty else { return (removed, []) }
+            defer { state.drainWaiters.removeAll() }
+            return (removed, state.drainWaiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        guard removed, let key = connection.connected?.presenceKey else { return }
+        updatePresence { $0.remove(key) }
+    }
+
+    /// Sends `event` to every eligible connection, each with its own `seq`.
+    func broadcast(_ event: OutboundEvent, stateVersion: StateVersion? = nil) {
+        let versionJSON = event.event.carriesStateVersion ? (try? Payload(stateVersion ?? self.stateVersion).erased) : nil
+        let head = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: versionJSON)
+        let targets = state.withLock { Array($0.connections.values) }
+        for connection in targets {
+            guard let client = connection.connected, client.grant.receives(event.event) else { continue }
+            if connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable) == .overflow {
+                logger.warning("closing slow consumer", metadata: ["connId": "\(connection.id)", "event": "\(event.event.rawValue)"])
+                connection.closeSlowConsumer()
+            }
+        }
+    }
+
+    // MARK: - Presence
+
+    func presenceList() -> [PresenceEntry] {
+        state.withLock { $0.presence.list(now: Int(Clock.nowMs)) }
+    }
+
+    func upsertPresence(key: String, entry: PresenceEntry) {
+        updatePresence { $0.upsert(key, entry) }
+    }
+
+    private func updatePresence(_ change: (inout PresenceRegistry) -> Void) {
+        let (list, version) = state.withLock { state -> ([PresenceEntry], StateVersion) in
+            change(&state.presence)
+            state.presenceVersion += 1
+            return (state.presence.list(now: Int(Clock.nowMs)), StateVersion(presence: state.presenceVersion, health: state.healthVersion))
+        }
+        if let event = try? OutboundEvent.presence(PresenceEvent(presence: list)) {
+            broadcast(event, stateVersion: version)
+        }
+    }
+
+    // MARK: - Health
+
+    /// The cached summary when younger than the refresh interval, else a fresh one.
+    func health(probe: Bool) throws -> HealthCache {
+        if !probe, let cached = state.withLock({ $0.health }), Int(Clock.nowMs) - cached.computedAt < settings.policy.healthRefreshMs {
+            return cached
+        }
+        return try refreshHealth()
+    }
+
+    /// Computes the summary, bumps the health version and broadcasts `health`.
+    @discardableResult
+    func refreshHealth() throws -> HealthCache {
+        let started = Clock.nowMs
+        let sessions = HealthSessions(path: settings.paths.stateDir + "/agents/main/sessions/sessions.json", count: 0, recent: [])
+        var summary = HealthSummary(
+            ok: true, ts: Int(started), durationMs: 0, channels: [:], channelOrder: [], channelLabels: [:], heartbeatSeconds: 0,
+            defaultAgentId: "main", agents: [HealthAgent(agentId: "main", isDefault: true, heartbeat: nil, sessions: sessions)],
+            sessions: sessions
+        )
+        summary.durationMs = Int(Clock.nowMs - started)
+        let cache = HealthCache(summary: summary, payload: try Payload(summary), computedAt: Int(started))
+        let version = state.withLock { state -> StateVersion in
+            state.health = cache
+            state.healthVersion += 1
+            return StateVersion(presence: state.presenceVersion, health: state.healthVersion)
+        }
+        broadcast(.health(cache.payload), stateVersion: version)
+        return cache
+    }
+
+    // MARK: - Shutdown
+
+    /// Tells every client why, then closes each with 1012.
+    func shutdown(reason: String, restartExpectedMs: Int?) {
+        let targets = state.withLock { state -> [Connection] in
+            state.shuttingDown = true
+            return Array(state.connections.values)
+        }
+        if let event = try? OutboundEvent.shutdown(ShutdownEvent(reason: reason, restartExpectedMs: restartExpectedMs)) {
+            broadcast(event)
+        }
+        for connection in targets {
+            connection.close(CloseCodes.serviceRestart)
+            connection.hardCloseLater(after: .milliseconds(Int64(ProtocolLimits.shutdownGraceMs)))
+        }
+    }
+
+    /// Returns once every socket has gone, or when `timeout` passes.
+    func waitUntilDrained(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let done = self.state.withLock { state -> Bool in
+                        if state.connections.isEmpty { return true }
+                        state.drainWaiters.append(continuation)
+                        return false
+                    }
+                    if done { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            // A timed-out waiter is resumed here so its task can finish.
+            let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                defer { state.drainWaiters.removeAll() }
+                return state.drainWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+}

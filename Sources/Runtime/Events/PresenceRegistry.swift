@@ -1,0 +1,38 @@
+// Sources/Runtime/Events/PresenceRegistry.swift - who is connected, keyed case-insensitively, pruned by age and count
+
+import Generated
+
+/// Presence entries keyed by device id, instance id or connection id (lowercased).
+struct PresenceRegistry {
+    private(set) var entries: [String: PresenceEntry] = [:]
+    let ttlMs: Int
+    let maxEntries: Int
+
+    init(ttlMs: Int = ProtocolLimits.presenceTtlMs, maxEntries: Int = ProtocolLimits.presenceMaxEntries) {
+        self.ttlMs = ttlMs
+        self.maxEntries = maxEntries
+    }
+
+    mutating func upsert(_ key: String, _ entry: PresenceEntry) {
+        entries[key.lowercased()] = entry
+        prune(now: entry.ts)
+    }
+
+    @discardableResult
+    mutating func remove(_ key: String) -> Bool {
+        entries.removeValue(forKey: key.lowercased()) != nil
+    }
+
+    /// Newest first.
+    func list(now: Int) -> [PresenceEntry] {
+        entries.values.filter { now - $0.ts <= ttlMs }.sorted { $0.ts > $1.ts }
+    }
+
+    private mutating func prune(now: Int) {
+        entries = entries.filter { now - $0.value.ts <= ttlMs }
+        if entries.count > maxEntries {
+            let keep = entries.sorted { $0.value.ts > $1.value.ts }.prefix(maxEntries)
+            entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
+}

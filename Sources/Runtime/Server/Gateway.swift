@@ -1,0 +1,99 @@
+// Sources/Runtime/Server/Gateway.swift - a running gateway: start, wait, stop
+
+import Foundation
+import Generated
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// A gateway process's lifetime. `run` serves until SIGTERM/SIGINT (or `stop`), then shuts down gracefully.
+public final class Gateway: Sendable {
+    public let settings: GatewaySettings
+    let hub: GatewayHub
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let listening = Mutex<(ports: [Int], waiters: [CheckedContinuation<Int, Never>])>(([], []))
+
+    public init(settings: GatewaySettings, logger: Logger) {
+        self.settings = settings
+        self.hub = GatewayHub(settings: settings, logger: logger)
+    }
+
+    /// Serves until stopped. With `handleSignals`, SIGTERM/SIGINT stop it as upstream logs them.
+    public func run(handleSignals: Bool) async throws {
+        for host in settings.hosts where PortGuard.isInUse(host: host, port: settings.port.value) {
+            throw StartupRefusal.alreadyListening(host: host, port: settings.port.value)
+        }
+        _ = try? hub.refreshHealth()
+        let server = GatewayServer(hub: hub) { [weak self] host, port in self?.didListen(host: host, port: port) }
+        var services = server.services()
+        let signals = SignalService(logger: hub.logger) { [weak self] in await self?.stop() }
+        if handleSignals { services.insert(signals, at: 0) }
+        let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })))
+        self.group.withLock { $0 = group }
+        do {
+            try await group.run()
+        } catch {
+            throw StartupRefusal.failed("failed to bind gateway socket on ws://\(URLHost.format(settings.hosts.first ?? "127.0.0.1")):\(settings.port.value): \(error)")
+        }
+    }
+
+    /// Begins a graceful shutdown: `shutdown` event, 1012 closes, listeners stop.
+    public func stop() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// The first bound port, once a listener is up.
+    public func waitUntilListening() async -> Int {
+        await withCheckedContinuation { continuation in
+            let port = listening.withLock { state -> Int? in
+                if let port = state.ports.first { return port }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+
+    private func didListen(host: String, port: Int) {
+        hub.logger.info("[gateway] listening on ws://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
+        let waiters = listening.withLock { state -> [CheckedContinuation<Int, Never>] in
+            state.ports.append(port)
+            guard state.ports.count == settings.hosts.count else { return [] }
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        if !waiters.isEmpty {
+            hub.logger.info("[gateway] ready (bind=\(settings.bind.value), port=\(port), auth=\(settings.auth.mode.rawValue), protocol=3)")
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+}
+
+/// Turns SIGTERM/SIGINT into a graceful shutdown, with upstream's log lines and a bounded wait.
+struct SignalService: Service {
+    let logger: Logger
+    let onSignal: @Sendable () async -> Void
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        var shuttingDown = false
+        for await signal in signals.cancelOnGracefulShutdown() {
+            let name = signal == .sigterm ? "SIGTERM" : "SIGINT"
+            if shuttingDown {
+                logger.info("received \(name) during shutdown; ignoring")
+                continue
+            }
+            shuttingDown = true
+            logger.info("signal \(name) received")
+            logger.info("received \(name); shutting down")
+            await onSignal()
+            let logger = self.logger
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: Double(ProtocolLimits.shutdownGraceMs) / 1000 + 1)
+                logger.warning("shutdown timed out; exiting without full cleanup")
+                exit(0)
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// Sources/Runtime/Server/GatewayServer.swift - one port: HTTP routes and the WebSocket upgrade, as Services
+
+import Foundation
+import Generated
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the services of a gateway: one listener per bind address, plus the gateway's own loops.
+struct GatewayServer {
+    let hub: GatewayHub
+    let onListening: @Sendable (String, Int) async -> Void
+
+    func services() -> [any Service] {
+        let limiter = AuthRateLimiter(limit: hub.settings.rateLimit)
+        let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: NotFoundMiddleware())
+        HTTPProbes.register(on: router, hub: hub)
+        let policy = hub.settings.policy
+        let wsConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: nil),
+            ws: .init(maxFrameSize: policy.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
+        )
+        let listeners: [any Service] = hub.settings.hosts.map { host in
+            Application(
+                router: router,
+                server: .http1WebSocketUpgrade(configuration: wsConfiguration) { request, channel, _ in
+                    let peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
+                    let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
+                    return .upgrade([:]) { inbound, outbound, _ in
+                        await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
+                            .run(inbound: inbound, outbound: outbound)
+                    }
+                },
+                configuration: .init(address: .hostname(host, port: hub.settings.port.value), serverName: nil, reuseAddress: true),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? hub.settings.port.value
+                    hub.boundPorts.withLock { $0.append(port) }
+                    await onListening(host, port)
+                },
+                logger: hub.logger
+            )
+        }
+        return listeners + [GatewayLoops(hub: hub)]
+    }
+}
+
+/// Ticks, health refreshes and the shutdown broadcast. Listed last so a graceful shutdown reaches it
+/// first: clients get `shutdown` and a 1012 close before the listeners stop.
+struct GatewayLoops: Service {
+    let hub: GatewayHub
+
+    func run() async throws {
+        let policy = hub.settings.policy
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(policy.tickIntervalMs))
+                    if Task.isCancelled { break }
+                    if let tick = try? OutboundEvent.tick(TickEvent(ts: Int(Clock.nowMs))) { hub.broadcast(tick) }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(policy.healthRefreshMs))
+                    if Task.isCancelled { break }
+                    _ = try? hub.refreshHealth()
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        hub.shutdown(reason: "gateway stopping", restartExpectedMs: nil)
+        await hub.waitUntilDrained(timeout: .milliseconds(ProtocolLimits.shutdownGraceMs))
+    }
+}

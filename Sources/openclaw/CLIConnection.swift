@@ -1,0 +1,36 @@
+// Sources/openclaw/CLIConnection.swift - connect, run one thing, close; failures print and exit 1
+
+import ArgumentParser
+import Foundation
+import Generated
+import Runtime
+
+enum CLIConnection {
+    static func withClient<T>(_ options: ConnectionOptions, _ body: (GatewayClient) async throws -> T) async throws -> T {
+        let client: GatewayClient
+        do {
+            let target = try ClientTarget.resolve(url: options.url, token: options.token, password: options.password, environment: ProcessInfo.processInfo.environment)
+            client = try await GatewayClient.connect(target.clientOptions(timeoutMs: options.timeout))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        do {
+            let value = try await body(client)
+            await client.close()
+            return value
+        } catch {
+            await client.close()
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum JSONOutput {
+    static func render(_ value: JSONValue, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

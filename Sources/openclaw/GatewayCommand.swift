@@ -1,0 +1,70 @@
+// Sources/openclaw/GatewayCommand.swift - `openclaw gateway [run]` and `openclaw gateway call`
+
+import ArgumentParser
+import Foundation
+import Generated
+import Logging
+import Runtime
+
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Run the gateway, or talk to a running one.",
+        subcommands: [Run.self, Call.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+extension GatewayCommand {
+    struct Run: CLICommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: GatewayOptions.helpAbstract)
+
+        @OptionGroup var options: GatewayOptions
+
+        func execute() async throws {
+            ConsoleLogHandler.bootstrap(level: options.verbose ? .debug : .info)
+            let logger = Logger(label: "gateway")
+            if let token = options.token { setenv("OPENCLAW_GATEWAY_TOKEN", token, 1) }
+            if let password = options.password {
+                setenv("OPENCLAW_GATEWAY_PASSWORD", password, 1)
+                logger.warning("Warning: --password can be exposed via process listings. Prefer --password-file or OPENCLAW_GATEWAY_PASSWORD.")
+            }
+            let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: ProcessInfo.processInfo.environment)
+            do {
+                let settings = try GatewayStartup(request: request, logger: logger).prepare()
+                if options.force {
+                    do {
+                        for host in settings.hosts { try await PortGuard.free(port: settings.port.value, host: host, logger: logger) }
+                    } catch {
+                        throw StartupRefusal(["Force: \(error)"])
+                    }
+                }
+                try await Gateway(settings: settings, logger: logger).run(handleSignals: true)
+            } catch let refusal as StartupRefusal {
+                FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
+                throw ExitCode(refusal.exitCode)
+            }
+        }
+    }
+
+    struct Call: CLICommand {
+        static let configuration = CommandConfiguration(commandName: "call", abstract: CallOptions.helpAbstract)
+
+        @Argument(help: "The method to call, e.g. health or system-presence.") var method: String
+        @OptionGroup var call: CallOptions
+        @OptionGroup var connection: ConnectionOptions
+
+        func execute() async throws {
+            let params: JSONValue
+            do {
+                params = try JSONDecoder().decode(JSONValue.self, from: Data(call.params.utf8))
+            } catch {
+                throw ValidationError("--params must be JSON: \(call.params)")
+            }
+            let payload = try await CLIConnection.withClient(connection) { client in
+                try await client.request(method, params: params, timeoutMs: connection.timeout, expectFinal: call.expectFinal)
+            }
+            print(try JSONOutput.render(payload, pretty: !connection.json))
+        }
+    }
+}

@@ -1,0 +1,32 @@
+// Sources/openclaw/HealthCommand.swift - `openclaw health`
+
+import ArgumentParser
+import Foundation
+import Generated
+import Runtime
+
+struct HealthCommand: CLICommand {
+    static let configuration = CommandConfiguration(commandName: "health", abstract: "Show the gateway's health; exits non-zero when it is unreachable.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(name: .customLong("verbose"), help: "Force a live probe instead of the cached summary.") var verbose = false
+
+    func execute() async throws {
+        let started = ContinuousClock.now
+        let (payload, url) = try await CLIConnection.withClient(connection) { client in
+            (try await client.request(GatewayMethod.health.rawValue, params: verbose ? ["probe": true] : nil, timeoutMs: connection.timeout), client.options.url)
+        }
+        if connection.json {
+            print(try JSONOutput.render(payload, pretty: true))
+            return
+        }
+        let summary = try JSONDecoder().decode(HealthSummary.self, from: Data(WireJSON.encode(payload)))
+        let elapsed = (ContinuousClock.now - started).components
+        let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        print("Gateway: \(summary.ok ? "ok" : "unhealthy") (\(url), \(ms) ms)")
+        print("Agents: " + summary.agents.map { $0.agentId + ($0.isDefault ? " (default)" : "") }.joined(separator: ", "))
+        print("Sessions: \(summary.sessions.count) (\(summary.sessions.path))")
+        print("Channels: " + (summary.channelOrder.isEmpty ? "none configured" : summary.channelOrder.joined(separator: ", ")))
+        if !summary.ok { throw ExitCode(1) }
+    }
+}
