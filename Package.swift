@@ -83,7 +83,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "gateway-bench",
-            dependencies: ["Runtime"],
+            dependencies: [
+                "Generated",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -94,13 +99,18 @@ let package = Package(
         ),
         .testTarget(
             name: "Conformance",
-            dependencies: ["Runtime", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Runtime", "Generated", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
             resources: [.copy("Cases")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CLITests",
+            dependencies: ["Runtime", "Generated"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "ProtocolGenCore"],
+            dependencies: ["Runtime", "Generated", "ProtocolGenCore"],
             swiftSettings: swiftSettings
         ),
     ]

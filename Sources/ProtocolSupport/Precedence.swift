@@ -72,6 +72,11 @@ extension Int: ChainValue {
 public struct InvalidFlagValue: Error, Sendable, Equatable {
     public var flag: String
     public var value: String
+
+    public init(flag: String, value: String) {
+        self.flag = flag
+        self.value = value
+    }
 }
 
 /// A generated precedence chain.

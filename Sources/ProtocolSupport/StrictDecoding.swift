@@ -63,9 +63,8 @@ extension KeyedDecodingContainer {
     /// Checks a string's length against the spec's `minLength`.
     public func checkLength(_ value: String?, forKey key: Key, minLength: Int) throws {
         guard let value, value.count < minLength else { return }
-        let unit = minLength == 1 ? "character" : "characters"
         throw DecodingError.dataCorrupted(
-            .init(codingPath: codingPath + [key], debugDescription: "must NOT have fewer than \(minLength) \(unit)")
+            .init(codingPath: codingPath + [key], debugDescription: "must NOT have fewer than \(minLength) characters")
         )
     }
 }

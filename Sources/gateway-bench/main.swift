@@ -1,1 +1,32 @@
-print("bench")
+// Sources/gateway-bench/main.swift - entry point: start the gateway, run every measurement, print the report
+//
+//     swift run -c release gateway-bench [--clients N] [--rounds N] [--timeout S] ...
+//
+// Metric lines and a final JSON line go to stdout; progress and errors go to stderr.
+
+import Foundation
+
+let options: BenchOptions
+do {
+    options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    log(error.description)
+    exit(64)
+}
+
+Lifetime.raiseFileLimit(to: 8192)
+Lifetime.shared.handleSignals()
+do {
+    let executable = try OpenClawExecutable.locate(build: options.build)
+    Lifetime.shared.startDeadline(seconds: options.timeoutSeconds)
+    let gateway = try GatewayProcess.launch(executable: executable)
+    Lifetime.shared.track(gateway)
+    log("gateway \(executable.path) (PID \(gateway.pid)) on \(gateway.url), state in \(gateway.stateDir.path)")
+    let report = Report()
+    let termination = try await Benchmark(options: options, gateway: gateway, report: report).run()
+    emit(report.json)
+    gateway.removeStateDir()
+    exit(termination.code == 0 ? 0 : 1)
+} catch {
+    Lifetime.shared.exit(status: 1, message: "\(error)")
+}

@@ -29,6 +29,7 @@ extension GatewayCommand {
                 setenv("OPENCLAW_GATEWAY_PASSWORD", password, 1)
                 logger.warning("Warning: --password can be exposed via process listings. Prefer --password-file or OPENCLAW_GATEWAY_PASSWORD.")
             }
+            MemoryTuning.apply()
             let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: ProcessInfo.processInfo.environment)
             do {
                 let settings = try GatewayStartup(request: request, logger: logger).prepare()

@@ -14,9 +14,9 @@ enum InboundFrame {
         let data = Data(message)
         do {
             return .request(try JSONDecoder().decode(RequestFrame.self, from: data))
-        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty && context.underlyingError != nil {
-            return .notJSON
         } catch {
+            // Only on the failure path: is it JSON at all?
+            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { return .notJSON }
             let id = (try? JSONDecoder().decode(LooseID.self, from: data))?.id
             return .invalid(id: id, issue: ValidationIssue(error))
         }

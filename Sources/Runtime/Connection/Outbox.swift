@@ -27,6 +27,8 @@ final class Outbox: Sendable {
         var waiter: CheckedContinuation<[Item], Never>?
         var closing = false
         var finished = false
+        /// Queued broadcasts that a newer one of the same event replaces: event name → (index, seq).
+        var replaceable: [String: (index: Int, seq: Int)] = [:]
     }
 
     private let state = Mutex(State())
@@ -39,16 +41,30 @@ final class Outbox: Sendable {
     /// Queues a frame that is not a broadcast (responses, targeted events).
     @discardableResult
     func enqueue(_ frame: [UInt8]) -> Outcome {
-        enqueue(droppable: false) { _ in frame }
+        enqueue(droppable: false, numbered: false) { _ in frame }
     }
 
     /// Queues a broadcast event, stamping it with this connection's next `seq`.
+    ///
+    /// With `replacing`, a not-yet-written broadcast of the same event is overwritten in place
+    /// (keeping its `seq`): for state events such as `presence` only the latest matters.
     @discardableResult
-    func enqueueBroadcast(head: [UInt8], droppable: Bool) -> Outcome {
-        enqueue(droppable: droppable) { seq in FrameWriter.event(head: head, seq: seq) }
+    func enqueueBroadcast(head: [UInt8], droppable: Bool, replacing event: String? = nil) -> Outcome {
+        if let event {
+            let replaced = state.withLock { state -> Bool in
+                guard !state.closing, !state.finished, let slot = state.replaceable[event], case .frame(let old) = state.items[slot.index] else { return false }
+                let frame = FrameWriter.event(head: head, seq: slot.seq)
+                state.items[slot.index] = .frame(frame)
+                state.bytes += frame.count - old.count
+                return true
+            }
+            if replaced { return .queued }
+        }
+        return enqueue(droppable: droppable, numbered: true, replaceable: event) { seq in FrameWriter.event(head: head, seq: seq) }
     }
 
-    private func enqueue(droppable: Bool, build: (Int) -> [UInt8]) -> Outcome {
+    /// Only broadcasts take a `seq`; responses and targeted events do not.
+    private func enqueue(droppable: Bool, numbered: Bool, replaceable: String? = nil, build: (Int) -> [UInt8]) -> Outcome {
         let (outcome, waiter, items): (Outcome, CheckedContinuation<[Item], Never>?, [Item]) = state.withLock { state in
             guard !state.closing, !state.finished else { return (.closed, nil, []) }
             if state.bytes > limit {
@@ -56,7 +72,8 @@ final class Outbox: Sendable {
                 return (.overflow, nil, [])
             }
             let frame = build(state.seq + 1)
-            state.seq += 1
+            if numbered { state.seq += 1 }
+            if let replaceable { state.replaceable[replaceable] = (state.items.count, state.seq) }
             state.items.append(.frame(frame))
             state.bytes += frame.count
             return takeWaiter(&state)
@@ -72,6 +89,7 @@ final class Outbox: Sendable {
             state.closing = true
             if discardPending {
                 state.items.removeAll()
+                state.replaceable.removeAll()
                 state.bytes = 0
             }
             state.items.append(.close(code: code, reason: reason))
@@ -99,6 +117,7 @@ final class Outbox: Sendable {
                 if !state.items.isEmpty {
                     defer {
                         state.items.removeAll(keepingCapacity: true)
+                        state.replaceable.removeAll()
                         state.bytes = 0
                     }
                     return state.items
@@ -116,6 +135,7 @@ final class Outbox: Sendable {
         state.waiter = nil
         let items = state.items
         state.items.removeAll(keepingCapacity: true)
+        state.replaceable.removeAll()
         state.bytes = 0
         return (.queued, waiter, items)
     }

@@ -23,6 +23,9 @@ final class GatewayHub: Sendable {
         var lastHeartbeat: HeartbeatEvent?
         var shuttingDown = false
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        /// When the last presence broadcast went out, and whether a trailing one is scheduled.
+        var presenceSentAt: ContinuousClock.Instant?
+        var presencePending = false
     }
 
     let settings: GatewaySettings
@@ -60,7 +63,7 @@ final class GatewayHub: Sendable {
             return (removed, state.drainWaiters)
         }
         for waiter in waiters { waiter.resume() }
-        guard removed, let key = connection.connected?.presenceKey else { return }
+        guard removed, !isShuttingDown, let key = connection.connected?.presenceKey else { return }
         updatePresence { $0.remove(key) }
     }
 
@@ -71,7 +74,8 @@ final class GatewayHub: Sendable {
         let targets = state.withLock { Array($0.connections.values) }
         for connection in targets {
             guard let client = connection.connected, client.grant.receives(event.event) else { continue }
-            if connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable) == .overflow {
+            let replacing = event.event == .presence ? event.event.rawValue : nil
+            if connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable, replacing: replacing) == .overflow {
                 logger.warning("closing slow consumer", metadata: ["connId": "\(connection.id)", "event": "\(event.event.rawValue)"])
                 connection.closeSlowConsumer()
             }
@@ -88,10 +92,34 @@ final class GatewayHub: Sendable {
         updatePresence { $0.upsert(key, entry) }
     }
 
+    /// Applies a presence change and broadcasts the list: at once when the last broadcast is older than
+    /// `presenceThrottleMs`, else once when that interval ends (a connect storm sends a few lists, not one per socket).
     private func updatePresence(_ change: (inout PresenceRegistry) -> Void) {
-        let (list, version) = state.withLock { state -> ([PresenceEntry], StateVersion) in
+        let throttle = Duration.milliseconds(ProtocolLimits.presenceThrottleMs)
+        let delay = state.withLock { state -> Duration? in
             change(&state.presence)
             state.presenceVersion += 1
+            if state.presencePending { return nil }
+            let now = ContinuousClock.now
+            let wait = state.presenceSentAt.map { throttle - (now - $0) } ?? .zero
+            state.presencePending = true
+            return max(wait, .zero)
+        }
+        guard let delay else { return }
+        if delay == .zero {
+            broadcastPresence()
+        } else {
+            Task {
+                try? await Task.sleep(for: delay)
+                self.broadcastPresence()
+            }
+        }
+    }
+
+    private func broadcastPresence() {
+        let (list, version) = state.withLock { state -> ([PresenceEntry], StateVersion) in
+            state.presencePending = false
+            state.presenceSentAt = .now
             return (state.presence.list(now: Int(Clock.nowMs)), StateVersion(presence: state.presenceVersion, health: state.healthVersion))
         }
         if let event = try? OutboundEvent.presence(PresenceEvent(presence: list)) {

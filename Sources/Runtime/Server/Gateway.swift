@@ -57,14 +57,14 @@ public final class Gateway: Sendable {
 
     private func didListen(host: String, port: Int) {
         hub.logger.info("[gateway] listening on ws://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
-        let waiters = listening.withLock { state -> [CheckedContinuation<Int, Never>] in
+        let (ready, waiters) = listening.withLock { state -> (Bool, [CheckedContinuation<Int, Never>]) in
             state.ports.append(port)
-            guard state.ports.count == settings.hosts.count else { return [] }
+            guard state.ports.count == settings.hosts.count else { return (false, []) }
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return (true, state.waiters)
         }
-        if !waiters.isEmpty {
-            hub.logger.info("[gateway] ready (bind=\(settings.bind.value), port=\(port), auth=\(settings.auth.mode.rawValue), protocol=3)")
+        if ready {
+            hub.logger.info("[gateway] ready (bind=\(settings.bind.value), port=\(port), auth=\(settings.auth.mode.rawValue), protocol=\(ProtocolVersion.current))")
         }
         for waiter in waiters { waiter.resume(returning: port) }
     }

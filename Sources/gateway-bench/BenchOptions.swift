@@ -1,0 +1,64 @@
+// Sources/gateway-bench/BenchOptions.swift - the few knobs of a run, from the command line
+
+/// What to measure and how long to try.
+struct BenchOptions: Sendable {
+    /// Sequential handshakes timed (after a short unmeasured warm-up).
+    var handshakes = 300
+    /// Clients of the concurrent `health` run (a single-client run always comes first).
+    var healthClients = 64
+    /// Measured seconds of each `health` run (after half a second of warm-up).
+    var healthSeconds = 3.0
+    /// Clients connected for the broadcast fan-out.
+    var fanOutClients = 1000
+    /// Connect the fan-out clients with `client.mode` `cli`, which presence does not track: no
+    /// presence broadcast per connect, and the measured `presence` carries one entry instead of 200.
+    var untracked = false
+    /// Measured `system-event` → `presence` rounds (after one warm-up round).
+    var rounds = 10
+    /// The whole run gives up after this many seconds (building `openclaw` is not counted).
+    var timeoutSeconds = 120.0
+    /// Run `swift build --product openclaw` first.
+    var build = true
+
+    static let usage = """
+        usage: gateway-bench [--handshakes N] [--health-clients N] [--health-seconds S] [--clients N] [--rounds N]
+                             [--untracked] [--timeout S] [--no-build]
+          Starts `openclaw gateway` (built next to this binary) on a free loopback port with a temporary
+          state dir, measures startup, handshakes, health round trips, presence fan-out and memory, then
+          stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
+        """
+
+    /// Parses the flags; throws the usage text on anything else.
+    static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
+        var options = BenchOptions()
+        var rest = arguments[...]
+        func value() throws(BenchError) -> String {
+            guard let value = rest.popFirst() else { throw BenchError(usage) }
+            return value
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--handshakes": options.handshakes = try count(value())
+            case "--health-clients": options.healthClients = try count(value())
+            case "--health-seconds": options.healthSeconds = try seconds(value())
+            case "--clients": options.fanOutClients = try count(value())
+            case "--rounds": options.rounds = try count(value())
+            case "--untracked": options.untracked = true
+            case "--timeout": options.timeoutSeconds = try seconds(value())
+            case "--no-build": options.build = false
+            default: throw BenchError(usage)
+            }
+        }
+        return options
+    }
+
+    private static func count(_ text: String) throws(BenchError) -> Int {
+        guard let value = Int(text), value > 0 else { throw BenchError(usage) }
+        return value
+    }
+
+    private static func seconds(_ text: String) throws(BenchError) -> Double {
+        guard let value = Double(text), value > 0 else { throw BenchError(usage) }
+        return value
+    }
+}

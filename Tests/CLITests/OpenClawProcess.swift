@@ -1,0 +1,123 @@
+// Tests/CLITests/OpenClawProcess.swift - runs the real `openclaw` binary with its own HOME and state dir
+
+import Foundation
+import Synchronization
+
+/// One `openclaw` process with a private state directory.
+final class OpenClawProcess: Sendable {
+    let process: Process
+    private let output = OutputBuffer()
+    private let exited: AsyncStream<Int32>
+    private let exitSink: AsyncStream<Int32>.Continuation
+
+    /// The built binary, next to the test bundle.
+    static let binary: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
+        let candidates = [bundle.deletingLastPathComponent().appendingPathComponent("openclaw"), bundle.appendingPathComponent("../openclaw").standardized]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        (exited, exitSink) = AsyncStream.makeStream()
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+        }
+        let sink = exitSink
+        process.terminationHandler = { process in
+            sink.yield(process.terminationStatus)
+            sink.finish()
+        }
+        try process.run()
+    }
+
+    var text: String { output.text }
+
+    /// Waits for the process to exit (killing it after `timeout`) and returns its status.
+    func wait(timeout: Duration = .seconds(20)) async -> Int32 {
+        let process = self.process
+        let killer = Task {
+            try await Task.sleep(for: timeout)
+            process.terminate()
+        }
+        defer { killer.cancel() }
+        var iterator = exited.makeAsyncIterator()
+        let status = await iterator.next() ?? process.terminationStatus
+        // Let the pipe drain the last lines.
+        try? await Task.sleep(for: .milliseconds(50))
+        return status
+    }
+
+    /// Waits until the output contains `marker` (or the process exits, or the timeout passes).
+    func waitForOutput(_ marker: String, timeout: Duration = .seconds(20)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if text.contains(marker) { return true }
+            if !process.isRunning { return text.contains(marker) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    func stop() async {
+        if process.isRunning {
+            process.terminate()
+            _ = await wait(timeout: .seconds(10))
+        }
+    }
+}
+
+/// A private HOME / state dir for one test, removed afterwards.
+struct Sandbox {
+    let home: String
+    var stateDir: String { home + "/.openclaw" }
+    var configPath: String { stateDir + "/openclaw.json" }
+
+    init() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    }
+
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ["HOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        environment.merge(extra) { _, new in new }
+        return environment
+    }
+
+    func writeConfig(_ text: String) throws {
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: home) }
+
+    /// A port nothing listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Everything a process printed so far.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex("")
+    func append(_ text: String) { storage.withLock { $0 += text } }
+    var text: String { storage.withLock { $0 } }
+}
