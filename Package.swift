@@ -110,7 +110,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "Generated", "ProtocolGenCore"],
+            dependencies: [
+                "Runtime", "Generated", "ProtocolGenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -24,9 +24,9 @@ enum Frames {
         #"{"type":"req","id":"\#(id)","method":"\#(GatewayMethod.health.rawValue)"}"#
     }
 
-    /// A `system-event` request, which upserts presence and broadcasts `presence` to every client.
-    static func systemEvent(id: String, text: String) throws -> String {
-        try request(id: id, method: .systemEvent, params: SystemEventParams(text: text))
+    /// A `health` request with `probe`, which refreshes the summary and broadcasts `health` to every client.
+    static func healthProbe(id: String) throws -> String {
+        try request(id: id, method: .health, params: HealthParams(probe: true))
     }
 
     private static func request(id: String, method: GatewayMethod, params: some Encodable) throws -> String {

@@ -125,6 +125,8 @@ final class ClientCore: Sendable {
         var finished = false
         var closeCode: UInt16?
         var closeReason: String?
+        /// A close this side started (e.g. the watchdog's 4000) wins over the peer's echo.
+        var initiatedClose: (code: UInt16, reason: String?)?
     }
 
     let options: GatewayClientOptions
@@ -249,8 +251,9 @@ final class ClientCore: Sendable {
         if gap {
             // Events are never replayed: refetch the state they would have changed.
             Task {
-                _ = try? await self.request(GatewayMethod.health.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
-                _ = try? await self.request(GatewayMethod.systemPresence.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
+                async let health = try? self.request(GatewayMethod.health.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
+                async let presence = try? self.request(GatewayMethod.systemPresence.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
+                _ = await (health, presence)
             }
         }
     }
@@ -356,19 +359,23 @@ final class ClientCore: Sendable {
     // MARK: - Close
 
     func close(code: WebSocketErrorCode, reason: String?) async {
-        let outbound = state.withLock { $0.finished ? nil : $0.outbound }
+        let outbound = state.withLock { state -> WebSocketOutboundWriter? in
+            guard !state.finished else { return nil }
+            if state.initiatedClose == nil { state.initiatedClose = (UInt16(webSocketErrorCode: code), reason) }
+            return state.outbound
+        }
         try? await outbound?.close(code, reason: reason)
     }
 
     func finish(closeCode: UInt16?, reason: String?, connectError: String?) {
-        let (pending, waitersError) = state.withLock { state -> ([Pending], GatewayClientError?) in
+        let (pending, waitersError, closeCode, reason) = state.withLock { state -> ([Pending], GatewayClientError?, UInt16?, String?) in
             state.finished = true
-            state.closeCode = closeCode
-            state.closeReason = reason
+            state.closeCode = state.initiatedClose?.code ?? closeCode
+            state.closeReason = state.initiatedClose.map { $0.reason } ?? reason
             defer { state.pending.removeAll() }
             let error: GatewayClientError = connectError.map { .unreachable(url: options.url, reason: $0) }
-                ?? .closed(url: options.url, code: closeCode, reason: reason)
-            return (Array(state.pending.values), state.hello == nil ? error : nil)
+                ?? .closed(url: options.url, code: state.closeCode, reason: state.closeReason)
+            return (Array(state.pending.values), state.hello == nil ? error : nil, state.closeCode, state.closeReason)
         }
         if let waitersError { resolveHello(.failure(waitersError)) }
         for entry in pending { entry.continuation.resume(throwing: GatewayClientError.closed(url: options.url, code: closeCode, reason: reason)) }

@@ -29,6 +29,9 @@ struct GatewayServer {
             Application(
                 router: router,
                 server: .http1WebSocketUpgrade(configuration: wsConfiguration) { request, channel, _ in
+                    // The socket upgrades on `/` and on any path no HTTP route claims.
+                    let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+                    if HTTPProbes.paths.contains(path) { return .dontUpgrade }
                     let peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
                     let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
                     return .upgrade([:]) { inbound, outbound, _ in

@@ -7,15 +7,19 @@ import NIOCore
 
 /// Liveness and readiness probes: no auth, `Cache-Control: no-store`, GET and HEAD only.
 enum HTTPProbes {
+    static let liveness = ["/health", "/healthz"]
+    static let readiness = ["/ready", "/readyz"]
+    static let paths = Set(liveness + readiness)
+
     static func register(on router: Router<GatewayRequestContext>, hub: GatewayHub) {
-        for path in ["/health", "/healthz"] {
+        for path in liveness {
             router.on(RouterPath(path), method: .get) { _, _ in json(#"{"ok":true,"status":"live"}"#) }
             router.on(RouterPath(path), method: .head) { _, _ in json(#"{"ok":true,"status":"live"}"#) }
             for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
                 router.on(RouterPath(path), method: method) { _, _ in methodNotAllowed() }
             }
         }
-        for path in ["/ready", "/readyz"] {
+        for path in readiness {
             let ready: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, context in
                 let isReady = !hub.isShuttingDown
                 let local = PeerAddress.from(context.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headers)).isDirectLoopback
