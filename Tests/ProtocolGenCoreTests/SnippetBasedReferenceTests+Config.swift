@@ -188,13 +188,11 @@ struct SnippetConfigTests {
                 }
             }
             """))
-        withKnownIssue("The remark points at the Swift name (`#/GatewayBind`), which is not in the YAML, instead of the key path") {
-            #expect(bind.hasPrefix("""
-                /// Values of `gateway.bind`.
-                ///
-                /// - Remark: Generated from spec/config/gateway.yaml#/gateway.bind
-                """))
-        }
+        #expect(bind.hasPrefix("""
+            /// Values of `gateway.bind`.
+            ///
+            /// - Remark: Generated from spec/config/gateway.yaml#/gateway.bind
+            """))
     }
 
     @Test("Config keys become the scalar lookup, ConfigSchema rows, reload rules and ConfigDefaults")
@@ -378,14 +376,29 @@ struct SnippetConfigTests {
         #expect(compileBlockers(in: try #require(files["Types.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Precedence.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Commands.swift"])) == [])
-        // With no config keys, `ConfigSchema.keys` is `[\n        ,\n    ]` and `OpenClawConfig.CodingKeys` has no
-        // cases; with no methods, events or error detail codes, `GatewayMethod`, `GatewayEvent` and `ErrorDetailCode`
-        // declare a `Swift.String` raw type without cases. None of these compile.
+        // With no config keys, `ConfigSchema.keys` must be `[]` (not `[\n ,\n ]`) and `OpenClawConfig.CodingKeys` has no
+        // cases; with no methods, events or error detail codes, `GatewayMethod`, `GatewayEvent` and `ErrorDetailCode` have
+        // none either. An enum without cases cannot declare a `Swift.String` raw type, so these state their conformances.
         for name in ["Config.swift", "Constants.swift", "Methods.swift", "Events.swift"] {
             let text = try #require(files[name])
-            withKnownIssue("Empty spec sections render raw-valued enums without cases and `[ , ]` array literals") {
-                #expect(compileBlockers(in: text) == [], "\(name)")
-            }
+            #expect(compileBlockers(in: text) == [], "\(name)")
         }
+        let config = try #require(files["Config.swift"])
+        #expect(config.contains("    public static let keys: [ConfigKeyInfo] = []\n"))
+        #expect(config.contains("    public static let reloadRules: [ReloadRule] = []\n"))
+        #expect(
+            try requireDeclaration("enum GatewayMethod", in: try #require(files["Methods.swift"])).hasPrefix("""
+                /// Every RPC method the spec declares.
+                public enum GatewayMethod: Swift.RawRepresentable, Swift.CaseIterable, Swift.Sendable {
+                    public init?(rawValue: Swift.String) {
+                        nil
+                    }
+
+                    public var rawValue: Swift.String {
+                        switch self {
+                        }
+                    }
+                """)
+        )
     }
 }

@@ -305,9 +305,7 @@ struct SnippetMethodsEventsTests {
             ]
         )
         #expect(text.contains("    case `default`\n"))
-        withKnownIssue("The constructors strip the backticks: `public static func default(` does not compile") {
-            #expect(text.contains("    public static func `default`(_ payload: Summary) throws -> OutboundEvent {\n"))
-            #expect(text.contains("    public static func `default`(_ payload: Payload<Summary>) -> OutboundEvent {\n"))
-        }
+        #expect(text.contains("    public static func `default`(_ payload: Summary) throws -> OutboundEvent {\n"))
+        #expect(text.contains("    public static func `default`(_ payload: Payload<Summary>) -> OutboundEvent {\n"))
     }
 }

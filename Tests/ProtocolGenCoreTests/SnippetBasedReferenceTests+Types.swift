@@ -315,11 +315,16 @@ struct SnippetTypesTests {
         let type = try requireDeclaration("struct A", in: types)
         #expect(type.contains("    public var `self`: Swift.Int\n"))
         #expect(type.contains("        case `self`\n"))
-        // Today the init is `init(self: Swift.Int, other: Swift.Int)`, so `self.other = other` inside it is
-        // a member access on the `Swift.Int` parameter: "value of type 'Int' has no member 'other'".
-        withKnownIssue("The init parameter of a field named `self` shadows `self`") {
-            #expect(!type.contains("public init(self: "))
-        }
+        // In `init(self: Swift.Int, other: Swift.Int)`, `self.other = other` would be a member access on the `Swift.Int`
+        // parameter ("value of type 'Int' has no member 'other'"), so the parameter keeps its label but not its name.
+        #expect(!type.contains("public init(self: "))
+        #expect(type.contains("""
+                /// Creates a value from its fields.
+                public init(self _self: Swift.Int, other: Swift.Int) {
+                    self.`self` = _self
+                    self.other = other
+                }
+            """))
     }
 
     @Test("An object type without fields renders a struct that compiles")
@@ -336,8 +341,22 @@ struct SnippetTypesTests {
             ]
         )
         let empty = try requireDeclaration("struct NoParams", in: types)
-        withKnownIssue("An empty `CodingKeys: Swift.String` enum does not compile: an enum with no cases cannot declare a raw type") {
-            #expect(compileBlockers(in: empty) == [])
-        }
+        #expect(compileBlockers(in: empty) == [])
+        // Without a raw type the enum's synthesized `init?(stringValue:)` is always nil, so every key is rejected.
+        #expect(
+            empty.hasSuffix("""
+                    public enum CodingKeys: Swift.CodingKey, Swift.CaseIterable {
+                    }
+
+                    public init(from decoder: any Swift.Decoder) throws {
+                        _ = try decoder.strictContainer(keyedBy: CodingKeys.self)
+                    }
+
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        _ = encoder.container(keyedBy: CodingKeys.self)
+                    }
+                }
+                """)
+        )
     }
 }

@@ -26,7 +26,21 @@ public struct SpecParser {
         do {
             return try Yams.compose(yaml: file.text)
         } catch {
-            throw .error("not valid YAML: \(error)", at: SourceLocation(file: file.path, line: 1))
+            throw .error("not valid YAML: \(error)", at: SourceLocation(file: file.path, line: Self.line(of: error, in: file.text) ?? 1))
+        }
+    }
+
+    /// The one-based line Yams places a syntax error at, when it gives one.
+    static func line(of error: any Error, in text: String) -> Int? {
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _)?, .parser(_, _, let mark, _)?, .composer(_, _, let mark, _)?:
+            return mark.line
+        case .duplicatedKeysInMapping(_, let context)?:
+            return context.mark.line
+        case .reader(_, let offset?, _, _)?:
+            return text.prefix(offset).count(where: \.isNewline) + 1
+        default:
+            return nil
         }
     }
 

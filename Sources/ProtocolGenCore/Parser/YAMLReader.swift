@@ -6,8 +6,10 @@ import Yams
 struct YAMLReader {
     let node: Node
     let file: String
+    /// For a mapping's value, the line of its key: a block-style value starts on the line after the name it belongs to.
+    var keyLine: Int? = nil
 
-    var location: SourceLocation { SourceLocation(file: file, line: node.mark?.line ?? 0) }
+    var location: SourceLocation { SourceLocation(file: file, line: keyLine ?? node.mark?.line ?? 0) }
 
     /// The mapping's entries in file order, or an error when the node is not a mapping.
     func entries() throws(Diagnostic) -> [(key: String, value: YAMLReader)] {
@@ -18,7 +20,7 @@ struct YAMLReader {
             guard let key = pair.key.string else {
                 throw .error("mapping keys must be strings", at: YAMLReader(node: pair.key, file: file).location)
             }
-            return (key, YAMLReader(node: pair.value, file: file))
+            return (key, YAMLReader(node: pair.value, file: file, keyLine: pair.key.mark?.line))
         }
     }
 

@@ -17,13 +17,11 @@ public enum SwiftNames {
         name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
     }
 
-    /// `system-presence` → `systemPresence`; `minProtocol` → `minProtocol`; `$schema` → `schema`.
+    /// `system-presence` → `systemPresence`; `minProtocol` → `minProtocol`; `$schema` → `schema`; `HTTP2_SERVER` → `http2Server`.
     public static func identifier(_ name: String) -> String {
         let parts = words(name)
         guard let first = parts.first else { return "_" }
-        let head = first.allSatisfy(\.isUppercase) && parts.count > 1 || first.allSatisfy(\.isUppercase) && first.count > 1
-            ? first.lowercased()
-            : lowercaseFirst(first)
+        let head = isAllCaps(first) && (parts.count > 1 || first.count > 1) ? first.lowercased() : lowercaseFirst(first)
         var result = head + parts.dropFirst().map { upperWord($0) }.joined()
         if let start = result.first, start.isNumber { result = "_" + result }
         return escaped(result)
@@ -55,8 +53,13 @@ public enum SwiftNames {
         return out + "\""
     }
 
+    /// `HTTP2`, `E2E`, `ID`: capitals, possibly with digits, so the word is an acronym rather than camel case.
+    private static func isAllCaps(_ word: String) -> Bool {
+        word.contains(where: \.isUppercase) && word.allSatisfy { $0.isUppercase || $0.isNumber }
+    }
+
     private static func upperWord(_ word: String) -> String {
-        if word.count > 1 && word.allSatisfy({ $0.isUppercase || $0.isNumber }) {
+        if word.count > 1 && isAllCaps(word) {
             return word.prefix(1) + word.dropFirst().lowercased()
         }
         return word.prefix(1).uppercased() + word.dropFirst()

@@ -55,20 +55,10 @@ struct ConfigTranslator {
             )
         }
         members.append(.function(doc: SwiftDoc("An empty config: every key at its default."), attributes: [], signature: "public init()", body: []))
-        members.append(
-            .type(
-                SwiftTypeDecl(
-                    .enum, "CodingKeys", conformances: ["Swift.String", "Swift.CodingKey", "Swift.CaseIterable"],
-                    members: keys.map { key in
-                        let last = key.components.last!
-                        let ident = SwiftNames.identifier(last)
-                        return .enumCase(doc: nil, name: ident, rawValue: ident.trimmingCharacters(in: ["`"]) == last ? nil : last, associated: nil)
-                    }
-                )
-            )
-        )
-        var decode = ["let container = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
-        var encode = ["var container = encoder.container(keyedBy: CodingKeys.self)"]
+        members.append(.codingKeys(keys.map { key in (SwiftNames.identifier(key.components.last!), key.components.last!) }))
+        // Without keys nothing reads the containers, but opening them still rejects every key and encodes `{}`.
+        var decode = [(keys.isEmpty ? "_" : "let container") + " = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
+        var encode = [(keys.isEmpty ? "_" : "var container") + " = encoder.container(keyedBy: CodingKeys.self)"]
         for key in keys {
             let ident = SwiftNames.identifier(key.components.last!)
             decode.append("self.\(ident) = try container.decodeOptionalField(\(swiftType(key)).self, forKey: .\(ident))")
@@ -100,8 +90,8 @@ struct ConfigTranslator {
 
     private func enumeration(_ key: ConfigKey, _ values: [String]) -> SwiftDecl {
         TypesTranslator(spec: spec).translateClosedEnum(
-            TypeDecl(name: SwiftNames.typeName(key.path), doc: "Values of `\(key.path)`.", kind: .enumeration(values: values, open: false), location: key.location),
-            values
+            TypeDecl(name: SwiftNames.typeName(key.path), doc: "", kind: .enumeration(values: values, open: false), location: key.location),
+            values, doc: SwiftDoc("Values of `\(key.path)`.", remark: Spec.remark(key.location, key.path))
         )
     }
 
@@ -164,12 +154,17 @@ struct ConfigTranslator {
             SwiftTypeDecl(
                 .enum, "ConfigSchema", doc: SwiftDoc("Every config key the spec declares, and the reload rule each implies."),
                 members: [
-                    .property(doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]", value: "[\n        " + rows.joined(separator: ",\n        ") + ",\n    ]"),
-                    .property(doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"], keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: "[\n        " + rules.joined(separator: ",\n        ") + ",\n    ]"),
+                    .property(doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]", value: arrayLiteral(rows)),
+                    .property(doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"], keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: arrayLiteral(rules)),
                     .property(doc: SwiftDoc("Paths of keys whose values are secrets."), modifiers: ["public", "static"], keyword: "let", name: "secretPaths", type: "Swift.Set<Swift.String>", value: "[" + spec.configKeys.filter(\.secret).map { SwiftNames.stringLiteral($0.path) }.joined(separator: ", ") + "]"),
                 ]
             )
         )
+    }
+
+    /// One element per line, for long tables; `[]` when there are none.
+    private func arrayLiteral(_ elements: [String]) -> String {
+        elements.isEmpty ? "[]" : "[\n        " + elements.joined(separator: ",\n        ") + ",\n    ]"
     }
 
     private func defaults() -> SwiftDecl {

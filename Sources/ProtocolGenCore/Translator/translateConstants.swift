@@ -35,10 +35,7 @@ struct ConstantsTranslator {
         detailMembers.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
         detailMembers.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
         let details = SwiftDecl.type(
-            SwiftTypeDecl(
-                .enum, "ErrorDetailCode", doc: SwiftDoc("Structured `error.details.code` values."),
-                conformances: ["Swift.String", "ClosedStringEnum"], members: detailMembers
-            )
+            .stringEnum("ErrorDetailCode", doc: SwiftDoc("Structured `error.details.code` values."), conformances: ["ClosedStringEnum"], members: detailMembers)
         )
         let closes = SwiftDecl.type(
             SwiftTypeDecl(

@@ -37,9 +37,9 @@ struct EventsTranslator {
             )
         )
         return .type(
-            SwiftTypeDecl(
-                .enum, "GatewayEvent", doc: SwiftDoc("Every event the spec declares."),
-                conformances: ["Swift.String", "Swift.CaseIterable", "Swift.Sendable"], members: members
+            .stringEnum(
+                "GatewayEvent", doc: SwiftDoc("Every event the spec declares."),
+                conformances: ["Swift.CaseIterable", "Swift.Sendable"], members: members
             )
         )
     }
@@ -62,18 +62,17 @@ struct EventsTranslator {
         var members: [SwiftDecl] = []
         for event in spec.events {
             let name = caseName(event)
-            let label = name.trimmingCharacters(in: ["`"])
             members.append(
                 .function(
                     doc: SwiftDoc("A `\(event.name)` event.", remark: Spec.remark(event.location, event.name)), attributes: [],
-                    signature: "public static func \(label)(_ payload: \(event.payload)) throws -> OutboundEvent",
+                    signature: "public static func \(name)(_ payload: \(event.payload)) throws -> OutboundEvent",
                     body: ["OutboundEvent(event: .\(name), payload: try Payload(payload).erased)"]
                 )
             )
             members.append(
                 .function(
                     doc: SwiftDoc("A `\(event.name)` event with a payload encoded earlier."), attributes: [],
-                    signature: "public static func \(label)(_ payload: Payload<\(event.payload)>) -> OutboundEvent",
+                    signature: "public static func \(name)(_ payload: Payload<\(event.payload)>) -> OutboundEvent",
                     body: ["OutboundEvent(event: .\(name), payload: payload.erased)"]
                 )
             )

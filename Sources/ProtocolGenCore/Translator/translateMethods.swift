@@ -45,9 +45,9 @@ struct MethodsTranslator {
             )
         )
         return .type(
-            SwiftTypeDecl(
-                .enum, "GatewayMethod", doc: SwiftDoc("Every RPC method the spec declares."),
-                conformances: ["Swift.String", "Swift.CaseIterable", "Swift.Sendable"], members: members
+            .stringEnum(
+                "GatewayMethod", doc: SwiftDoc("Every RPC method the spec declares."),
+                conformances: ["Swift.CaseIterable", "Swift.Sendable"], members: members
             )
         )
     }

@@ -36,29 +36,18 @@ struct TypesTranslator {
             )
         }
         let parameters = stored.map { field in
-            "\(SwiftNames.identifier(field.name).trimmingCharacters(in: ["`"])): \(fieldType(field))\(field.optional ? " = nil" : "")"
+            let (label, local) = parameterNames(field)
+            let declared = local == SwiftNames.identifier(field.name) ? label : "\(label) \(local)"
+            return "\(declared): \(fieldType(field))\(field.optional ? " = nil" : "")"
         }
         members.append(
             .function(
                 doc: SwiftDoc("Creates a value from its fields."), attributes: [],
                 signature: "public init(\(parameters.joined(separator: ", ")))",
-                body: stored.map { field in
-                    let name = SwiftNames.identifier(field.name)
-                    return "self.\(name) = \(name)"
-                }
+                body: stored.map { field in "self.\(SwiftNames.identifier(field.name)) = \(parameterNames(field).local)" }
             )
         )
-        members.append(
-            .type(
-                SwiftTypeDecl(
-                    .enum, "CodingKeys", conformances: ["Swift.String", "Swift.CodingKey", "Swift.CaseIterable"],
-                    members: fields.map { field in
-                        let name = SwiftNames.identifier(field.name)
-                        return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == field.name ? nil : field.name, associated: nil)
-                    }
-                )
-            )
-        )
+        members.append(.codingKeys(fields.map { (SwiftNames.identifier($0.name), $0.name) }))
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decodeBody(fields)))
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeBody(fields)))
         return .type(
@@ -66,7 +55,18 @@ struct TypesTranslator {
         )
     }
 
+    /// The memberwise init's argument label (the field's Swift name, unescaped) and the name its body reads.
+    ///
+    /// A parameter named `self` would hide `self` in the body (`self.other = other` would read the parameter),
+    /// so that one is read through a distinct local name.
+    private func parameterNames(_ field: Field) -> (label: String, local: String) {
+        let name = SwiftNames.identifier(field.name)
+        let label = name.trimmingCharacters(in: ["`"])
+        return (label, label == "self" ? "_self" : name)
+    }
+
     private func decodeBody(_ fields: [Field]) -> [String] {
+        if fields.isEmpty { return ["_ = try decoder.strictContainer(keyedBy: CodingKeys.self)"] }
         var lines = ["let container = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
         for field in fields {
             let name = SwiftNames.identifier(field.name)
@@ -92,6 +92,7 @@ struct TypesTranslator {
     }
 
     private func encodeBody(_ fields: [Field]) -> [String] {
+        if fields.isEmpty { return ["_ = encoder.container(keyedBy: CodingKeys.self)"] }
         var lines = ["var container = encoder.container(keyedBy: CodingKeys.self)"]
         for field in fields {
             let name = SwiftNames.identifier(field.name)
@@ -106,14 +107,15 @@ struct TypesTranslator {
         return lines
     }
 
-    func translateClosedEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
+    /// A closed enum; `doc` replaces the type's own doc and remark (a config enum points at its key path).
+    func translateClosedEnum(_ type: TypeDecl, _ values: [String], doc typeDoc: SwiftDoc? = nil) -> SwiftDecl {
         var members: [SwiftDecl] = values.map { value in
             let name = SwiftNames.identifier(value)
             return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value, associated: nil)
         }
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
-        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["Swift.String", "ClosedStringEnum"], members: members))
+        return .type(.stringEnum(type.name, doc: typeDoc ?? doc(type), conformances: ["ClosedStringEnum"], members: members))
     }
 
     func translateOpenEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {

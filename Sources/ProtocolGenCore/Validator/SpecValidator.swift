@@ -40,12 +40,19 @@ public struct SpecValidator {
                     if field.nullable && !field.optional {
                         out.error("nullable field '\(field.name)' must also be optional (`T?`)", at: field.location)
                     }
+                    if (field.minimum != nil || field.maximum != nil) && field.type != .int {
+                        out.error("field '\(field.name)' has a minimum or maximum, so its type must be int, not \(field.type)", at: field.location)
+                    }
+                    if field.minLength != nil && field.type != .string {
+                        out.error("field '\(field.name)' has a minLength, so its type must be string, not \(field.type)", at: field.location)
+                    }
                 }
             case .enumeration(let values, _):
                 if values.isEmpty { out.error("enum '\(type.name)' has no values", at: type.location) }
                 checkDuplicates(values.map { ($0, type.location) }, kind: "value of \(type.name)", into: &out)
             }
         }
+        checkFrames(spec.types, into: &out)
         for method in spec.methods {
             checkRef(method.result, at: method.location, "result of '\(method.name)'")
             checkSince(method.since, at: method.location)
@@ -65,6 +72,7 @@ public struct SpecValidator {
         }
         validateConfig(spec, into: &out)
         validateChains(spec, into: &out)
+        validateGeneratedNames(spec, into: &out)
         if out.hasErrors { throw SpecErrors(diagnostics: out.diagnostics) }
         return out.diagnostics
     }
@@ -78,6 +86,12 @@ public struct SpecValidator {
                 if byPath[parent]?.type != .object {
                     out.error("config key '\(key.path)' needs its parent '\(parent)' declared with type object", at: key.location)
                 }
+            }
+            if key.range != nil && key.type != .int {
+                out.error("config key '\(key.path)' has a range, so its type must be int", at: key.location)
+            }
+            if key.type == .enumeration([]) {
+                out.error("enum key '\(key.path)' has no values", at: key.location)
             }
             guard let value = key.defaultValue else { continue }
             switch key.type {
@@ -116,6 +130,19 @@ public struct SpecValidator {
                 default:
                     break
                 }
+            }
+        }
+    }
+
+    /// Each `frame` discriminator names one type: it keys the JSON Schema's discriminator mapping.
+    private func checkFrames(_ types: [TypeDecl], into out: inout DiagnosticCollector) {
+        var claimed: [String: TypeDecl] = [:]
+        for type in types {
+            guard case .object(_, let frame?) = type.kind else { continue }
+            if let first = claimed[frame] {
+                out.error("frame '\(frame)' of '\(type.name)' is already the frame of '\(first.name)' (declared at \(first.location))", at: type.location)
+            } else {
+                claimed[frame] = type
             }
         }
     }

@@ -141,10 +141,8 @@ struct DiagnosticsTests {
         #expect(diagnostic.message.hasPrefix("not valid YAML: "))
         #expect(diagnostic.description.hasPrefix("spec/types/a.yaml:"))
         #expect(diagnostic.message.contains("did not find expected ',' or '}'"))
-        // Yams reports the problem at 5:9 (and the message quotes it), but the diagnostic is placed at line 1.
-        withKnownIssue("Every YAML syntax error is reported at line 1, not where Yams found it") {
-            #expect(diagnostic.location?.line == 5)
-        }
+        // Yams reports the problem at 5:9 (and the message quotes it); the diagnostic is placed on that line.
+        #expect(diagnostic.location?.line == 5)
     }
 
     @Test("A file outside the known spec locations is rejected")
@@ -345,17 +343,15 @@ struct DiagnosticsTests {
 
     @Test("A block-style entry's diagnostics point at the line that names it")
     func blockStyleLines() {
-        // `health:` is on line 3 of b.yaml and line 1 of a.yaml; the location is taken from the entry's value node,
-        // which for a block mapping starts on the line after its name.
+        // `health:` is on line 3 of b.yaml and line 1 of a.yaml. The entry's value node, a block mapping, starts on the
+        // line after its name, so the location is taken from the key.
         let diagnostics = Snippet.diagnostics([
             "spec/types/t.yaml": Self.okType,
             "spec/methods/a.yaml": "health:\n  doc: One.\n  result: Ok\n",
             "spec/methods/b.yaml": "status:\n  result: Ok\nhealth:\n  doc: Two.\n  result: Ok\n",
         ])
         #expect(diagnostics.count == 1)
-        withKnownIssue("Block-style entries are located one line below their name") {
-            #expect(diagnostics.map(\.description) == ["spec/methods/b.yaml:3: error: duplicate method 'health' (first declared at spec/methods/a.yaml:1)"])
-        }
+        #expect(diagnostics.map(\.description) == ["spec/methods/b.yaml:3: error: duplicate method 'health' (first declared at spec/methods/a.yaml:1)"])
     }
 
     // MARK: - Collecting
@@ -406,69 +402,86 @@ struct DiagnosticsTests {
         #expect(collector.diagnostics.count == 2)
     }
 
-    // MARK: - Gaps the validator lets through
+    // MARK: - Spec mistakes that would otherwise reach the generated code
 
     @Test("A range on a non-integer config key is rejected")
     func rangeOnStringKey() {
-        // Accepted today; Config.swift then calls `checkBounds(self.name, …)` with a `Swift.String?`, which does not compile.
-        withKnownIssue("The validator accepts `range` on a string key") {
-            let diagnostics = Snippet.diagnostics(["spec/config/c.yaml": "name: {type: string, range: [1, 5], doc: \"A name.\"}\n"])
-            #expect(diagnostics.map(\.location?.line) == [1])
-        }
+        // Config.swift would call `checkBounds(self.name, …)` with a `Swift.String?`, which does not compile.
+        let diagnostics = Snippet.diagnostics(["spec/config/c.yaml": "name: {type: string, range: [1, 5], doc: \"A name.\"}\n"])
+        #expect(diagnostics.map(\.description) == ["spec/config/c.yaml:1: error: config key 'name' has a range, so its type must be int"])
     }
 
     @Test("Two types claiming the same frame discriminator are rejected")
     func duplicateFrames() {
-        // Accepted today; `docFiles(for:)` then traps in `Dictionary(uniqueKeysWithValues:)` ("Duplicate values for key: 'req'").
-        withKnownIssue("The validator accepts duplicate `frame` values, which crash the JSON Schema renderer") {
-            let diagnostics = Snippet.diagnostics([
-                "spec/types/frames.yaml": """
-                A: {doc: A., frame: req, fields: {type: {const: req}}}
-                B: {doc: B., frame: req, fields: {type: {const: req}}}
-                """
-            ])
-            #expect(diagnostics.map(\.location?.line) == [2])
-        }
+        // `docFiles(for:)` would trap in `Dictionary(uniqueKeysWithValues:)` ("Duplicate values for key: 'req'").
+        let diagnostics = Snippet.diagnostics([
+            "spec/types/frames.yaml": """
+            A: {doc: A., frame: req, fields: {type: {const: req}}}
+            B: {doc: B., frame: req, fields: {type: {const: req}}}
+            """
+        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "spec/types/frames.yaml:2: error: frame 'req' of 'B' is already the frame of 'A' (declared at spec/types/frames.yaml:1)"
+            ]
+        )
     }
 
     @Test("A config enum whose Swift name is taken by a spec type is rejected")
     func configEnumNameCollision() {
-        // Accepted today; Config.swift and Types.swift then both declare `public enum ClientMode`.
-        withKnownIssue("The validator does not check generated names for collisions") {
-            let diagnostics = Snippet.diagnostics([
-                "spec/types/a.yaml": "ClientMode: {doc: Modes., enum: [cli, ui]}\n",
-                "spec/config/c.yaml": "client: {type: object}\nclient.mode: {type: enum, values: [a, b]}\n",
-            ])
-            #expect(diagnostics.map(\.location?.line) == [2])
-        }
+        // Config.swift and Types.swift would both declare `public enum ClientMode`.
+        let diagnostics = Snippet.diagnostics([
+            "spec/types/a.yaml": "ClientMode: {doc: Modes., enum: [cli, ui]}\n",
+            "spec/config/c.yaml": "client: {type: object}\nclient.mode: {type: enum, values: [a, b]}\n",
+        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "spec/config/c.yaml:2: error: config enum 'client.mode' and type 'ClientMode' (declared at spec/types/a.yaml:1) both generate `ClientMode`"
+            ]
+        )
     }
 
     @Test("Two methods whose names map to the same Swift identifier are rejected")
     func methodNameCollision() {
-        // Accepted today; Methods.swift then has two `case systemPresence` and two handler requirements of that name.
-        withKnownIssue("The validator does not check generated names for collisions") {
-            let diagnostics = Snippet.diagnostics([
-                "spec/types/a.yaml": "Ok: {doc: Ok., fields: {ok: bool}}\n",
-                "spec/methods/m.yaml": "system-presence: {result: Ok}\nsystem.presence: {result: Ok}\n",
-            ])
-            #expect(diagnostics.map(\.location?.line) == [2])
-        }
+        // Methods.swift would have two `case systemPresence` and two handler requirements of that name.
+        let diagnostics = Snippet.diagnostics([
+            "spec/types/a.yaml": "Ok: {doc: Ok., fields: {ok: bool}}\n",
+            "spec/methods/m.yaml": "system-presence: {result: Ok}\nsystem.presence: {result: Ok}\n",
+        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "spec/methods/m.yaml:2: error: method 'system.presence' and method 'system-presence' (declared at spec/methods/m.yaml:1) both generate `GatewayMethod.systemPresence`"
+            ]
+        )
+    }
+
+    @Test("Names the generated code already uses, fields that map to one Swift name, and empty config enums are rejected")
+    func reservedNamesAndFieldCollisions() {
+        let diagnostics = Snippet.diagnostics([
+            "spec/types/a.yaml": "Payload: {doc: P., fields: {a-b: int, aB: int}}\n",
+            "spec/config/c.yaml": "mode: {type: enum, values: []}\n",
+        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "spec/config/c.yaml:1: error: enum key 'mode' has no values",
+                "spec/types/a.yaml:1: error: type 'Payload' would generate `Payload`, a name the generated code already uses",
+                "spec/types/a.yaml:1: error: field 'Payload.aB' and field 'Payload.a-b' (declared at spec/types/a.yaml:1) both generate `Payload.aB`",
+            ]
+        )
     }
 
     @Test("Bounds on a field of the wrong type are rejected")
     func boundsOnWrongType() {
-        // Accepted today; the Swift decoder silently skips them while the JSON Schema still states them.
-        withKnownIssue("The validator accepts `minimum` on a non-integer and `minLength` on a non-string field") {
-            let diagnostics = Snippet.diagnostics([
-                "spec/types/a.yaml": """
-                A:
-                  doc: A.
-                  fields:
-                    tags: {type: "[int]", minimum: 0}
-                    count: {type: int, minLength: 1}
-                """
-            ])
-            #expect(diagnostics.map(\.location?.line) == [4, 5])
-        }
+        // The Swift decoder would silently skip them while the JSON Schema still states them.
+        let diagnostics = Snippet.diagnostics([
+            "spec/types/a.yaml": """
+            A:
+              doc: A.
+              fields:
+                tags: {type: "[int]", minimum: 0}
+                count: {type: int, minLength: 1}
+            """
+        ])
+        #expect(diagnostics.map(\.location?.line) == [4, 5])
     }
 }

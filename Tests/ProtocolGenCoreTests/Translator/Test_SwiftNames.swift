@@ -112,10 +112,8 @@ struct SwiftNamesTests {
         ]
     )
     func identifierWithDigits(_ name: String, _ expected: String) {
-        // `upperWord` treats digits as part of an all-caps word (`SERVER_HTTP2` → `serverHttp2`), but the head
-        // check uses `isUppercase` alone, so `E2E_MODE` → `e2EMode` and `HTTP2` → `hTTP2`.
-        withKnownIssue("The leading word's all-caps check ignores digits") {
-            #expect(SwiftNames.identifier(name) == expected)
-        }
+        // Digits belong to an all-caps word wherever it stands (`SERVER_HTTP2` → `serverHttp2`), so a leading one is
+        // lowercased whole: not `e2EMode` or `hTTP2`.
+        #expect(SwiftNames.identifier(name) == expected)
     }
 }
