@@ -139,3 +139,25 @@ public struct AnyCodingKey: CodingKey, Hashable, Sendable {
         self.intValue = intValue
     }
 }
+
+/// A JSON value whose decoding is left for later: decoding only records that the key was there.
+///
+/// A request's `params` is one: the server reads the frame first, then decodes `params` straight
+/// into the type the method table names, without building a `JSONValue` tree in between.
+public struct DeferredJSON: Codable, Hashable, Sendable {
+    /// The value to send; nil for one that was received (its text is still in the message).
+    public var value: JSONValue?
+
+    public init(_ value: JSONValue) {
+        self.value = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.value = nil
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value ?? .null)
+    }
+}

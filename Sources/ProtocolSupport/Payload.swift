@@ -32,13 +32,24 @@ public struct EncodedJSON: Sendable, Hashable {
 
 /// The one JSON configuration used on the wire.
 public enum WireJSON {
-    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+    /// Shared coders: both are thread-safe, and one allocation per message is one too many on the hot path.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        return encoder
+    }()
+
+    public static let decoder = JSONDecoder()
+
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        Array(try encoder.encode(value))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(bytes))
+        try decoder.decode(T.self, from: Data(bytes))
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(T.self, from: data)
     }
 }

@@ -20,8 +20,8 @@ public struct RequestParams: Sendable {
     /// - Throws: `ValidationIssue` with a pointer relative to `params`.
     public func decode<T: Decodable>(_ type: T.Type) throws(ValidationIssue) -> T {
         do {
-            if !isPresent { return try JSONDecoder().decode(T.self, from: Data("{}".utf8)) }
-            return try JSONDecoder().decode(Envelope<T>.self, from: message).params
+            if !isPresent { return try WireJSON.decode(T.self, from: Data("{}".utf8)) }
+            return try WireJSON.decode(Envelope<T>.self, from: message).params
         } catch {
             throw ValidationIssue(error, droppingPrefix: isPresent ? 1 : 0)
         }

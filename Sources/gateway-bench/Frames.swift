@@ -31,7 +31,7 @@ enum Frames {
 
     private static func request(id: String, method: GatewayMethod, params: some Encodable) throws -> String {
         let json = try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))
-        return String(decoding: try WireJSON.encode(RequestFrame(id: id, method: method.rawValue, params: json)), as: UTF8.self)
+        return String(decoding: try WireJSON.encode(RequestFrame(id: id, method: method.rawValue, params: DeferredJSON(json))), as: UTF8.self)
     }
 
     private static var platform: String {

@@ -10,6 +10,9 @@ public indirect enum TypeRef: Hashable, Sendable, CustomStringConvertible {
     case bool
     /// Any JSON value.
     case any
+    /// Any JSON value, left undecoded: the reader records that it is there and decodes it later
+    /// into the type it turns out to need (a request's `params`, once the method is known).
+    case raw
     case array(TypeRef)
     case map(TypeRef)
     case named(String)
@@ -21,6 +24,7 @@ public indirect enum TypeRef: Hashable, Sendable, CustomStringConvertible {
         case .number: "number"
         case .bool: "bool"
         case .any: "any"
+        case .raw: "raw"
         case .array(let element): "[\(element)]"
         case .map(let value): "[string: \(value)]"
         case .named(let name): name
@@ -58,6 +62,7 @@ public indirect enum TypeRef: Hashable, Sendable, CustomStringConvertible {
         case "number": return .number
         case "bool": return .bool
         case "any": return .any
+        case "raw": return .raw
         default: break
         }
         if text.hasPrefix("[") && text.hasSuffix("]") {

@@ -19,6 +19,7 @@ public struct DocsRenderer {
         case .named(let name): "[`\(name)`](#\(name.lowercased()))"
         case .array(let element): "\(typeLink(element))[]"
         case .map(let value): "map of \(typeLink(value))"
+        case .raw: "`any` (typed by the method table)"
         default: "`\(type)`"
         }
     }

@@ -14,7 +14,7 @@ public struct JSONSchemaRenderer {
         case .int: ["type": "integer"]
         case .number: ["type": "number"]
         case .bool: ["type": "boolean"]
-        case .any: [:]
+        case .any, .raw: [:]
         case .array(let element): ["type": "array", "items": schema(element)]
         case .map(let value): ["type": "object", "additionalProperties": schema(value)]
         case .named(let name): ["$ref": "#/definitions/\(name)"]

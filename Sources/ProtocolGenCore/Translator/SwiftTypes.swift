@@ -11,6 +11,7 @@ extension TypeRef {
         case .number: "Swift.Double"
         case .bool: "Swift.Bool"
         case .any: "JSONValue"
+        case .raw: "DeferredJSON"
         case .array(let element): "[\(element.swift)]"
         case .map(let value): "[Swift.String: \(value.swift)]"
         case .named(let name): name

@@ -199,14 +199,8 @@ final class ClientCore: Sendable {
         group.addTask {
             do {
                 let response = try await self.send(method: GatewayMethod.connect.rawValue, params: paramsJSON, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
-                if response.ok, let payload = response.payload,
-                    let hello = try? JSONDecoder().decode(HelloOk.self, from: Data(WireJSON.encode(payload)))
-                {
-                    self.resolveHello(.success(hello))
+                if case .success(let hello) = Self.hello(from: response, url: self.options.url) {
                     await self.watchdog(tickIntervalMs: hello.policy.tickIntervalMs)
-                } else {
-                    let error = response.error ?? ErrorShape(code: .unavailable, message: "connect failed")
-                    self.resolveHello(.failure(.rejected(url: self.options.url, error: error, close: nil)))
                 }
             } catch {
                 self.resolveHello(.failure(error as? GatewayClientError ?? .closed(url: self.options.url, code: nil, reason: "\(error)")))
@@ -214,8 +208,16 @@ final class ClientCore: Sendable {
         }
     }
 
+    static func hello(from response: ResponseFrame, url: String) -> Result<HelloOk, GatewayClientError> {
+        if response.ok, let payload = response.payload, let hello = try? WireJSON.decode(HelloOk.self, from: WireJSON.encode(payload)) {
+            return .success(hello)
+        }
+        return .failure(.rejected(url: url, error: response.error ?? ErrorShape(code: .unavailable, message: "connect failed"), close: nil))
+    }
+
     private func challengeTimeout() async {
         try? await Task.sleep(for: .milliseconds(options.challengeTimeoutMs))
+        if Task.isCancelled { return }
         let waiting = state.withLock { $0.hello == nil }
         if waiting {
             resolveHello(.failure(.timeout(url: options.url, what: "connect.challenge")))
@@ -315,7 +317,7 @@ final class ClientCore: Sendable {
                         continuation.resume(throwing: failure)
                         return
                     }
-                    let frame = RequestFrame(id: id, method: method, params: params)
+                    let frame = RequestFrame(id: id, method: method, params: params.map(DeferredJSON.init))
                     Task {
                         do {
                             let bytes = try WireJSON.encode(frame)
@@ -348,6 +350,8 @@ final class ClientCore: Sendable {
             state.pending[response.id] = nil
             return pending
         }
+        // The handshake's answer settles `connect` here, before the close that may follow a refusal.
+        if pending?.method == GatewayMethod.connect.rawValue { resolveHello(Self.hello(from: response, url: options.url)) }
         pending?.continuation.resume(returning: response)
     }
 

@@ -13,11 +13,11 @@ enum InboundFrame {
     static func parse(_ message: [UInt8]) -> InboundFrame {
         let data = Data(message)
         do {
-            return .request(try JSONDecoder().decode(RequestFrame.self, from: data))
+            return .request(try WireJSON.decode(RequestFrame.self, from: data))
         } catch {
             // Only on the failure path: is it JSON at all?
-            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { return .notJSON }
-            let id = (try? JSONDecoder().decode(LooseID.self, from: data))?.id
+            guard (try? WireJSON.decode(JSONValue.self, from: data)) != nil else { return .notJSON }
+            let id = (try? WireJSON.decode(LooseID.self, from: data))?.id
             return .invalid(id: id, issue: ValidationIssue(error))
         }
     }
