@@ -46,6 +46,9 @@ final class Connection: Sendable {
 
     var connected: ConnectedClient? { client.withLock { $0 } }
 
+    /// The event loop that owns the socket.
+    var eventLoop: any EventLoop { channel.eventLoop }
+
     func markConnected(_ value: ConnectedClient) {
         client.withLock { $0 = value }
     }

@@ -93,10 +93,13 @@ final class GatewayHub: Sendable {
     }
 
     /// Applies a presence change and broadcasts the list: at once when the last broadcast is older than
-    /// `presenceThrottleMs`, else once when that interval ends (a connect storm sends a few lists, not one per socket).
+    /// the throttle interval, else once when it ends. The interval is `presenceThrottleMs`, growing by
+    /// `presenceThrottlePerConnectionMs` per socket (a connect storm sends a few lists, not one per socket).
     private func updatePresence(_ change: (inout PresenceRegistry) -> Void) {
-        let throttle = Duration.milliseconds(ProtocolLimits.presenceThrottleMs)
         let delay = state.withLock { state -> Duration? in
+            let throttle = Duration.milliseconds(
+                max(ProtocolLimits.presenceThrottleMs, state.connections.count * ProtocolLimits.presenceThrottlePerConnectionMs)
+            )
             change(&state.presence)
             state.presenceVersion += 1
             if state.presencePending { return nil }

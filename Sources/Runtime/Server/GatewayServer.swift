@@ -35,8 +35,10 @@ struct GatewayServer {
                     let peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
                     let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
                     return .upgrade([:]) { inbound, outbound, _ in
-                        await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
-                            .run(inbound: inbound, outbound: outbound)
+                        await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                            await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
+                                .run(inbound: inbound, outbound: outbound)
+                        }
                     }
                 },
                 configuration: .init(address: .hostname(host, port: hub.settings.port.value), serverName: nil, reuseAddress: true),
