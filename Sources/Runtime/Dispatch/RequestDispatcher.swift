@@ -27,10 +27,13 @@ struct RequestDispatcher: Sendable {
         case .request(let frame):
             request = frame
         }
+        hub.logger.debug("ws ← req", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "method": "\(request.method)"])
         do {
             let payload = try await call(request, message: message, connection: connection, client: client)
+            hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "true", "bytes": "\(payload.bytes.count)"])
             connection.respond(id: request.id, ok: true, payload: payload)
         } catch let error as GatewayError {
+            hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "false", "error": "\(error)"])
             connection.respond(id: request.id, ok: false, payload: nil, error: error.shape)
         } catch let error as InvalidParams {
             connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: error.description))

@@ -34,7 +34,11 @@ public final class Gateway: Sendable {
         do {
             try await group.run()
         } catch {
-            throw StartupRefusal.failed("failed to bind gateway socket on ws://\(URLHost.format(settings.hosts.first ?? "127.0.0.1")):\(settings.port.value): \(error)")
+            // A listener that never came up could not bind; anything later is a plain failure.
+            if hub.boundPorts.withLock({ $0.isEmpty }) {
+                throw StartupRefusal.failed("failed to bind gateway socket on ws://\(URLHost.format(settings.hosts.first ?? "127.0.0.1")):\(settings.port.value): \(error)")
+            }
+            throw StartupRefusal.failed("\(error)")
         }
     }
 
