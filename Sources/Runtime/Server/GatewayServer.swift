@@ -25,6 +25,9 @@ struct GatewayServer {
             http1: .init(idleTimeout: nil),
             ws: .init(maxFrameSize: policy.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
         )
+        // Hummingbird's own "Server started" lines repeat ours; keep them for --verbose.
+        var serverLogger = hub.logger
+        if serverLogger.logLevel >= .info { serverLogger.logLevel = .warning }
         let listeners: [any Service] = hub.settings.hosts.map { host in
             Application(
                 router: router,
@@ -47,7 +50,7 @@ struct GatewayServer {
                     hub.boundPorts.withLock { $0.append(port) }
                     await onListening(host, port)
                 },
-                logger: hub.logger
+                logger: serverLogger
             )
         }
         return listeners + [GatewayLoops(hub: hub)]
