@@ -112,7 +112,7 @@ struct GatewayBehaviourTests {
             // Every probe broadcasts a (non-droppable) health event; the stalled socket never reads them.
             var connections = 2
             var round = 0
-            while connections == 2 && round < 2000 {
+            while connections == 2 && round < 5000 {
                 round += 1
                 for index in 0..<20 { try await admin.send(#"{"type":"req","id":"h\#(index)","method":"health","params":{"probe":true}}"#) }
                 try await admin.send(#"{"type":"req","id":"status","method":"status"}"#)
