@@ -86,9 +86,9 @@ struct Handshake {
         }
 
         // A device-less client keeps its requested scopes only on upstream's trust path: a direct-loopback
-        // backend client that presented the shared secret. Everyone else starts with none.
+        // `gateway-client` in `backend` mode that passed shared-secret auth. Everyone else starts with none.
         let trusted = params.device != nil
-            || connection.peer.isDirectLoopback && (params.client.id == .gatewayClient || params.client.mode == .backend)
+            || connection.peer.isDirectLoopback && params.client.id == .gatewayClient && params.client.mode == .backend
         let scopes = trusted ? Set(requestedScopes) : []
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
         return ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
