@@ -24,16 +24,16 @@ struct SocketSession {
         }
         if hub.isShuttingDown { connection.close(CloseCodes.serviceRestart) }
         let policy = hub.settings.policy
+        // A timer on the socket's event loop (cheaper than a task): no connect in time closes plainly.
+        let handshakeTimer = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(policy.handshakeTimeoutMs))) { [hub, connection] in
+            guard connection.connected == nil && !connection.outbox.isClosing else { return }
+            hub.logger.debug("handshake timeout", metadata: ["connId": "\(connection.id)"])
+            connection.close(CloseCodes.normal)
+            connection.hardCloseLater()
+        }
+        defer { handshakeTimer.cancel() }
         await withDiscardingTaskGroup { group in
             group.addTask { await writeLoop(outbound) }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(policy.handshakeTimeoutMs))
-                if connection.connected == nil && !connection.outbox.isClosing {
-                    hub.logger.debug("handshake timeout", metadata: ["connId": "\(connection.id)"])
-                    connection.close(CloseCodes.normal)
-                    connection.hardCloseLater()
-                }
-            }
             await readLoop(inbound, policy: policy, group: &group)
             connection.outbox.finish()
             group.cancelAll()
