@@ -44,6 +44,10 @@ public struct ProtocolInfo: Sendable {
     public var version = 3
     public var minClientVersion = 3
     public var minProbeVersion = 3
+    /// Method name prefixes that always need `operator.admin`, whatever the method table says.
+    public var adminPrefixes: [String] = []
+    /// Methods only role `node` may call (and operators may not).
+    public var nodeMethods: [String] = []
     public init() {}
 }
 

@@ -63,7 +63,9 @@ public struct SpecParser {
     private func parseProtocol(_ root: YAMLReader, into spec: inout Spec) throws(Diagnostic) {
         try root.expectKeys(["protocol", "limits"])
         if let info = try root.child("protocol") {
-            try info.expectKeys(["doc", "version", "minClientVersion", "minProbeVersion"])
+            try info.expectKeys(["doc", "version", "minClientVersion", "minProbeVersion", "adminPrefixes", "nodeMethods"])
+            spec.protocolInfo.adminPrefixes = try info.child("adminPrefixes")?.strings() ?? []
+            spec.protocolInfo.nodeMethods = try info.child("nodeMethods")?.strings() ?? []
             spec.protocolInfo.doc = try info.string("doc") ?? ""
             spec.protocolInfo.version = try info.int("version") ?? 3
             spec.protocolInfo.minClientVersion = try info.int("minClientVersion") ?? spec.protocolInfo.version

@@ -46,6 +46,8 @@ public struct DocsRenderer {
             "",
             "Scopes: `admin` satisfies every scope; `read` is satisfied by `write`; a method this table does not list needs `admin`; `none` is always allowed; `node` methods are for role `node` only.",
             "",
+            "Methods starting with " + spec.protocolInfo.adminPrefixes.map { "`\($0)`" }.joined(separator: ", ") + " always need `admin`. Only role `node` may call " + spec.protocolInfo.nodeMethods.map { "`\($0)`" }.joined(separator: ", ") + "; a node calling anything else, or an operator calling these, gets `unauthorized role: <role>`.",
+            "",
             "## Events",
             "",
             "| Event | Payload | Delivery | Droppable | stateVersion | |",

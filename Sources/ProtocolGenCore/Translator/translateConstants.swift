@@ -52,6 +52,16 @@ struct ConstantsTranslator {
         let apiCheck = SwiftDecl.type(
             SwiftTypeDecl(.enum, "GeneratedAPIVersion", doc: SwiftDoc("Fails to compile when the generator and ProtocolSupport disagree."), conformances: ["ProtocolGenAPIVersion_1"], members: [])
         )
-        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, apiCheck])
+        let list = { (values: [String]) in "[" + values.map(SwiftNames.stringLiteral).joined(separator: ", ") + "]" }
+        let scopeRules = SwiftDecl.type(
+            SwiftTypeDecl(
+                .enum, "ScopeRules", doc: SwiftDoc("Scope rules beyond the per-method table."),
+                members: [
+                    .property(doc: SwiftDoc("Method name prefixes that always need `operator.admin`."), modifiers: ["public", "static"], keyword: "let", name: "adminPrefixes", type: "[Swift.String]", value: list(info.adminPrefixes)),
+                    .property(doc: SwiftDoc("Methods only role `node` may call, and operators may not."), modifiers: ["public", "static"], keyword: "let", name: "nodeMethods", type: "Swift.Set<Swift.String>", value: list(info.nodeMethods)),
+                ]
+            )
+        )
+        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, scopeRules, apiCheck])
     }
 }

@@ -8,21 +8,17 @@ struct Grant: Sendable, Equatable {
     var scopes: Set<String>
 
     static let adminScope = "operator.admin"
-    /// Prefixes that always need admin, whatever the table says.
-    static let adminPrefixes = ["config.", "exec.approvals.", "wizard.", "update."]
-    /// Methods only role `node` may call (none are served yet; the rule still holds for unknown names).
-    static let nodeMethods: Set<String> = ["node.invoke.result", "node.event", "skills.bins", "node.pending.pull", "node.pending.ack"]
 
     /// - Returns: nil when allowed, else the denial message.
     func authorize(method name: String) -> String? {
         if name == GatewayMethod.health.rawValue { return nil }
         if role == "node" {
-            return Self.nodeMethods.contains(name) ? nil : "unauthorized role: node"
+            return ScopeRules.nodeMethods.contains(name) ? nil : "unauthorized role: node"
         }
-        if Self.nodeMethods.contains(name) { return "unauthorized role: \(role)" }
+        if ScopeRules.nodeMethods.contains(name) { return "unauthorized role: \(role)" }
         if scopes.contains(Self.adminScope) { return nil }
         let required: MethodScope
-        if Self.adminPrefixes.contains(where: name.hasPrefix) {
+        if ScopeRules.adminPrefixes.contains(where: name.hasPrefix) {
             required = .admin
         } else {
             required = GatewayMethod(rawValue: name)?.scope ?? .admin
