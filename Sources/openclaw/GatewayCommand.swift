@@ -10,7 +10,7 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "Run the gateway, or talk to a running one.",
-        subcommands: [Run.self, Call.self],
+        subcommands: [Run.self, Call.self, Install.self, Uninstall.self, Start.self, Stop.self, Restart.self, Status.self],
         defaultSubcommand: Run.self
     )
 }
@@ -22,7 +22,14 @@ extension GatewayCommand {
         @OptionGroup var options: GatewayOptions
 
         func execute() async throws {
-            ConsoleLogHandler.bootstrap(level: options.verbose ? .debug : .info)
+            do {
+                try GatewayLogging.bootstrap(
+                    flagLevel: options.logLevel, verbose: options.verbose, secrets: [options.token, options.password], environment: ProcessInfo.processInfo.environment
+                )
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
             let logger = Logger(label: "gateway")
             if let token = options.token { setenv("OPENCLAW_GATEWAY_TOKEN", token, 1) }
             if let password = options.password {
@@ -33,6 +40,7 @@ extension GatewayCommand {
             let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: ProcessInfo.processInfo.environment)
             do {
                 let settings = try GatewayStartup(request: request, logger: logger).prepare()
+                GatewayLogging.hide(settings.auth)
                 if options.force {
                     do {
                         for host in settings.hosts { try await PortGuard.free(port: settings.port.value, host: host, logger: logger) }
@@ -40,7 +48,7 @@ extension GatewayCommand {
                         throw StartupRefusal(["Force: \(error)"])
                     }
                 }
-                try await Gateway(settings: settings, logger: logger).run(handleSignals: true)
+                try await Gateway(settings: settings, logger: logger).run(handleSignals: true, lock: true)
             } catch let refusal as StartupRefusal {
                 FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
                 throw ExitCode(refusal.exitCode)

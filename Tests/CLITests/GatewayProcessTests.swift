@@ -100,7 +100,8 @@ struct GatewayProcessTests {
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
         let first = try await startGateway(sandbox, port: port, extra: ["--token", "one"])
-        let second = try OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"], environment: sandbox.environment())
+        // Same config path: skip the gateway lock (which would refuse first) so the port guard is what answers.
+        let second = try OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"], environment: sandbox.environment(["OPENCLAW_ALLOW_MULTI_GATEWAY": "1"]))
         #expect(await second.wait() == 0, "already listening exits 0 so supervisors do not crash-loop")
         #expect(second.text.contains("another gateway instance is already listening on ws://127.0.0.1:\(port)"), "\(second.text)")
 

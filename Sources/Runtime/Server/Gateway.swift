@@ -19,15 +19,19 @@ public final class Gateway: Sendable {
         self.hub = GatewayHub(settings: settings, logger: logger)
     }
 
-    /// Serves until stopped. With `handleSignals`, SIGTERM/SIGINT stop it as upstream logs them.
-    public func run(handleSignals: Bool) async throws {
+    /// Serves until stopped. With `handleSignals`, SIGTERM/SIGINT stop it as upstream logs them. With `lock` (the CLI's
+    /// gateway), the config path's `GatewayLock` is taken before binding and released on exit; in-process gateways skip it.
+    public func run(handleSignals: Bool, lock: Bool = false) async throws {
+        let held: GatewayLock?
+        if lock { held = try await GatewayLock.acquireForStartup(configPath: settings.paths.configPath) } else { held = nil }
+        defer { held?.release() }
         for host in settings.hosts where PortGuard.isInUse(host: host, port: settings.port.value) {
             throw StartupRefusal.alreadyListening(host: host, port: settings.port.value)
         }
         _ = try? hub.refreshHealth()
         let server = GatewayServer(hub: hub) { [weak self] host, port in self?.didListen(host: host, port: port) }
         var services = server.services()
-        let signals = SignalService(logger: hub.logger) { [weak self] in await self?.stop() }
+        let signals = SignalService(logger: hub.logger, onSignal: { [weak self] in await self?.stop() }, beforeForcedExit: { held?.release() })
         if handleSignals { services.insert(signals, at: 0) }
         let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })))
         self.group.withLock { $0 = group }
@@ -78,6 +82,8 @@ public final class Gateway: Sendable {
 struct SignalService: Service {
     let logger: Logger
     let onSignal: @Sendable () async -> Void
+    /// Runs before the forced exit when shutdown overruns its grace (releases the gateway lock).
+    var beforeForcedExit: @Sendable () -> Void = {}
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
@@ -93,9 +99,11 @@ struct SignalService: Service {
             logger.info("received \(name); shutting down")
             await onSignal()
             let logger = self.logger
+            let beforeForcedExit = self.beforeForcedExit
             Thread.detachNewThread {
                 Thread.sleep(forTimeInterval: Double(ProtocolLimits.shutdownGraceMs) / 1000 + 1)
                 logger.warning("shutdown timed out; exiting without full cleanup")
+                beforeForcedExit()
                 exit(0)
             }
         }

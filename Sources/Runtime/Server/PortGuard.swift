@@ -62,31 +62,8 @@ public enum PortGuard {
 
     /// Pids with a listening TCP socket on `port`, from /proc (Linux) or `lsof` elsewhere.
     static func listeners(port: Int) -> [pid_t] {
-        var inodes = Set<String>()
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count > 9, fields[3] == "0A", let local = fields[1].split(separator: ":").last,
-                    Int(local, radix: 16) == port
-                else { continue }
-                inodes.insert(String(fields[9]))
-            }
-        }
-        guard !inodes.isEmpty else { return lsofListeners(port: port) }
-        var pids: [pid_t] = []
-        let fileManager = FileManager.default
-        for entry in (try? fileManager.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(entry), let fds = try? fileManager.contentsOfDirectory(atPath: "/proc/\(entry)/fd") else { continue }
-            for fd in fds {
-                guard let target = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)") else { continue }
-                if target.hasPrefix("socket:["), inodes.contains(String(target.dropFirst(8).dropLast())) {
-                    pids.append(pid)
-                    break
-                }
-            }
-        }
-        return pids
+        let fromProc = ProcessTable.listeners(port: port)
+        return fromProc.isEmpty && !FileManager.default.fileExists(atPath: "/proc/net/tcp") ? lsofListeners(port: port) : fromProc
     }
 
     private static func lsofListeners(port: Int) -> [pid_t] {

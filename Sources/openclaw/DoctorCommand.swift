@@ -1,0 +1,31 @@
+// Sources/openclaw/DoctorCommand.swift - `openclaw doctor`: one line per check; repairs only with --fix
+
+import ArgumentParser
+import Foundation
+import Generated
+import Runtime
+
+struct DoctorCommand: CLICommand {
+    static let configuration = CommandConfiguration(commandName: "doctor", abstract: DoctorOptions.helpAbstract)
+
+    @OptionGroup var options: DoctorOptions
+
+    func execute() async throws {
+        let doctor = Doctor(
+            options: DoctorRequest(
+                environment: ProcessInfo.processInfo.environment, fix: options.fix || options.repair || options.yes,
+                generateGatewayToken: options.generateGatewayToken, nonInteractive: options.nonInteractive
+            )
+        )
+        let checks = doctor.run()
+        if options.json {
+            print(try JSONOutput.render(Doctor.json(checks), pretty: true))
+        } else {
+            for check in checks { print(check.lines().joined(separator: "\n")) }
+            let outstanding = checks.filter(\.isOutstandingError).count
+            let warnings = checks.filter { $0.status == .warn && $0.fixed != true }.count
+            print(outstanding == 0 ? "Doctor: no errors" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "") + "." : "Doctor: \(outstanding) error\(outstanding == 1 ? "" : "s") remain.")
+        }
+        if checks.contains(where: \.isOutstandingError) { throw ExitCode(1) }
+    }
+}
