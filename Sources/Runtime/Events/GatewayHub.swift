@@ -30,6 +30,10 @@ final class GatewayHub: Sendable {
 
     let settings: GatewaySettings
     let logger: Logger
+    /// Where restarts are requested (config reload, config.apply, SIGUSR1); the gateway's run loop consumes it.
+    let restart = RestartController()
+    /// The config in effect: the loaded file, replaced when a reload applies a new one.
+    let config: Mutex<LoadedConfig>
     let startedAt = Date()
     private let state = Mutex(State())
     /// The ports actually bound, filled in once listeners run.
@@ -38,6 +42,7 @@ final class GatewayHub: Sendable {
     init(settings: GatewaySettings, logger: Logger) {
         self.settings = settings
         self.logger = logger
+        self.config = Mutex(settings.config)
     }
 
     var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }
