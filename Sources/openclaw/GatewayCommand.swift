@@ -39,16 +39,10 @@ extension GatewayCommand {
             MemoryTuning.apply()
             let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: ProcessInfo.processInfo.environment)
             do {
-                let settings = try GatewayStartup(request: request, logger: logger).prepare()
-                GatewayLogging.hide(settings.auth)
-                if options.force {
-                    do {
-                        for host in settings.hosts { try await PortGuard.free(port: settings.port.value, host: host, logger: logger) }
-                    } catch {
-                        throw StartupRefusal(["Force: \(error)"])
-                    }
-                }
-                try await Gateway(settings: settings, logger: logger).run(handleSignals: true, lock: true)
+                let runner = GatewayRunner(
+                    request: request, logger: logger, logOptions: LogOptions(flagLevel: options.logLevel, verbose: options.verbose), force: options.force
+                )
+                try await runner.run()
             } catch let refusal as StartupRefusal {
                 FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
                 throw ExitCode(refusal.exitCode)

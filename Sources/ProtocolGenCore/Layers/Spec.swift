@@ -223,10 +223,20 @@ public struct CommandDecl: Sendable {
         public var location: SourceLocation
     }
 
+    /// A positional argument (`<path>`), in command-line order.
+    public struct Argument: Sendable {
+        public var name: String
+        public var type: TypeRef
+        public var optional: Bool
+        public var doc: String
+        public var location: SourceLocation
+    }
+
     public var name: String
     public var doc: String
     public var options: [Option]
     public var flags: [Flag]
     public var env: [NamedDoc]
     public var location: SourceLocation
+    public var arguments: [Argument] = []
 }

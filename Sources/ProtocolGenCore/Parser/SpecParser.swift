@@ -229,7 +229,12 @@ public struct SpecParser {
     }
 
     func parseCommand(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> CommandDecl {
-        try node.expectKeys(["doc", "options", "flags", "env"])
+        try node.expectKeys(["doc", "arguments", "options", "flags", "env"])
+        let arguments = try (node.child("arguments")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Argument in
+            try entry.value.expectKeys(["type", "doc"])
+            let type = try entry.value.typeRef("type") ?? (.string, false)
+            return .init(name: entry.key, type: type.type, optional: type.optional, doc: try entry.value.string("doc") ?? "", location: entry.value.location)
+        }
         let options = try (node.child("options")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Option in
             try entry.value.expectKeys(["type", "default", "doc"])
             let type = try entry.value.typeRef("type")?.type ?? .string
@@ -245,6 +250,8 @@ public struct SpecParser {
         let env = try (node.child("env")?.entries() ?? []).map { entry throws(Diagnostic) in
             NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
         }
-        return CommandDecl(name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location)
+        return CommandDecl(
+            name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location, arguments: arguments
+        )
     }
 }

@@ -43,6 +43,7 @@ public struct GeneratorPipeline {
             RenderedFile(name: "config.md", contents: docs.configReference()),
             RenderedFile(name: "cli.md", contents: docs.cliReference()),
             RenderedFile(name: "protocol.schema.json", contents: try JSONSchemaRenderer(spec: spec).render()),
+            RenderedFile(name: "config.schema.json", contents: try ConfigSchemaRenderer(spec: spec).render()),
         ]
     }
 

@@ -121,6 +121,16 @@ public struct DocsRenderer {
             let reload = key.reload.rawValue + (key.action.map { " (\($0))" } ?? "")
             out.append("| `\(key.path)` | \(type) | \(key.defaultValue.map { "`\($0)`" } ?? "—") | \(reload) | \(cell(notes)) |")
         }
+        out += [
+            "", "## Reload rules", "",
+            "When the file changes, each changed leaf path is matched against these prefixes; the longest matching prefix wins and an unmatched path restarts the gateway. `none`: read live, nothing to do; `hot (action)`: applied in process by the named action; `restart`: the gateway restarts (in `hot` mode it is logged and ignored).",
+            "", "| Prefix | Rule |", "|---|---|",
+        ]
+        for key in spec.configKeys.sorted(by: { $0.path < $1.path }) {
+            out.append("| `\(key.path)` | \(key.reload.rawValue + (key.action.map { " (`\($0)`)" } ?? "")) |")
+        }
+        out.append("| *(anything else)* | restart |")
+        out += ["", "The JSON Schema of this file is `config.schema.json` (also served by the `config.schema` RPC)."]
         out += ["", "## Precedence", "", "Each setting is taken from the first source that has a usable value.", "", "| Setting | Order (highest first) | |", "|---|---|---|"]
         for chain in spec.chains {
             out.append("| `\(chain.name)` | \(chain.sources.map(SettingSourceText.describe).joined(separator: " → ")) | \(cell(chain.doc)) |")
@@ -136,16 +146,25 @@ public struct DocsRenderer {
     public func cliReference() -> String {
         var out = [Self.banner, "", "# CLI reference", ""]
         for command in spec.commands {
-            out += ["## \(command.name)", "", command.doc, "", "| Flag | Value | Default | |", "|---|---|---|---|"]
-            for option in command.options {
-                out.append("| `--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |")
+            out += ["## \(command.name)", "", command.doc, ""]
+            if !command.arguments.isEmpty {
+                out += ["| Argument | Value | |", "|---|---|---|"]
+                out += command.arguments.map { "| `<\($0.name)>`\($0.optional ? " (optional)" : "") | \($0.type) | \(cell($0.doc)) |" }
+                out.append("")
             }
-            for flag in command.flags { out.append("| `--\(flag.name)` | — | off | \(cell(flag.doc)) |") }
+            if !command.options.isEmpty || !command.flags.isEmpty {
+                out += ["| Flag | Value | Default | |", "|---|---|---|---|"]
+                for option in command.options {
+                    out.append("| `--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |")
+                }
+                for flag in command.flags { out.append("| `--\(flag.name)` | — | off | \(cell(flag.doc)) |") }
+                out.append("")
+            }
             if !command.env.isEmpty {
-                out += ["", "| Environment | |", "|---|---|"]
+                out += ["| Environment | |", "|---|---|"]
                 out += command.env.map { "| `\($0.name)` | \(cell($0.doc)) |" }
+                out.append("")
             }
-            out.append("")
         }
         return out.joined(separator: "\n")
     }

@@ -12,6 +12,12 @@ struct CommandsTranslator {
 
     private func command(_ command: CommandDecl) -> SwiftDecl {
         var members: [SwiftDecl] = []
+        for argument in command.arguments {
+            let wrapper = "@Argument(help: \(SwiftNames.stringLiteral(argument.doc)))"
+            members.append(
+                .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(argument.name), type: argument.type.swift + (argument.optional ? "?" : ""), value: nil)
+            )
+        }
         for option in command.options {
             let help = SwiftNames.stringLiteral(option.doc)
             let wrapper = "@Option(name: .customLong(\(SwiftNames.stringLiteral(option.name))), help: \(help))"

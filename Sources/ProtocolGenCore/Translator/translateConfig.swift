@@ -18,6 +18,7 @@ struct ConfigTranslator {
         }
         declarations.append(scalarLookup())
         declarations.append(schema())
+        declarations.append(jsonSchema())
         declarations.append(defaults())
         return SwiftFile(name: "Config.swift", imports: ["ProtocolSupport"], declarations: declarations)
     }
@@ -157,6 +158,22 @@ struct ConfigTranslator {
                     .property(doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]", value: arrayLiteral(rows)),
                     .property(doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"], keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: arrayLiteral(rules)),
                     .property(doc: SwiftDoc("Paths of keys whose values are secrets."), modifiers: ["public", "static"], keyword: "let", name: "secretPaths", type: "Swift.Set<Swift.String>", value: "[" + spec.configKeys.filter(\.secret).map { SwiftNames.stringLiteral($0.path) }.joined(separator: ", ") + "]"),
+                ]
+            )
+        )
+    }
+
+    /// The JSON Schema text in its own extension, so the key tables above stay readable.
+    private func jsonSchema() -> SwiftDecl {
+        .type(
+            SwiftTypeDecl(
+                .extension, "ConfigSchema",
+                members: [
+                    .property(
+                        doc: SwiftDoc("The config file's JSON Schema (draft-07), as in `docs/config.schema.json`; served by `config.schema`."),
+                        modifiers: ["public", "static"], keyword: "let", name: "jsonSchema", type: "Swift.String",
+                        value: SwiftNames.stringLiteral((try? ConfigSchemaRenderer(spec: spec).render()) ?? "{}")
+                    )
                 ]
             )
         )

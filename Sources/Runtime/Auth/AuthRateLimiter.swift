@@ -10,12 +10,19 @@ final class AuthRateLimiter: Sendable {
         var lockedUntil: UInt64 = 0
     }
 
-    private let limit: AuthRateLimit
+    private let limits: Mutex<AuthRateLimit>
     private let entries = Mutex<[String: Entry]>([:])
     private static let maxEntries = 10_000
 
     init(limit: AuthRateLimit) {
-        self.limit = limit
+        self.limits = Mutex(limit)
+    }
+
+    /// The limits in force; a hot config reload swaps them (existing lockouts stay until they expire).
+    var limit: AuthRateLimit { limits.withLock { $0 } }
+
+    func reconfigure(_ limit: AuthRateLimit) {
+        limits.withLock { $0 = limit }
     }
 
     /// - Returns: ms until the address may try again, or nil when it may try now.
@@ -29,6 +36,7 @@ final class AuthRateLimiter: Sendable {
 
     /// Records a failure; locks the address when the window holds `maxAttempts` failures.
     func recordFailure(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) {
+        let limit = self.limit
         if isLoopback && limit.exemptLoopback { return }
         entries.withLock { entries in
             if entries.count >= Self.maxEntries { entries = entries.filter { $0.value.lockedUntil > now } }

@@ -1,4 +1,4 @@
-// Sources/Runtime/Config/ConfigLoader.swift - file → JSON5 → ${VAR} → strict validation → OpenClawConfig
+// Sources/Runtime/Config/ConfigLoader.swift - file → JSON5 → $include → ${VAR} → strict validation → OpenClawConfig
 
 import Foundation
 import Generated
@@ -10,6 +10,8 @@ public struct LoadedConfig: Sendable {
     /// The parsed tree after `${VAR}` substitution (what validation saw).
     public var tree: JSONValue
     public var config: OpenClawConfig
+    /// Every file this load read: the config itself, then its `$include`s (what the reloader watches).
+    public var files: [String] = []
 
     public static func missing(at path: String) -> LoadedConfig {
         LoadedConfig(path: path, exists: false, tree: .object([:]), config: OpenClawConfig())
@@ -58,15 +60,23 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(path: path, issues: ["<root>: JSON5 parse error: \(Self.describe(error))"])
         }
         guard case .object = raw else { throw ConfigError(path: path, issues: ["<root>: must be object"]) }
+        var includes = ConfigIncludes(configPath: path)
+        let merged: JSONValue
+        do {
+            merged = try includes.resolve(raw, file: path)
+        } catch {
+            throw ConfigError(path: path, issues: ["<root>: \(error.file): \(error.message)"])
+        }
+        guard case .object = merged else { throw ConfigError(path: path, issues: ["<root>: must be object"]) }
         let tree: JSONValue
         do {
-            tree = try EnvSubstitution(environment: environment).apply(raw)
+            tree = try EnvSubstitution(environment: environment).apply(merged)
         } catch {
             throw ConfigError(path: path, issues: ["\(error.path.isEmpty ? "<root>" : error.path): Missing env var \"\(error.name)\" referenced in config"])
         }
         do {
             let config = try JSONDecoder().decode(OpenClawConfig.self, from: Data(WireJSON.encode(tree)))
-            return LoadedConfig(path: path, exists: true, tree: tree, config: config)
+            return LoadedConfig(path: path, exists: true, tree: tree, config: config, files: includes.files)
         } catch {
             let issue = ValidationIssue(error)
             let where_ = issue.pointer.isEmpty ? "<root>" : issue.pointer.dropFirst().replacingOccurrences(of: "/", with: ".")
@@ -74,7 +84,7 @@ public struct ConfigLoader: Sendable {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
             let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
             return underlying ?? context.debugDescription

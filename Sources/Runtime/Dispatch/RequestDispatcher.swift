@@ -50,6 +50,10 @@ struct RequestDispatcher: Sendable {
         if let denial = client.grant.authorize(method: request.method) {
             throw GatewayError.invalidRequest(denial)
         }
+        // A restart is draining: new work is refused with a retryable error; `health` still answers.
+        if hub.restart.isDraining, request.method != GatewayMethod.health.rawValue {
+            throw GatewayError(.unavailable, "gateway restarting; retry shortly", retryable: true, retryAfterMs: 500)
+        }
         guard let method = GatewayMethod(rawValue: request.method) else {
             throw GatewayError.invalidRequest("unknown method: \(request.method)")
         }

@@ -34,6 +34,8 @@ final class GatewayHub: Sendable {
     let restart = RestartController()
     /// The config in effect: the loaded file, replaced when a reload applies a new one.
     let config: Mutex<LoadedConfig>
+    /// Failed-auth limiter shared by every listener; a hot reload of `gateway.auth.rateLimit` reconfigures it.
+    let authLimiter: AuthRateLimiter
     let startedAt = Date()
     private let state = Mutex(State())
     /// The ports actually bound, filled in once listeners run.
@@ -43,6 +45,7 @@ final class GatewayHub: Sendable {
         self.settings = settings
         self.logger = logger
         self.config = Mutex(settings.config)
+        self.authLimiter = AuthRateLimiter(limit: settings.rateLimit)
     }
 
     var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }
@@ -170,10 +173,13 @@ final class GatewayHub: Sendable {
 
     /// Tells every client why, then closes each with 1012.
     func shutdown(reason: String, restartExpectedMs: Int?) {
-        let targets = state.withLock { state -> [Connection] in
+        let targets = state.withLock { state -> [Connection]? in
+            // Once only: a restart announces "gateway restarting" before the graceful stop runs.
+            if state.shuttingDown { return nil }
             state.shuttingDown = true
             return Array(state.connections.values)
         }
+        guard let targets else { return }
         if let event = try? OutboundEvent.shutdown(ShutdownEvent(reason: reason, restartExpectedMs: restartExpectedMs)) {
             broadcast(event)
         }

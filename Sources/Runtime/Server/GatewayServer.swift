@@ -15,7 +15,7 @@ struct GatewayServer {
     let onListening: @Sendable (String, Int) async -> Void
 
     func services() -> [any Service] {
-        let limiter = AuthRateLimiter(limit: hub.settings.rateLimit)
+        let limiter = hub.authLimiter
         let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: NotFoundMiddleware())

@@ -39,6 +39,16 @@ public final class RestartController: Sendable {
         return first
     }
 
-    /// Whether a restart is queued or under way (new work is refused while draining).
+    /// Whether a restart is queued or under way.
     public var isPending: Bool { pending.withLock { $0 } }
+
+    private let draining = Mutex<Bool>(false)
+
+    /// Whether the restart has begun draining: new requests are refused with a retryable error.
+    public var isDraining: Bool { draining.withLock { $0 } }
+
+    /// Marks the gateway as draining (the restart's delay is over).
+    public func beginDraining() {
+        draining.withLock { $0 = true }
+    }
 }

@@ -1,0 +1,63 @@
+// Sources/ProtocolGenCore/Renderer/ConfigSchemaRenderer.swift - the config file's JSON Schema (docs/config.schema.json, `config.schema`)
+
+import Foundation
+
+/// Renders a draft-07 JSON Schema of the config file from the spec's config keys.
+/// The same text is embedded in `ConfigSchema.jsonSchema`, so `config.schema` and the docs never disagree.
+public struct ConfigSchemaRenderer {
+    let spec: Spec
+
+    public init(spec: Spec) { self.spec = spec }
+
+    private func children(of path: String?) -> [ConfigKey] {
+        let depth = path.map { $0.split(separator: ".").count } ?? 0
+        return spec.configKeys.filter { key in
+            let parts = key.components
+            guard parts.count == depth + 1 else { return false }
+            return path == nil || parts.dropLast().joined(separator: ".") == path
+        }
+    }
+
+    private func object(_ path: String?) -> [String: Any] {
+        var properties: [String: Any] = [:]
+        for key in children(of: path) { properties[key.components.last!] = property(key) }
+        return ["type": "object", "properties": properties, "additionalProperties": false]
+    }
+
+    private func property(_ key: ConfigKey) -> [String: Any] {
+        var out: [String: Any]
+        switch key.type {
+        case .object: out = object(key.path)
+        case .passthrough: out = ["type": "object"]
+        case .string: out = ["type": "string"]
+        case .int:
+            out = ["type": "integer"]
+            if let range = key.range {
+                out["minimum"] = range.lowerBound
+                out["maximum"] = range.upperBound
+            }
+        case .bool: out = ["type": "boolean"]
+        case .stringArray: out = ["type": "array", "items": ["type": "string"]]
+        case .enumeration(let values): out = ["type": "string", "enum": values]
+        }
+        if !key.doc.isEmpty { out["description"] = key.doc }
+        if let value = key.defaultValue {
+            switch key.type {
+            case .int: out["default"] = Int(value) ?? value
+            case .bool: out["default"] = value == "true"
+            default: out["default"] = value
+            }
+        }
+        if key.secret { out["writeOnly"] = true }
+        return out
+    }
+
+    public func render() throws -> String {
+        var root = object(nil)
+        root["$schema"] = "http://json-schema.org/draft-07/schema#"
+        root["$id"] = "https://openclaw.ai/schemas/openclaw-config.json"
+        root["title"] = "OpenClaw config (openclaw.json)"
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,75 @@
+// Tests/ProtocolGenCoreTests/SnippetBasedReferenceTests+ConfigSchema.swift - config keys → config JSON Schema, ConfigSchema.jsonSchema and the reload rule table
+
+import Foundation
+import ProtocolGenCore
+import Testing
+
+@Suite("Snippets: config JSON Schema and reload rule docs")
+struct SnippetConfigSchemaTests {
+    private func docs() throws -> [String: String] {
+        let spec = try Snippet.spec(["spec/config/gateway.yaml": SnippetConfigTests.config])
+        return Dictionary(uniqueKeysWithValues: try GeneratorPipeline().docFiles(for: spec).map { ($0.name, $0.contents) })
+    }
+
+    private func canonical(_ value: Any?) throws -> String {
+        let value = try #require(value)
+        return String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test("Config keys become a strict JSON Schema with docs as descriptions")
+    func configSchema() throws {
+        let json = try #require(try docs()["config.schema.json"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(root["additionalProperties"] as? Bool == false)
+        let properties = try #require(root["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == ["$schema", "gateway", "channels"])
+        #expect(try canonical(properties["channels"]) == #"{"description":"Channels.","type":"object"}"#)
+        let gateway = try #require(properties["gateway"] as? [String: Any])
+        let gatewayProperties = try #require(gateway["properties"] as? [String: Any])
+        #expect(try canonical(gatewayProperties["port"]) == #"{"default":18789,"description":"The port.","maximum":65535,"minimum":1,"type":"integer"}"#)
+        #expect(try canonical(gatewayProperties["bind"]) == #"{"default":"loopback","description":"Where to listen.","enum":["loopback","lan"],"type":"string"}"#)
+        #expect(try canonical(gatewayProperties["trustedProxies"]) == #"{"description":"Proxies.","items":{"type":"string"},"type":"array"}"#)
+        let auth = try #require((gatewayProperties["auth"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(try canonical(auth["token"]) == #"{"description":"The token.","type":"string","writeOnly":true}"#)
+        #expect(try canonical(auth["allowTailscale"]) == #"{"default":false,"description":"Tailscale.","type":"boolean"}"#)
+    }
+
+    @Test("The same schema text is embedded as ConfigSchema.jsonSchema")
+    func embedded() throws {
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": SnippetConfigTests.config])
+        let declaration = try requireDeclaration("extension ConfigSchema", in: text)
+        #expect(declaration.contains("public static let jsonSchema: Swift.String = \"{\\n  \\\"$id\\\""))
+    }
+
+    @Test("config.md carries the reload rule table, longest prefix first-class and a restart fallback")
+    func reloadTable() throws {
+        let markdown = try #require(try docs()["config.md"])
+        #expect(markdown.contains("## Reload rules"))
+        #expect(markdown.contains("the longest matching prefix wins and an unmatched path restarts the gateway"))
+        #expect(markdown.contains("| `channels` | hot (`restart-channels`) |"))
+        #expect(markdown.contains("| `gateway.auth` | hot |"))
+        #expect(markdown.contains("| `gateway.port` | restart |"))
+        #expect(markdown.contains("| *(anything else)* | restart |"))
+    }
+
+    @Test("Positional arguments become @Argument properties and an Argument table in cli.md")
+    func positionalArguments() throws {
+        let files: KeyValuePairs<String, String> = [
+            "spec/cli/config.yaml": #"""
+            config-set:
+              doc: Set a value.
+              arguments:
+                path: {type: string, doc: "Dotted path."}
+                value: {type: string?, doc: "The value."}
+            """#
+        ]
+        let text = try Snippet.swift("Commands.swift", files)
+        let declaration = try requireDeclaration("struct ConfigSetOptions", in: text)
+        #expect(declaration.contains("@Argument(help: \"Dotted path.\") public var path: Swift.String\n"))
+        #expect(declaration.contains("@Argument(help: \"The value.\") public var value: Swift.String?\n"))
+        let docs = try GeneratorPipeline().docFiles(for: try Snippet.spec(files))
+        let markdown = try #require(docs.first { $0.name == "cli.md" }?.contents)
+        #expect(markdown.contains("| `<path>` | string | Dotted path. |\n| `<value>` (optional) | string | The value. |\n"))
+        #expect(!markdown.contains("| Flag |"))
+    }
+}
