@@ -15,13 +15,8 @@ enum CLIConnection {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
-        return try await run(closing: client) { try await body(client) }
-    }
-
-    /// Runs `body`, then closes `client`; a failure is printed and becomes exit code 1.
-    static func run<T>(closing client: GatewayClient, _ body: () async throws -> T) async throws -> T {
         do {
-            let value = try await body()
+            let value = try await body(client)
             await client.close()
             return value
         } catch {
