@@ -15,8 +15,13 @@ enum CLIConnection {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
+        return try await run(closing: client) { try await body(client) }
+    }
+
+    /// Runs `body`, then closes `client`; a failure is printed and becomes exit code 1.
+    static func run<T>(closing client: GatewayClient, _ body: () async throws -> T) async throws -> T {
         do {
-            let value = try await body(client)
+            let value = try await body()
             await client.close()
             return value
         } catch {

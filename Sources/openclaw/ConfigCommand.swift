@@ -112,7 +112,7 @@ struct ConfigAccess {
         guard let client = try await connect() else {
             return ConfigSnapshotReader(environment: environment).snapshot(path: localPath)
         }
-        return try await report(closing: client) {
+        return try await CLIConnection.run(closing: client) {
             try await client.request(GatewayMethod.configGet.rawValue, as: ConfigSnapshot.self, timeoutMs: connection.timeout)
         }
     }
@@ -120,7 +120,7 @@ struct ConfigAccess {
     func set(_ value: JSONValue, keys: [String]) async throws -> ConfigWriteResult {
         let patch = keys.reversed().reduce(value) { inner, key in .object([key: inner]) }
         guard let client = try await connect() else { return try setLocally(patch) }
-        return try await report(closing: client) {
+        return try await CLIConnection.run(closing: client) {
             let snapshot = try await client.request(GatewayMethod.configGet.rawValue, as: ConfigSnapshot.self, timeoutMs: connection.timeout)
             var params: [String: JSONValue] = ["raw": .string(try JSONOutput.render(patch, pretty: false))]
             if let hash = snapshot.hash { params["baseHash"] = .string(hash) }
@@ -149,17 +149,5 @@ struct ConfigAccess {
             ok: true, path: path, config: ConfigRedaction.redact(config), hash: ConfigSnapshotReader.hash(written),
             changedPaths: ConfigDiff.changedPaths(stored, next), restart: nil
         )
-    }
-
-    private func report<T>(closing client: GatewayClient, _ body: () async throws -> T) async throws -> T {
-        do {
-            let value = try await body()
-            await client.close()
-            return value
-        } catch {
-            await client.close()
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
     }
 }
