@@ -7,6 +7,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Runtime
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -15,6 +16,7 @@ final class ScriptedGateway: Sendable {
     let received = Mutex<[String]>([])
     private let started = Mutex<CheckedContinuation<Int, Never>?>(nil)
     private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let group = Mutex<ServiceGroup?>(nil)
 
     /// - Parameters:
     ///   - tickIntervalMs: sent in `hello-ok.policy`.
@@ -48,14 +50,17 @@ final class ScriptedGateway: Sendable {
         )
         return await withCheckedContinuation { continuation in
             started.withLock { $0 = continuation }
-            task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+            // Stopped by graceful shutdown, not cancellation: a cancelled server can drop a connection it is
+            // accepting, which NIO treats as a fatal error.
+            let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "scripted", factory: { _ in SwiftLogNoOpLogHandler() })))
+            self.group.withLock { $0 = group }
+            task.withLock { $0 = Task { try await group.run() } }
         }
     }
 
     func stop() async {
-        let task = self.task.withLock { $0 }
-        task?.cancel()
-        _ = try? await task?.value
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+        _ = try? await task.withLock { $0 }?.value
     }
 
     static func hello(id: String, tickIntervalMs: Int) -> String {
