@@ -41,6 +41,11 @@ final class OpenClawProcess: Sendable {
 
     var text: String { output.text }
 
+    /// A test that forgets `stop()` must not leave a gateway behind: kill whatever still runs.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Waits for the process to exit (killing it after `timeout`) and returns its status.
     func wait(timeout: Duration = .seconds(20)) async -> Int32 {
         let process = self.process
@@ -74,6 +79,7 @@ final class OpenClawProcess: Sendable {
             process.terminate()
             _ = await wait(timeout: .seconds(10))
         }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 
