@@ -36,6 +36,16 @@ public struct Spec: Sendable {
     }
 
     public func type(named name: String) -> TypeDecl? { types.first { $0.name == name } }
+
+    /// The config keys directly below `path` (the top-level keys for nil), in spec order.
+    public func configKeys(below path: String?) -> [ConfigKey] {
+        let depth = path.map { $0.split(separator: ".").count } ?? 0
+        return configKeys.filter { key in
+            let parts = key.components
+            guard parts.count == depth + 1 else { return false }
+            return path == nil || parts.dropLast().joined(separator: ".") == path
+        }
+    }
 }
 
 /// The protocol's version numbers.

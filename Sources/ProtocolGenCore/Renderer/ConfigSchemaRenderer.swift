@@ -9,14 +9,7 @@ public struct ConfigSchemaRenderer {
 
     public init(spec: Spec) { self.spec = spec }
 
-    private func children(of path: String?) -> [ConfigKey] {
-        let depth = path.map { $0.split(separator: ".").count } ?? 0
-        return spec.configKeys.filter { key in
-            let parts = key.components
-            guard parts.count == depth + 1 else { return false }
-            return path == nil || parts.dropLast().joined(separator: ".") == path
-        }
-    }
+    private func children(of path: String?) -> [ConfigKey] { spec.configKeys(below: path) }
 
     private func object(_ path: String?) -> [String: Any] {
         var properties: [String: Any] = [:]

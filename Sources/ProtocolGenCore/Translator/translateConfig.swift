@@ -25,14 +25,7 @@ struct ConfigTranslator {
 
     static func structName(_ path: String) -> String { SwiftNames.typeName(path) + "Config" }
 
-    private func children(of path: String?) -> [ConfigKey] {
-        let depth = path.map { $0.split(separator: ".").count } ?? 0
-        return spec.configKeys.filter { key in
-            let parts = key.components
-            guard parts.count == depth + 1 else { return false }
-            return path == nil || parts.dropLast().joined(separator: ".") == path
-        }
-    }
+    private func children(of path: String?) -> [ConfigKey] { spec.configKeys(below: path) }
 
     private func swiftType(_ key: ConfigKey) -> String {
         switch key.type {
