@@ -1,0 +1,54 @@
+// Sources/Runtime/Agents/Providers/FallbackProvider.swift - try the next model when one fails before any output
+
+/// A model to try: a provider and the model id to ask it for.
+public struct ModelCandidate: Sendable {
+    public var provider: any ModelProvider
+    public var model: String
+
+    public init(provider: any ModelProvider, model: String) {
+        self.provider = provider
+        self.model = model
+    }
+}
+
+/// Tries each candidate in order (primary, then `fallbacks`). Once any output has been streamed a
+/// failure is final, so a reader never sees two models' answers spliced together.
+public struct FallbackProvider: ModelProvider {
+    public let candidates: [ModelCandidate]
+    public var id: String { candidates.first?.provider.id ?? "fallback" }
+
+    public init(candidates: [ModelCandidate]) {
+        self.candidates = candidates
+    }
+
+    /// `request.model` is replaced by each candidate's model.
+    public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
+        let candidates = self.candidates
+        let task = Task {
+            var lastError: (any Error)?
+            for candidate in candidates {
+                var attempt = request
+                attempt.model = candidate.model
+                var producedOutput = false
+                do {
+                    for try await event in candidate.provider.stream(attempt) {
+                        if event.isOutput { producedOutput = true }
+                        continuation.yield(event)
+                    }
+                    continuation.finish()
+                    return
+                } catch {
+                    if producedOutput || error is CancellationError || Task.isCancelled {
+                        continuation.finish(throwing: error)
+                        return
+                    }
+                    lastError = error
+                }
+            }
+            continuation.finish(throwing: lastError ?? ProviderError.notConfigured("no model configured: set agents.defaults.model.primary"))
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}

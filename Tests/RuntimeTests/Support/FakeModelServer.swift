@@ -1,0 +1,147 @@
+// Tests/RuntimeTests/Support/FakeModelServer.swift - a scripted OpenAI/Anthropic-style upstream on 127.0.0.1
+
+import Foundation
+import Generated
+import Hummingbird
+import Logging
+import NIOCore
+import Runtime
+import ServiceLifecycle
+import Synchronization
+
+/// A model API that answers each request with the next scripted reply and records what it got.
+/// Serves `POST /v1/chat/completions` and `POST /v1/messages`. Each `send` is one write (flushed),
+/// so a script controls where chunk boundaries fall.
+final class FakeModelServer: Sendable {
+    enum Step: Sendable {
+        /// One write.
+        case send(String)
+        /// Keep-alive comments every 20 ms until the client goes away (then `disconnects` yields).
+        case hang
+        /// Abort the connection mid-body.
+        case disconnect
+    }
+
+    struct Reply: Sendable {
+        var status: Int = 200
+        var headers: [String: String] = [:]
+        var steps: [Step]
+        /// Withhold the response head until the server stops (a server that accepts but never answers).
+        var holdHead = false
+
+        static func sse(_ steps: [Step]) -> Reply { Reply(steps: steps) }
+        static func error(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Reply {
+            Reply(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, steps: [.send(body)])
+        }
+    }
+
+    struct Recorded: Sendable {
+        var path: String
+        var headers: [String: String]
+        var body: JSONValue
+    }
+
+    let requests = Mutex<[Recorded]>([])
+    /// Yields once per connection the server saw the client close while it was still streaming.
+    let disconnects: AsyncStream<Void>
+    private let disconnected: AsyncStream<Void>.Continuation
+    private let replies: Mutex<[Reply]>
+    private let gate: AsyncStream<Void>
+    private let gateOpen: AsyncStream<Void>.Continuation
+    private let started = Mutex<CheckedContinuation<Int, Never>?>(nil)
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    init(replies: [Reply]) {
+        self.replies = Mutex(replies)
+        (disconnects, disconnected) = AsyncStream.makeStream(of: Void.self)
+        (gate, gateOpen) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    var requestCount: Int { requests.withLock { $0.count } }
+
+    /// Starts on an ephemeral port and returns the base URL (`http://127.0.0.1:<port>/v1`).
+    func start() async -> String {
+        let router = Router()
+        router.post("v1/chat/completions") { request, context in try await self.answer(request, context) }
+        router.post("v1/messages") { request, context in try await self.answer(request, context) }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                self.started.withLock { $0 }?.resume(returning: channel.localAddress?.port ?? 0)
+            },
+            logger: Logger(label: "fake-model", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let port = await withCheckedContinuation { continuation in
+            started.withLock { $0 = continuation }
+            // Stopped by graceful shutdown: a cancelled server can drop a connection it is accepting,
+            // which NIO treats as fatal (seen once in CI).
+            let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "fake-model", factory: { _ in SwiftLogNoOpLogHandler() })))
+            self.group.withLock { $0 = group }
+            task.withLock { $0 = Task { try await group.run() } }
+        }
+        return "http://127.0.0.1:\(port)/v1"
+    }
+
+    func stop() async {
+        gateOpen.finish()
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+        _ = try? await task.withLock { $0 }?.value
+        disconnected.finish()
+    }
+
+    private func answer(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null
+        requests.withLock { $0.append(Recorded(path: request.uri.path, headers: headers, body: json)) }
+        let reply = replies.withLock { $0.isEmpty ? Reply(status: 500, steps: [.send(#"{"error":{"message":"script exhausted"}}"#)]) : $0.removeFirst() }
+        if reply.holdHead { for await _ in gate {} }
+        var fields: HTTPFields = [:]
+        fields[.contentType] = "text/event-stream"
+        for (name, value) in reply.headers { fields[HTTPFields.Element.Name(name)!] = value }
+        let disconnected = self.disconnected
+        return Response(status: .init(code: reply.status), headers: fields, body: ResponseBody { writer in
+            for step in reply.steps {
+                switch step {
+                case .send(let text):
+                    try await writer.write(ByteBuffer(string: text))
+                case .hang:
+                    do {
+                        while true {
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                    } catch {
+                        disconnected.yield()
+                        throw error
+                    }
+                case .disconnect:
+                    throw CancellationError()
+                }
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
+
+/// Awaits `operation`, failing after `seconds` instead of hanging the suite.
+func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            throw TimeoutError(seconds: seconds)
+        }
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    var seconds: Double
+    var description: String { "gave up after \(seconds) s" }
+}
