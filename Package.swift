@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
@@ -72,6 +73,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,10 +85,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A scripted OpenAI/Anthropic-style model server on loopback: the upstream of the tests and the bench.
+        .target(
+            name: "TestUpstream",
+            dependencies: [
+                "ProtocolSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
-                "Generated",
+                "Generated", "TestUpstream",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,22 +113,23 @@ let package = Package(
         ),
         .testTarget(
             name: "Conformance",
-            dependencies: ["Runtime", "Generated", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
+            dependencies: ["Runtime", "Generated", "TestUpstream", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
             resources: [.copy("Cases")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Runtime", "Generated"],
+            dependencies: ["Runtime", "Generated", "TestUpstream"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "Generated", "ProtocolGenCore",
+                "Runtime", "Generated", "ProtocolGenCore", "TestUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

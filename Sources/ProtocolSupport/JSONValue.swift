@@ -15,6 +15,12 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    /// An array element; nil out of bounds or for non-arrays.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let elements) = self, elements.indices.contains(index) { return elements[index] }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil

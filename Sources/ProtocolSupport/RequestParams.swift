@@ -27,6 +27,14 @@ public struct RequestParams: Sendable {
         }
     }
 
+    /// Params given as bare JSON text (a tool call's arguments) rather than inside a request frame;
+    /// empty text counts as absent.
+    public static func standalone(_ json: some Collection<UInt8>) -> RequestParams {
+        let isBlank = json.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if isBlank { return RequestParams(message: Data(), isPresent: false) }
+        return RequestParams(message: Data(#"{"params":"#.utf8) + Data(json) + Data("}".utf8), isPresent: true)
+    }
+
     private struct Envelope<Params: Decodable>: Decodable {
         let params: Params
         enum CodingKeys: String, CodingKey { case params }

@@ -7,7 +7,7 @@ import Testing
 @Suite("Full spec")
 struct FullSpecTests {
     static let swiftFileNames: Set<String> = [
-        "Types.swift", "Methods.swift", "Events.swift", "Constants.swift", "Config.swift", "Precedence.swift", "Commands.swift",
+        "Types.swift", "Methods.swift", "Events.swift", "Constants.swift", "Config.swift", "Precedence.swift", "Commands.swift", "Tools.swift",
     ]
 
     private func load() throws -> Spec {
@@ -29,7 +29,7 @@ struct FullSpecTests {
         #expect(paths.allSatisfy { $0.hasPrefix("spec/") && $0.hasSuffix(".yaml") })
         #expect(paths.contains("spec/protocol.yaml"))
         #expect(paths.contains("spec/errors.yaml"))
-        #expect(Set(files.map(\.section)).isSubset(of: ["", "types", "methods", "events", "config", "cli"]))
+        #expect(Set(files.map(\.section)).isSubset(of: ["", "types", "methods", "events", "config", "cli", "tools"]))
     }
 
     @Test("spec/ validates without errors or warnings")
@@ -43,10 +43,10 @@ struct FullSpecTests {
         #expect(spec.type(named: "ErrorCode") != nil, "errors.yaml's codes become the ErrorCode type")
     }
 
-    @Test("spec/ renders the seven Swift files, each with the do-not-edit header")
+    @Test("spec/ renders the eight Swift files, each with the do-not-edit header")
     func rendersSwift() throws {
         let files = GeneratorPipeline().swiftFiles(for: try load())
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         #expect(Set(files.map(\.name)) == Self.swiftFileNames)
         for file in files {
             #expect(file.contents.hasPrefix(TextBasedRenderer.header + "\n"), "\(file.name)")

@@ -372,7 +372,7 @@ struct SnippetConfigTests {
                 id: {type: string, doc: "Its id."}
             """
         ])
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         #expect(compileBlockers(in: try #require(files["Types.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Precedence.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Commands.swift"])) == [])

@@ -24,7 +24,7 @@ struct ConfigLoaderTests {
         #expect(loaded.config.gateway?.mode == .local)
         #expect(loaded.config.gateway?.port == 20000)
         #expect(loaded.config.gateway?.auth?.token == "t")
-        #expect(loaded.config.agents?["defaults"]?["model"]?["primary"] == "openai/gpt-4o")
+        #expect(loaded.config.agents?.defaults?.model?["primary"] == "openai/gpt-4o")
     }
 
     @Test func substitutesEnvironmentVariables() throws {

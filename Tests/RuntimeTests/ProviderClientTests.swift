@@ -3,6 +3,7 @@
 import Foundation
 import Generated
 import Runtime
+import TestUpstream
 import Testing
 
 /// Drains a stream, keeping what arrived before an error.
@@ -417,7 +418,7 @@ struct ProviderClientTests {
             let provider = openAI(baseURL)
             let fallback = FallbackProvider(candidates: [ModelCandidate(provider: provider, model: "primary"), ModelCandidate(provider: provider, model: "backup")])
             let (events, error) = await collect(fallback.stream(hello))
-            #expect(events == [.textDelta("partial")])
+            #expect(events == [.modelSelected(provider: "local", model: "primary"), .textDelta("partial")])
             #expect(error as? ProviderError == .upstream(provider: "local", message: "gone"))
             #expect(server.requestCount == 1)
         }
@@ -429,7 +430,7 @@ struct ProviderClientTests {
                 "baseUrl": .string(baseURL), "apiKey": "LOCAL_KEY", "api": "openai-completions",
                 "models": [["id": "tiny", "name": "Tiny", "contextWindow": 2048, "maxTokens": 256]],
             ]]]
-            let registry = ProviderRegistry(models: models, environment: ["LOCAL_KEY": "from-env"], timeouts: fast, retry: noWait)
+            let registry = ProviderRegistry(providers: models["providers"], environment: ["LOCAL_KEY": "from-env"], timeouts: fast, retry: noWait)
             let fallback = try registry.provider(primary: "local/tiny")
             let (events, error) = await collect(fallback.stream(hello))
             #expect(error == nil)
@@ -444,7 +445,7 @@ struct ProviderClientTests {
 @Suite("Provider registry")
 struct ProviderRegistryTests {
     @Test func builtInsWorkFromTheirEnvironmentVariables() throws {
-        let registry = ProviderRegistry(models: nil, environment: ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "ak-1", "OPENROUTER_API_KEY": "or-1"])
+        let registry = ProviderRegistry(providers: nil, environment: ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "ak-1", "OPENROUTER_API_KEY": "or-1"])
         let openai = try registry.resolve("openai/gpt-4o")
         #expect(openai.baseURL == "https://api.openai.com/v1")
         #expect(openai.api == .openaiCompletions)
@@ -460,7 +461,7 @@ struct ProviderRegistryTests {
     }
 
     @Test func aMissingKeyNamesTheConfigKeyAndVariable() {
-        let registry = ProviderRegistry(models: nil, environment: [:])
+        let registry = ProviderRegistry(providers: nil, environment: [:])
         #expect(throws: ProviderError.notConfigured(#"no API key for provider "openai": set models.providers.openai.apiKey or OPENAI_API_KEY"#)) {
             try registry.resolve("openai/gpt-4o")
         }
@@ -474,7 +475,7 @@ struct ProviderRegistryTests {
             "openai": ["apiKey": "sk-literal", "baseUrl": "http://127.0.0.1:9/v1"],
             "lab": ["baseUrl": "http://lab.local/v1", "api": "anthropic-messages", "models": [["id": "big", "contextWindow": 200000, "maxTokens": 8192]]],
         ]]
-        let registry = ProviderRegistry(models: models, environment: ["OPENAI_API_KEY": "ignored"])
+        let registry = ProviderRegistry(providers: models["providers"], environment: ["OPENAI_API_KEY": "ignored"])
         let openai = try registry.resolve("openai/gpt-4o")
         #expect(openai.apiKey == "sk-literal")
         #expect(openai.baseURL == "http://127.0.0.1:9/v1")
@@ -487,7 +488,7 @@ struct ProviderRegistryTests {
 
     @Test func badReferencesAndConfigSayWhatToFix() {
         let models: JSONValue = ["providers": ["odd": ["baseUrl": "http://x", "api": "grpc"], "nourl": ["api": "openai-completions"]]]
-        let registry = ProviderRegistry(models: models, environment: [:])
+        let registry = ProviderRegistry(providers: models["providers"], environment: [:])
         #expect(throws: ProviderError.notConfigured(#"model "gpt-4o" must be written as provider/model (for example openai/gpt-4o)"#)) {
             try registry.resolve("gpt-4o")
         }

@@ -15,12 +15,13 @@ public struct Spec: Sendable {
     public var configKeys: [ConfigKey]
     public var chains: [PrecedenceChain]
     public var commands: [CommandDecl]
+    public var tools: [ToolDecl]
 
     public init(
         protocolInfo: ProtocolInfo = .init(), limits: [Limit] = [], errorCodes: [NamedDoc] = [],
         detailCodes: [NamedDoc] = [], closeCodes: [CloseCode] = [], types: [TypeDecl] = [],
         methods: [MethodDecl] = [], events: [EventDecl] = [], configKeys: [ConfigKey] = [],
-        chains: [PrecedenceChain] = [], commands: [CommandDecl] = []
+        chains: [PrecedenceChain] = [], commands: [CommandDecl] = [], tools: [ToolDecl] = []
     ) {
         self.protocolInfo = protocolInfo
         self.limits = limits
@@ -33,6 +34,7 @@ public struct Spec: Sendable {
         self.configKeys = configKeys
         self.chains = chains
         self.commands = commands
+        self.tools = tools
     }
 
     public func type(named name: String) -> TypeDecl? { types.first { $0.name == name } }
@@ -142,6 +144,18 @@ public struct MethodDecl: Sendable {
     public var location: SourceLocation
 }
 
+/// A built-in tool the agent runtime offers models: its arguments and result are spec types, so
+/// the JSON Schema the model sees and the decoder that checks what it sends come from one place.
+public struct ToolDecl: Sendable {
+    /// The name models call it by (`current_time`).
+    public var name: String
+    /// What the model is told the tool does.
+    public var doc: String
+    public var params: String
+    public var result: String
+    public var location: SourceLocation
+}
+
 /// One server-to-client event.
 public struct EventDecl: Sendable {
     public enum Delivery: String, Sendable {
@@ -177,6 +191,8 @@ public struct ConfigKey: Sendable {
         case object
         /// Accepted as any object; validated by the subsystem that owns it.
         case passthrough
+        /// Any JSON value (a string or an object, a list); its subsystem validates it.
+        case any
         case string
         case int
         case bool
@@ -195,6 +211,9 @@ public struct ConfigKey: Sendable {
     public var action: String?
     public var secret: Bool
     public var location: SourceLocation
+    /// An object that also accepts keys the spec does not list (upstream sections whose other keys
+    /// this gateway does not use yet): its listed keys are typed and checked, the rest are ignored.
+    public var open: Bool = false
 
     public var components: [String] { path.split(separator: ".").map(String.init) }
 }

@@ -55,8 +55,9 @@ public struct SpecParser {
         case ("config", "precedence.yaml"): spec.chains += try root.entries().map { entry throws(Diagnostic) in try parseChain(entry.key, entry.value) }
         case ("config", _): spec.configKeys += try root.entries().map { entry throws(Diagnostic) in try parseConfigKey(entry.key, entry.value) }
         case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }
+        case ("tools", _): spec.tools += try root.entries().map { entry throws(Diagnostic) in try parseTool(entry.key, entry.value) }
         default:
-            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/)", at: root.location)
+            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)", at: root.location)
         }
     }
 
@@ -163,6 +164,14 @@ public struct SpecParser {
         )
     }
 
+    func parseTool(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> ToolDecl {
+        try node.expectKeys(["doc", "params", "result"])
+        return ToolDecl(
+            name: name, doc: try node.string("doc") ?? "", params: try node.requiredString("params"),
+            result: try node.requiredString("result"), location: node.location
+        )
+    }
+
     func parseEvent(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> EventDecl {
         try node.expectKeys(["doc", "payload", "delivery", "scope", "droppable", "stateVersion", "since"])
         let deliveryText = try node.string("delivery") ?? "broadcast"
@@ -177,12 +186,13 @@ public struct SpecParser {
     }
 
     func parseConfigKey(_ path: String, _ node: YAMLReader) throws(Diagnostic) -> ConfigKey {
-        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret"])
+        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret", "open"])
         let typeText = try node.requiredString("type")
         let type: ConfigKey.ValueType
         switch typeText {
         case "object": type = .object
         case "passthrough": type = .passthrough
+        case "any": type = .any
         case "string": type = .string
         case "int": type = .int
         case "bool": type = .bool
@@ -191,7 +201,7 @@ public struct SpecParser {
             guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
             type = .enumeration(try values.strings())
         default:
-            throw .error("unknown config type '\(typeText)' (expected object, passthrough, string, int, bool, [string] or enum)", at: node.location)
+            throw .error("unknown config type '\(typeText)' (expected object, passthrough, any, string, int, bool, [string] or enum)", at: node.location)
         }
         var range: ClosedRange<Int>?
         if let bounds = try node.child("range") {
@@ -205,7 +215,8 @@ public struct SpecParser {
         }
         return ConfigKey(
             path: path, type: type, doc: try node.string("doc") ?? "", defaultValue: try node.string("default"), range: range,
-            reload: reload, action: try node.string("action"), secret: try node.bool("secret") ?? false, location: node.location
+            reload: reload, action: try node.string("action"), secret: try node.bool("secret") ?? false, location: node.location,
+            open: try node.bool("open") ?? false
         )
     }
 

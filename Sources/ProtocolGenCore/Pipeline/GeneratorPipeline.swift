@@ -30,6 +30,7 @@ public struct GeneratorPipeline {
             ConfigTranslator(spec: spec).translate(),
             PrecedenceTranslator(spec: spec).translate(),
             CommandsTranslator(spec: spec).translate(),
+            ToolsTranslator(spec: spec).translate(),
         ]
         let renderer = TextBasedRenderer()
         return files.map { RenderedFile(name: $0.name, contents: renderer.render($0)) }

@@ -11,17 +11,18 @@ public struct ConfigSchemaRenderer {
 
     private func children(of path: String?) -> [ConfigKey] { spec.configKeys(below: path) }
 
-    private func object(_ path: String?) -> [String: Any] {
+    private func object(_ path: String?, open: Bool = false) -> [String: Any] {
         var properties: [String: Any] = [:]
         for key in children(of: path) { properties[key.components.last!] = property(key) }
-        return ["type": "object", "properties": properties, "additionalProperties": false]
+        return ["type": "object", "properties": properties, "additionalProperties": open]
     }
 
     private func property(_ key: ConfigKey) -> [String: Any] {
         var out: [String: Any]
         switch key.type {
-        case .object: out = object(key.path)
+        case .object: out = object(key.path, open: key.open)
         case .passthrough: out = ["type": "object"]
+        case .any: out = [:]
         case .string: out = ["type": "string"]
         case .int:
             out = ["type": "integer"]

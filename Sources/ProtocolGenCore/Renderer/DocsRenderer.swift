@@ -59,6 +59,15 @@ public struct DocsRenderer {
             )
         }
         out += ["", "Broadcasts carry `seq`, counted per connection over the frames that connection actually receives. Targeted events carry none.", ""]
+        if !spec.tools.isEmpty {
+            out += [
+                "## Built-in tools", "",
+                "Tools the gateway itself runs when a model calls them during an `agent` or `chat.send` run. The model is given each tool's description and the JSON Schema of its arguments; arguments that fail the schema come back to the model as an error result.", "",
+                "| Tool | Arguments | Result | |", "|---|---|---|---|",
+            ]
+            out += spec.tools.map { "| `\($0.name)` | \(typeLink(.named($0.params))) | \(typeLink(.named($0.result))) | \(cell($0.doc)) |" }
+            out.append("")
+        }
         out += ["## Error codes", "", "| Code | Meaning |", "|---|---|"]
         out += spec.errorCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
         out += ["", "### `error.details.code`", "", "| Code | Meaning |", "|---|---|"]
@@ -98,7 +107,7 @@ public struct DocsRenderer {
     public func configReference() -> String {
         var out = [Self.banner, "", "# Config reference", ""]
         out += [
-            "The config file is JSON5 (comments, trailing commas, unquoted keys) at `$OPENCLAW_CONFIG_PATH`, else `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`. `${VAR}` in any string is replaced by the environment variable (`$${VAR}` keeps it literal); a missing variable is an error. Unknown keys are errors.",
+            "The config file is JSON5 (comments, trailing commas, unquoted keys) at `$OPENCLAW_CONFIG_PATH`, else `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`. `${VAR}` in any string is replaced by the environment variable (`$${VAR}` keeps it literal); a missing variable is an error. Unknown keys are errors, except inside objects marked \"other keys allowed\" (upstream sections whose remaining keys this gateway does not use).",
             "",
             "Reload classes: `none` (read live), `hot` (applied in process), `restart` (the gateway restarts). The longest matching key prefix decides; an unlisted path restarts.",
             "",
@@ -108,8 +117,9 @@ public struct DocsRenderer {
         for key in spec.configKeys {
             let type: String
             switch key.type {
-            case .object: type = "object"
+            case .object: type = key.open ? "object (other keys allowed)" : "object"
             case .passthrough: type = "object (owned by its subsystem)"
+            case .any: type = "any (owned by its subsystem)"
             case .string: type = "string"
             case .int: type = key.range.map { "int \($0.lowerBound)–\($0.upperBound)" } ?? "int"
             case .bool: type = "bool"

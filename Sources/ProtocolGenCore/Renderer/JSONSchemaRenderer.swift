@@ -43,6 +43,24 @@ public struct JSONSchemaRenderer {
         }
     }
 
+    /// The schema of one named type with every reference inlined (models get no `definitions`):
+    /// what a tool's arguments must look like.
+    public func inlineSchema(of name: String) throws -> String {
+        func resolve(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                if let ref = object["$ref"] as? String, let type = spec.type(named: String(ref.dropFirst("#/definitions/".count))) {
+                    return resolve(definition(type))
+                }
+                return object.mapValues(resolve)
+            }
+            if let array = value as? [Any] { return array.map(resolve) }
+            return value
+        }
+        guard let type = spec.type(named: name) else { return "{}" }
+        let data = try JSONSerialization.data(withJSONObject: resolve(definition(type)), options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
     public func render() throws -> String {
         var definitions: [String: Any] = [:]
         for type in spec.types { definitions[type.name] = definition(type) }

@@ -30,7 +30,7 @@ struct ConfigTranslator {
     private func swiftType(_ key: ConfigKey) -> String {
         switch key.type {
         case .object: Self.structName(key.path)
-        case .passthrough: "JSONValue"
+        case .passthrough, .any: "JSONValue"
         case .string: "Swift.String"
         case .int: "Swift.Int"
         case .bool: "Swift.Bool"
@@ -51,7 +51,10 @@ struct ConfigTranslator {
         members.append(.function(doc: SwiftDoc("An empty config: every key at its default."), attributes: [], signature: "public init()", body: []))
         members.append(.codingKeys(keys.map { key in (SwiftNames.identifier(key.components.last!), key.components.last!) }))
         // Without keys nothing reads the containers, but opening them still rejects every key and encodes `{}`.
-        var decode = [(keys.isEmpty ? "_" : "let container") + " = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
+        // An open object reads its listed keys and ignores the others; a closed one rejects them.
+        let isOpen = path.flatMap { path in spec.configKeys.first { $0.path == path }?.open } ?? false
+        let opener = isOpen ? "decoder.container(keyedBy: CodingKeys.self)" : "decoder.strictContainer(keyedBy: CodingKeys.self)"
+        var decode = [(keys.isEmpty ? "_" : "let container") + " = try " + opener]
         var encode = [(keys.isEmpty ? "_" : "var container") + " = encoder.container(keyedBy: CodingKeys.self)"]
         for key in keys {
             let ident = SwiftNames.identifier(key.components.last!)
@@ -92,7 +95,7 @@ struct ConfigTranslator {
     private var scalarKeys: [ConfigKey] {
         spec.configKeys.filter {
             switch $0.type {
-            case .object, .passthrough, .stringArray: false
+            case .object, .passthrough, .any, .stringArray: false
             default: true
             }
         }
@@ -129,6 +132,7 @@ struct ConfigTranslator {
         switch type {
         case .object: "object"
         case .passthrough: "passthrough"
+        case .any: "any"
         case .string: "string"
         case .int: "int"
         case .bool: "bool"

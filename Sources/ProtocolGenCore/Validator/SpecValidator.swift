@@ -70,6 +70,20 @@ public struct SpecValidator {
             }
             checkSince(event.since, at: event.location)
         }
+        checkDuplicates(spec.tools.map { ($0.name, $0.location) }, kind: "tool", into: &out)
+        for tool in spec.tools {
+            if tool.name.isEmpty || !tool.name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) {
+                out.error("tool name '\(tool.name)' must be lowercase letters, digits and underscores", at: tool.location)
+            }
+            if tool.doc.isEmpty { out.error("tool '\(tool.name)' needs a doc: it is what the model is told", at: tool.location) }
+            for (role, name) in [("params", tool.params), ("result", tool.result)] {
+                if let decl = spec.type(named: name) {
+                    if case .enumeration = decl.kind { out.error("\(role) of tool '\(tool.name)' must be an object type", at: tool.location) }
+                } else {
+                    out.error("\(role) of tool '\(tool.name)' refers to unknown type '\(name)'", at: tool.location)
+                }
+            }
+        }
         validateConfig(spec, into: &out)
         validateChains(spec, into: &out)
         validateGeneratedNames(spec, into: &out)
@@ -90,6 +104,9 @@ public struct SpecValidator {
             if key.range != nil && key.type != .int {
                 out.error("config key '\(key.path)' has a range, so its type must be int", at: key.location)
             }
+            if key.open && key.type != .object {
+                out.error("config key '\(key.path)' is open, so its type must be object", at: key.location)
+            }
             if key.type == .enumeration([]) {
                 out.error("enum key '\(key.path)' has no values", at: key.location)
             }
@@ -107,7 +124,7 @@ public struct SpecValidator {
                 if value != "true" && value != "false" { out.error("default '\(value)' of '\(key.path)' is not a bool", at: key.location) }
             case .enumeration(let values):
                 if !values.contains(value) { out.error("default '\(value)' of '\(key.path)' is not one of \(values)", at: key.location) }
-            case .object, .passthrough, .stringArray:
+            case .object, .passthrough, .any, .stringArray:
                 out.error("'\(key.path)' of type \(key.type) cannot have a default", at: key.location)
             case .string:
                 break

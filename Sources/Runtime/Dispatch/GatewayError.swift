@@ -5,9 +5,17 @@ import Generated
 /// Thrown by method handlers for failures the client should see verbatim.
 public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     public var shape: ErrorShape
+    /// A payload sent along with the error (`agent`'s `{runId, status:"error", summary}`).
+    public var payload: EncodedJSON?
 
-    public init(_ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil, retryAfterMs: Int? = nil) {
+    public init(_ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil, retryAfterMs: Int? = nil, payload: EncodedJSON? = nil) {
         shape = ErrorShape(code: code, message: message, details: details, retryable: retryable, retryAfterMs: retryAfterMs)
+        self.payload = payload
+    }
+
+    init(shape: ErrorShape, payload: EncodedJSON?) {
+        self.shape = shape
+        self.payload = payload
     }
 
     public var description: String { "\(shape.code.rawValue): \(shape.message)" }

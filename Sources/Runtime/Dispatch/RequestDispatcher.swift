@@ -7,7 +7,13 @@ import Generated
 struct MethodContext: Sendable {
     let connection: Connection
     let client: ConnectedClient
+    /// The request's `id`, for methods that answer more than once (`agent`).
+    let requestId: String
 }
+
+/// Thrown by a handler that already sent its response itself (so that frames it sends next, like
+/// a run's events, cannot overtake it); the dispatcher then sends nothing.
+struct ResponseAlreadySent: Error {}
 
 /// Answers requests after the handshake. Invalid frames, unknown methods and a second `connect`
 /// get an error response and the socket stays open, as upstream.
@@ -34,7 +40,9 @@ struct RequestDispatcher: Sendable {
             connection.respond(id: request.id, ok: true, payload: payload)
         } catch let error as GatewayError {
             hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "false", "error": "\(error)"])
-            connection.respond(id: request.id, ok: false, payload: nil, error: error.shape)
+            connection.respond(id: request.id, ok: false, payload: error.payload, error: error.shape)
+        } catch is ResponseAlreadySent {
+            return
         } catch let error as InvalidParams {
             connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: error.description))
         } catch {
@@ -58,6 +66,6 @@ struct RequestDispatcher: Sendable {
             throw GatewayError.invalidRequest("unknown method: \(request.method)")
         }
         let params = RequestParams(message: Data(message), isPresent: request.params != nil)
-        return try await method.call(handler, params: params, context: MethodContext(connection: connection, client: client))
+        return try await method.call(handler, params: params, context: MethodContext(connection: connection, client: client, requestId: request.id))
     }
 }

@@ -40,6 +40,8 @@ final class GatewayHub: Sendable {
     private let state = Mutex(State())
     /// The ports actually bound, filled in once listeners run.
     let boundPorts = Mutex<[Int]>([])
+    /// The agent runtime, installed once the session store is open.
+    private let agentRuntime = Mutex<AgentRuntime?>(nil)
 
     init(settings: GatewaySettings, logger: Logger) {
         self.settings = settings
@@ -55,6 +57,28 @@ final class GatewayHub: Sendable {
 
     var stateVersion: StateVersion {
         state.withLock { StateVersion(presence: $0.presenceVersion, health: $0.healthVersion) }
+    }
+
+    // MARK: - Agents
+
+    func installAgents(store: SessionStore, environment: [String: String]) {
+        agentRuntime.withLock { $0 = AgentRuntime(hub: self, store: store, environment: environment) }
+    }
+
+    /// The agent runtime; methods that need it fail with UNAVAILABLE before it is installed.
+    var agents: AgentRuntime {
+        get throws(GatewayError) {
+            guard let runtime = agentRuntime.withLock({ $0 }) else { throw GatewayError(.unavailable, "agent runtime not started") }
+            return runtime
+        }
+    }
+
+    /// The agents the current config declares.
+    var catalog: AgentCatalog { AgentCatalog(config: config.withLock { $0.config }) }
+
+    /// Aborts running runs with `stopReason: "shutdown"` before the sockets close, so clients get their final events.
+    func stopRuns() async {
+        await agentRuntime.withLock { $0 }?.shutdown(timeout: .seconds(2))
     }
 
     // MARK: - Connections
@@ -152,10 +176,12 @@ final class GatewayHub: Sendable {
     @discardableResult
     func refreshHealth() throws -> HealthCache {
         let started = Clock.nowMs
-        let sessions = HealthSessions(path: settings.paths.stateDir + "/agents/main/sessions/sessions.json", count: 0, recent: [])
+        let sessions = sessionHealth(now: Int(started))
+        let catalog = self.catalog
         var summary = HealthSummary(
             ok: true, ts: Int(started), durationMs: 0, channels: [:], channelOrder: [], channelLabels: [:], heartbeatSeconds: 0,
-            defaultAgentId: "main", agents: [HealthAgent(agentId: "main", isDefault: true, heartbeat: nil, sessions: sessions)],
+            defaultAgentId: catalog.defaultId,
+            agents: catalog.agents.map { HealthAgent(agentId: $0.id, isDefault: $0.id == catalog.defaultId, heartbeat: nil, sessions: sessions) },
             sessions: sessions
         )
         summary.durationMs = Int(Clock.nowMs - started)
@@ -167,6 +193,17 @@ final class GatewayHub: Sendable {
         }
         broadcast(.health(cache.payload), stateVersion: version)
         return cache
+    }
+
+    /// The session store's path, size and five most recent sessions.
+    private func sessionHealth(now: Int) -> HealthSessions {
+        let path = SessionStore.defaultPath(stateDir: settings.paths.stateDir)
+        guard let store = agentRuntime.withLock({ $0 })?.store else { return HealthSessions(path: path, count: 0, recent: []) }
+        let count = (try? store.count()) ?? 0
+        let recent = ((try? store.list(SessionQuery(limit: 5, now: now))) ?? []).map { entry in
+            HealthSessionRef(key: entry.key, updatedAt: entry.updatedAt, age: max(0, now - entry.updatedAt))
+        }
+        return HealthSessions(path: path, count: count, recent: recent)
     }
 
     // MARK: - Shutdown

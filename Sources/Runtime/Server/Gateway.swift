@@ -28,6 +28,12 @@ public final class Gateway: Sendable {
         for host in settings.hosts where PortGuard.isInUse(host: host, port: settings.port.value) {
             throw StartupRefusal.alreadyListening(host: host, port: settings.port.value)
         }
+        let storePath = SessionStore.defaultPath(stateDir: settings.paths.stateDir)
+        do {
+            hub.installAgents(store: try SessionStore(path: storePath, cwd: settings.paths.stateDir), environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")
+        }
         _ = try? hub.refreshHealth()
         let server = GatewayServer(hub: hub) { [weak self] host, port in self?.didListen(host: host, port: port) }
         var services = server.services()

@@ -73,6 +73,7 @@ public struct GatewayRunner: Sendable {
                     }
                     restarting.withLock { $0 = true }
                     gateway.hub.restart.beginDraining()
+                    await gateway.hub.stopRuns()
                     gateway.hub.shutdown(reason: "gateway restarting", restartExpectedMs: 1500)
                     await gateway.stop()
                     return

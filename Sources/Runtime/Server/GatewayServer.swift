@@ -82,6 +82,7 @@ struct GatewayLoops: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
+        await hub.stopRuns()
         hub.shutdown(reason: "gateway stopping", restartExpectedMs: nil)
         await hub.waitUntilDrained(timeout: .milliseconds(ProtocolLimits.shutdownGraceMs))
     }

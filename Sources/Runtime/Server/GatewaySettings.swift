@@ -92,11 +92,12 @@ public struct GatewaySettings: Sendable {
     /// Settings for a gateway started in-process (tests, benchmarks): loopback, the given port (0 picks one).
     public static func inProcess(
         port: Int = 0, auth: AuthPolicy, stateDir: String = NSTemporaryDirectory() + "openclaw-inprocess", policy: ProtocolPolicy = ProtocolPolicy(),
-        rateLimit: AuthRateLimit = .defaults
+        rateLimit: AuthRateLimit = .defaults, config: OpenClawConfig? = nil
     ) -> GatewaySettings {
-        GatewaySettings(
-            paths: StatePaths(stateDir: stateDir, configPath: stateDir + "/openclaw.json"),
-            config: .missing(at: stateDir + "/openclaw.json"), port: Resolved(value: port, source: .flag("port")),
+        let path = stateDir + "/openclaw.json"
+        return GatewaySettings(
+            paths: StatePaths(stateDir: stateDir, configPath: path),
+            config: config.map { LoadedConfig(path: path, exists: false, tree: (try? WireJSON.decode(JSONValue.self, from: WireJSON.encode($0))) ?? .object([:]), config: $0) } ?? .missing(at: path), port: Resolved(value: port, source: .flag("port")),
             bind: Resolved(value: "loopback", source: .defaultValue("loopback")), hosts: ["127.0.0.1"], auth: auth, rateLimit: rateLimit,
             policy: policy
         )

@@ -1,6 +1,7 @@
 // Tests/Conformance/Harness/TestGateway.swift - the gateway a test talks to: in-process on port 0, or any URL
 
 import Foundation
+import Generated
 import Logging
 import Runtime
 
@@ -41,7 +42,7 @@ final class TestGateway: Sendable {
     static var externalURL: String? { ProcessInfo.processInfo.environment["OPENCLAW_CONFORMANCE_URL"] }
 
     /// Starts an in-process gateway for `setup`, or returns the external one.
-    static func start(_ setup: GatewaySetup = .standard) async throws -> TestGateway {
+    static func start(_ setup: GatewaySetup = .standard, config: OpenClawConfig? = nil, stateDir: String? = nil) async throws -> TestGateway {
         if let url = externalURL {
             let environment = ProcessInfo.processInfo.environment
             return TestGateway(url: url, token: environment["OPENCLAW_CONFORMANCE_TOKEN"], password: nil, gateway: nil, task: nil)
@@ -61,8 +62,8 @@ final class TestGateway: Sendable {
             rateLimit.maxAttempts = value
             rateLimit.exemptLoopback = false
         }
-        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-conformance-\(UUID().uuidString)").path
-        let settings = GatewaySettings.inProcess(auth: auth, stateDir: stateDir, policy: policy, rateLimit: rateLimit)
+        let stateDir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-conformance-\(UUID().uuidString)").path
+        let settings = GatewaySettings.inProcess(auth: auth, stateDir: stateDir, policy: policy, rateLimit: rateLimit, config: config)
         var logger = Logger(label: "conformance-gateway")
         logger.logLevel = .warning
         let gateway = Gateway(settings: settings, logger: logger)

@@ -61,7 +61,7 @@ struct DiagnosticsTests {
             [
                 "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, params, result, scope, since)",
                 "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion)",
-                "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, range, reload, secret, type, values)",
+                "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
             ]
         )
     }
@@ -150,13 +150,13 @@ struct DiagnosticsTests {
         expectErrors(
             ["spec/extras/x.yaml": "a: 1\n"],
             [
-                "spec/extras/x.yaml:1: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/)"
+                "spec/extras/x.yaml:1: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
             ]
         )
         expectErrors(
             ["spec/types.yaml": "# Types, but in the wrong place.\nA: {doc: A., enum: [a]}\n"],
             [
-                "spec/types.yaml:2: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/)"
+                "spec/types.yaml:2: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
             ]
         )
     }

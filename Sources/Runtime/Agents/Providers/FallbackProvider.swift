@@ -31,6 +31,7 @@ public struct FallbackProvider: ModelProvider {
                 var attempt = request
                 attempt.model = candidate.model
                 var producedOutput = false
+                continuation.yield(.modelSelected(provider: candidate.provider.id, model: candidate.model))
                 do {
                     for try await event in candidate.provider.stream(attempt) {
                         if event.isOutput { producedOutput = true }

@@ -104,12 +104,14 @@ public enum ModelEvent: Sendable, Hashable {
     case toolCallFinished(ModelToolCall)
     case usage(ModelUsage)
     case finish(ModelStopReason)
+    /// Which candidate a `FallbackProvider` is trying (before its output), so a run can report who answered.
+    case modelSelected(provider: String, model: String)
 
     /// Text and tool calls are output; usage and finish are bookkeeping.
     var isOutput: Bool {
         switch self {
         case .textDelta, .toolCallStarted, .toolCallArgumentsDelta, .toolCallFinished: true
-        case .usage, .finish: false
+        case .usage, .finish, .modelSelected: false
         }
     }
 }

@@ -51,10 +51,10 @@ public struct ProviderRegistry: Sendable {
     public var retry: ProviderRetryPolicy
 
     /// - Parameters:
-    ///   - models: the `models` config section (`OpenClawConfig.models`), `nil` when absent.
+    ///   - providers: `models.providers` from the config, `nil` when absent.
     ///   - environment: usually `ProcessInfo.processInfo.environment`.
-    public init(models: JSONValue?, environment: [String: String], client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()) {
-        self.providers = models?["providers"]?.objectValue ?? [:]
+    public init(providers: JSONValue?, environment: [String: String], client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()) {
+        self.providers = providers?.objectValue ?? [:]
         self.environment = environment
         self.client = client
         self.timeouts = timeouts

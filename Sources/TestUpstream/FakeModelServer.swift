@@ -1,49 +1,57 @@
-// Tests/RuntimeTests/Support/FakeModelServer.swift - a scripted OpenAI/Anthropic-style upstream on 127.0.0.1
+// Sources/TestUpstream/FakeModelServer.swift - a scripted OpenAI/Anthropic-style upstream on 127.0.0.1
 
 import Foundation
-import Generated
 import Hummingbird
 import Logging
 import NIOCore
-import Runtime
+import ProtocolSupport
 import ServiceLifecycle
 import Synchronization
 
 /// A model API that answers each request with the next scripted reply and records what it got.
 /// Serves `POST /v1/chat/completions` and `POST /v1/messages`. Each `send` is one write (flushed),
 /// so a script controls where chunk boundaries fall.
-final class FakeModelServer: Sendable {
-    enum Step: Sendable {
+public final class FakeModelServer: Sendable {
+    public enum Step: Sendable {
         /// One write.
         case send(String)
         /// Keep-alive comments every 20 ms until the client goes away (then `disconnects` yields).
         case hang
         /// Abort the connection mid-body.
         case disconnect
+        /// Wait before the next step (a slow upstream).
+        case pause(Duration)
     }
 
-    struct Reply: Sendable {
-        var status: Int = 200
-        var headers: [String: String] = [:]
-        var steps: [Step]
+    public struct Reply: Sendable {
+        public var status: Int = 200
+        public var headers: [String: String] = [:]
+        public var steps: [Step]
         /// Withhold the response head until the server stops (a server that accepts but never answers).
-        var holdHead = false
+        public var holdHead = false
 
-        static func sse(_ steps: [Step]) -> Reply { Reply(steps: steps) }
-        static func error(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Reply {
+        public init(status: Int = 200, headers: [String: String] = [:], steps: [Step], holdHead: Bool = false) {
+            self.status = status
+            self.headers = headers
+            self.steps = steps
+            self.holdHead = holdHead
+        }
+
+        public static func sse(_ steps: [Step]) -> Reply { Reply(steps: steps) }
+        public static func error(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Reply {
             Reply(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, steps: [.send(body)])
         }
     }
 
-    struct Recorded: Sendable {
-        var path: String
-        var headers: [String: String]
-        var body: JSONValue
+    public struct Recorded: Sendable {
+        public var path: String
+        public var headers: [String: String]
+        public var body: JSONValue
     }
 
-    let requests = Mutex<[Recorded]>([])
+    public let requests = Mutex<[Recorded]>([])
     /// Yields once per connection the server saw the client close while it was still streaming.
-    let disconnects: AsyncStream<Void>
+    public let disconnects: AsyncStream<Void>
     private let disconnected: AsyncStream<Void>.Continuation
     private let replies: Mutex<[Reply]>
     private let gate: AsyncStream<Void>
@@ -52,16 +60,25 @@ final class FakeModelServer: Sendable {
     private let task = Mutex<Task<Void, any Error>?>(nil)
     private let group = Mutex<ServiceGroup?>(nil)
 
-    init(replies: [Reply]) {
+    /// Answers requests that arrive after the script ran out (nil: HTTP 500 "script exhausted").
+    private let fallback: Reply?
+
+    public init(replies: [Reply], fallback: Reply? = nil) {
         self.replies = Mutex(replies)
+        self.fallback = fallback
         (disconnects, disconnected) = AsyncStream.makeStream(of: Void.self)
         (gate, gateOpen) = AsyncStream.makeStream(of: Void.self)
     }
 
-    var requestCount: Int { requests.withLock { $0.count } }
+    public var requestCount: Int { requests.withLock { $0.count } }
+
+    /// Appends replies to the script.
+    public func enqueue(_ more: [Reply]) {
+        replies.withLock { $0 += more }
+    }
 
     /// Starts on an ephemeral port and returns the base URL (`http://127.0.0.1:<port>/v1`).
-    func start() async -> String {
+    public func start() async -> String {
         let router = Router()
         router.post("v1/chat/completions") { request, context in try await self.answer(request, context) }
         router.post("v1/messages") { request, context in try await self.answer(request, context) }
@@ -84,7 +101,7 @@ final class FakeModelServer: Sendable {
         return "http://127.0.0.1:\(port)/v1"
     }
 
-    func stop() async {
+    public func stop() async {
         gateOpen.finish()
         await group.withLock { $0 }?.triggerGracefulShutdown()
         _ = try? await task.withLock { $0 }?.value
@@ -97,7 +114,11 @@ final class FakeModelServer: Sendable {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null
         requests.withLock { $0.append(Recorded(path: request.uri.path, headers: headers, body: json)) }
-        let reply = replies.withLock { $0.isEmpty ? Reply(status: 500, steps: [.send(#"{"error":{"message":"script exhausted"}}"#)]) : $0.removeFirst() }
+        let fallback = self.fallback
+        let reply = replies.withLock { replies in
+            if !replies.isEmpty { return replies.removeFirst() }
+            return fallback ?? Reply(status: 500, steps: [.send(#"{"error":{"message":"script exhausted"}}"#)])
+        }
         if reply.holdHead { for await _ in gate {} }
         var fields: HTTPFields = [:]
         fields[.contentType] = "text/event-stream"
@@ -120,6 +141,8 @@ final class FakeModelServer: Sendable {
                     }
                 case .disconnect:
                     throw CancellationError()
+                case .pause(let duration):
+                    try await Task.sleep(for: duration)
                 }
             }
             try await writer.finish(nil)
@@ -128,7 +151,7 @@ final class FakeModelServer: Sendable {
 }
 
 /// Awaits `operation`, failing after `seconds` instead of hanging the suite.
-func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+public func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await operation() }
         group.addTask {
@@ -141,7 +164,7 @@ func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () 
     }
 }
 
-struct TimeoutError: Error, CustomStringConvertible {
-    var seconds: Double
-    var description: String { "gave up after \(seconds) s" }
+public struct TimeoutError: Error, CustomStringConvertible {
+    public var seconds: Double
+    public var description: String { "gave up after \(seconds) s" }
 }

@@ -1,0 +1,195 @@
+// Sources/Runtime/Methods/AgentMethods.swift - agent, agent.wait, agent.identity.get, agents.list, models.list
+
+import Foundation
+import Generated
+import ProtocolSupport
+
+extension SystemMethods {
+    /// Two-phase: the `accepted` ack goes out at once (before any of the run's events), the final
+    /// answer later as a second `res` with the same id. A retried key replays instead of re-running.
+    func agent(_ params: AgentParams, context: MethodContext) async throws -> Payload<AgentRunResult> {
+        let runtime = try hub.agents
+        let runId = params.idempotencyKey
+        let dedupeKey = "agent:\(runId)"
+        let now = Int(Clock.nowMs)
+        if let cached = runtime.dedupe.lookup(dedupeKey, now: now) { return try replay(cached) }
+        let catalog = hub.catalog
+        let (agent, sessionKey) = try resolveTarget(agentId: params.agentId, sessionKey: params.sessionKey, catalog: catalog)
+        let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid agent params: message must not be empty") }
+        let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
+        if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
+        let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? runTimeout()
+        let run = try admit(
+            runtime, runId: runId, origin: .agent, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
+            extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context, dedupeKey: dedupeKey
+        )
+        context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)
+        runtime.submit(run)
+        let connection = context.connection
+        let requestId = context.requestId
+        Task {
+            guard let outcome = await run.finished() else { return }
+            let (ok, payload, error) = Self.finalAnswer(run.request, outcome: outcome)
+            runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
+            connection.respond(id: requestId, ok: ok, payload: payload, error: error)
+        }
+        throw ResponseAlreadySent()
+    }
+
+    func agentWait(_ params: AgentWaitParams, context: MethodContext) async throws -> Payload<AgentWaitResult> {
+        let runtime = try hub.agents
+        let timeout = Duration.milliseconds(params.timeoutMs ?? 30_000)
+        var outcome = runtime.outcome(of: params.runId)
+        if outcome == nil, let run = runtime.active(params.runId) {
+            outcome = await run.finished(within: timeout)
+            if outcome == nil {
+                return try Payload(AgentWaitResult(runId: params.runId, status: .timeout, startedAt: run.startedAt))
+            }
+        }
+        guard let outcome else {
+            // Upstream waits for the run's lifecycle events; a run it never hears of times out.
+            try? await Task.sleep(for: timeout)
+            if let late = runtime.outcome(of: params.runId) { return try Payload(Self.waitResult(params.runId, late)) }
+            return try Payload(AgentWaitResult(runId: params.runId, status: .timeout))
+        }
+        return try Payload(Self.waitResult(params.runId, outcome))
+    }
+
+    func agentIdentityGet(_ params: AgentIdentityParams, context: MethodContext) async throws -> Payload<AgentIdentity> {
+        let catalog = hub.catalog
+        let id = params.agentId ?? params.sessionKey.flatMap { SessionKey.agentId(of: SessionKey.canonical($0, defaultAgent: catalog.defaultId)) }
+        guard let agent = catalog.agent(id) else { throw Self.unknownAgent(id ?? "") }
+        return try Payload(AgentIdentity(agentId: agent.id, name: agent.name, avatar: agent.avatar, emoji: agent.emoji))
+    }
+
+    func agentsList(context: MethodContext) async throws -> Payload<AgentsListResult> {
+        let catalog = hub.catalog
+        let agents = catalog.agents.map { agent in
+            AgentSummary(
+                id: agent.id, name: agent.name,
+                identity: agent.name == nil && agent.emoji == nil && agent.avatar == nil ? nil : AgentIdentityInfo(name: agent.name, emoji: agent.emoji, avatar: agent.avatar),
+                model: agent.models.first
+            )
+        }
+        return try Payload(AgentsListResult(defaultId: catalog.defaultId, mainKey: SessionKey.mainKey, scope: "per-sender", agents: agents))
+    }
+
+    func modelsList(_ params: ModelsListParams, context: MethodContext) async throws -> Payload<ModelsListResult> {
+        let config = hub.config.withLock { $0.config }
+        var seen = Set<String>()
+        var models: [ModelChoice] = []
+        for (providerId, provider) in (config.models?.providers?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for model in provider["models"]?.arrayValue ?? [] {
+                guard let id = model["id"]?.stringValue, seen.insert("\(providerId)/\(id)").inserted else { continue }
+                models.append(
+                    ModelChoice(
+                        id: id, name: model["name"]?.stringValue ?? id, provider: providerId, contextWindow: model["contextWindow"]?.intValue,
+                        reasoning: model["reasoning"]?.boolValue
+                    )
+                )
+            }
+        }
+        for reference in hub.catalog.agents.flatMap(\.models) where seen.insert(reference).inserted {
+            guard let slash = reference.firstIndex(of: "/") else { continue }
+            let id = String(reference[reference.index(after: slash)...])
+            models.append(ModelChoice(id: id, name: id, provider: String(reference[..<slash])))
+        }
+        return try Payload(ModelsListResult(models: models))
+    }
+
+    // MARK: - Shared by agent and chat.send
+
+    /// The agent and canonical session key a request targets; an unknown agent is `UNKNOWN_AGENT_ID`.
+    func resolveTarget(agentId: String?, sessionKey: String?, catalog: AgentCatalog) throws -> (AgentProfile, String) {
+        if let sessionKey {
+            let key = SessionKey.canonical(sessionKey, defaultAgent: agentId.map(AgentCatalog.normalize) ?? catalog.defaultId)
+            let owner = SessionKey.agentId(of: key) ?? agentId.map(AgentCatalog.normalize) ?? catalog.defaultId
+            if let agentId, AgentCatalog.normalize(agentId) != owner {
+                throw GatewayError.invalidRequest("session key \"\(key)\" belongs to agent \"\(owner)\", not \"\(agentId)\"")
+            }
+            guard let agent = catalog.agent(owner) else { throw Self.unknownAgent(owner) }
+            return (agent, key)
+        }
+        guard let agent = catalog.agent(agentId) else { throw Self.unknownAgent(agentId ?? "") }
+        return (agent, SessionKey.main(agent: agent.id))
+    }
+
+    /// Persists the user's message (so an acknowledged message survives a crash) and builds the run.
+    func admit(
+        _ runtime: AgentRuntime, runId: String, origin: RunOrigin, agent: AgentProfile, sessionKey: String, message: String, timeout: Duration,
+        extraSystemPrompt: String?, spawnedBy: String?, label: String?, context: MethodContext, dedupeKey: String
+    ) throws -> ActiveRun {
+        let now = Int(Clock.nowMs)
+        let entry: SessionEntry
+        do {
+            var stored = try runtime.store.ensure(key: sessionKey, agentId: agent.id, now: now)
+            if label != nil || spawnedBy != nil {
+                stored = try runtime.store.update(key: sessionKey) { entry in
+                    if let label { entry.label = label }
+                    if let spawnedBy { entry.spawnedBy = spawnedBy }
+                } ?? stored
+            }
+            try runtime.store.append(key: sessionKey, TranscriptMessage(role: "user", message: TranscriptFormat.user(message, at: now), timestamp: now, runId: runId))
+            entry = stored
+        } catch {
+            runtime.dedupe.release(dedupeKey)
+            throw GatewayError(.unavailable, "could not record the message: \(error)")
+        }
+        let wantsToolEvents = context.client.params.caps?.contains("tool-events") == true
+        let events = RunEvents(
+            hub: hub, runId: runId, sessionKey: sessionKey, spawnedBy: spawnedBy, toolRecipient: wantsToolEvents ? context.connection : nil,
+            toolDetail: RunEvents.ToolDetail(verboseLevel: entry.verboseLevel)
+        )
+        let request = RunRequest(
+            runId: runId, origin: origin, sessionKey: sessionKey, agent: agent, message: message, timeout: timeout,
+            extraSystemPrompt: extraSystemPrompt, toolEventRecipient: wantsToolEvents ? context.connection : nil, spawnedBy: spawnedBy, acceptedAt: now
+        )
+        return ActiveRun(request: request, events: events)
+    }
+
+    func runTimeout() -> Duration {
+        .seconds(hub.config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds)
+    }
+
+    /// A retried key gets the cached answer: the first ack while running, else the final one.
+    private func replay(_ cached: DedupeCache.State) throws -> Payload<AgentRunResult> {
+        switch cached {
+        case .running(let first):
+            return Payload(encoded: first.bytes)
+        case .done(true, let payload, _):
+            return Payload(encoded: (payload ?? .null).bytes)
+        case .done(false, let payload, let error):
+            throw GatewayError(shape: error ?? ErrorShape(code: .unavailable, message: "run failed"), payload: payload)
+        }
+    }
+
+    /// The second answer of `agent`: ok with the payloads, or the error with `{runId, status:"error", summary}`.
+    static func finalAnswer(_ request: RunRequest, outcome: RunOutcome) -> (ok: Bool, payload: EncodedJSON?, error: ErrorShape?) {
+        let runId = request.runId
+        if let failure = outcome.failure {
+            let payload = try? Payload(AgentRunResult(runId: runId, status: .error, summary: failure.message)).erased
+            return (false, payload, ErrorShape(code: failure.code, message: failure.message))
+        }
+        let meta = AgentRunMeta(
+            durationMs: max(0, outcome.endedAt - (outcome.startedAt ?? outcome.endedAt)), sessionKey: request.sessionKey, sessionId: outcome.sessionId, agentId: request.agent.id,
+            provider: outcome.provider, model: outcome.model, stopReason: outcome.stopReason, usage: outcome.usage, toolCalls: outcome.toolCalls
+        )
+        let result = AgentRunResult(
+            runId: runId, status: .ok, summary: outcome.wasAborted ? outcome.stopReason : "completed",
+            result: AgentRunOutput(payloads: outcome.text.isEmpty ? [] : [AgentPayload(text: outcome.text)], meta: meta)
+        )
+        return (true, try? Payload(result).erased, nil)
+    }
+
+    static func waitResult(_ runId: String, _ outcome: RunOutcome) -> AgentWaitResult {
+        AgentWaitResult(
+            runId: runId, status: outcome.status == .ok ? .ok : .error, startedAt: outcome.startedAt, endedAt: outcome.endedAt,
+            error: outcome.failure?.message
+        )
+    }
+
+    static func unknownAgent(_ id: String) -> GatewayError {
+        GatewayError.invalidRequest("unknown agent id \"\(id)\"", details: ["code": .string(ErrorDetailCode.unknownAgentId.rawValue)])
+    }
+}

@@ -1,0 +1,125 @@
+// Sources/Runtime/Methods/ChatMethods.swift - chat.send, chat.history, chat.abort, chat.inject
+
+import Foundation
+import Generated
+import ProtocolSupport
+
+extension SystemMethods {
+    static let historyByteCap = 6 * 1024 * 1024
+
+    func chatSend(_ params: ChatSendParams, context: MethodContext) async throws -> Payload<ChatSendResult> {
+        let runtime = try hub.agents
+        let catalog = hub.catalog
+        let (agent, sessionKey) = try resolveTarget(agentId: nil, sessionKey: params.sessionKey, catalog: catalog)
+        let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if message.lowercased() == "/stop" {
+            let aborted = runtime.abort(runtime.runs(in: sessionKey), reason: "aborted")
+            return try Payload(ChatSendResult(ok: true, aborted: !aborted.isEmpty, runIds: aborted))
+        }
+        guard !message.isEmpty || !(params.attachments ?? []).isEmpty else {
+            throw GatewayError.invalidRequest("invalid chat.send params: message must not be empty")
+        }
+        let runId = params.idempotencyKey
+        let dedupeKey = "chat:\(runId)"
+        let now = Int(Clock.nowMs)
+        let ack = try Payload(ChatSendResult(runId: runId, status: .started))
+        if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) {
+            switch cached {
+            case .running:
+                return try Payload(ChatSendResult(runId: runId, status: .inFlight))
+            case .done(true, let payload, _):
+                return Payload(encoded: (payload ?? .null).bytes)
+            case .done(false, let payload, let error):
+                throw GatewayError(shape: error ?? ErrorShape(code: .unavailable, message: "run failed"), payload: payload)
+            }
+        }
+        let timeout = params.timeoutMs.map { Duration.milliseconds(max($0, 1)) } ?? runTimeout()
+        let run = try admit(
+            runtime, runId: runId, origin: .chat, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
+            extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context, dedupeKey: dedupeKey
+        )
+        context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)
+        runtime.submit(run)
+        Task {
+            guard let outcome = await run.finished() else { return }
+            if let failure = outcome.failure {
+                let payload = try? Payload(ChatSendResult(runId: runId, status: .error)).erased
+                runtime.dedupe.finish(dedupeKey, ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message), now: Int(Clock.nowMs))
+            } else {
+                let payload = try? Payload(ChatSendResult(runId: runId, status: .ok)).erased
+                runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
+            }
+        }
+        throw ResponseAlreadySent()
+    }
+
+    func chatHistory(_ params: ChatHistoryParams, context: MethodContext) async throws -> Payload<ChatHistoryResult> {
+        let runtime = try hub.agents
+        let key = SessionKey.canonical(params.sessionKey, defaultAgent: hub.catalog.defaultId)
+        guard let entry = try runtime.store.entry(key: key) else {
+            return try Payload(ChatHistoryResult(sessionKey: key, messages: []))
+        }
+        var messages = try runtime.store.transcript(key: key, limit: params.limit ?? 200).map(\.message)
+        if let maxChars = params.maxChars { messages = messages.map { Self.clip($0, to: maxChars) } }
+        // Keep the newest messages within the byte cap.
+        var total = 0
+        var kept: [JSONValue] = []
+        for message in messages.reversed() {
+            total += (try? WireJSON.encode(message).count) ?? 0
+            if total > Self.historyByteCap { break }
+            kept.append(message)
+        }
+        return try Payload(
+            ChatHistoryResult(sessionKey: key, sessionId: entry.sessionId, messages: kept.reversed(), thinkingLevel: entry.thinkingLevel, verboseLevel: entry.verboseLevel)
+        )
+    }
+
+    func chatAbort(_ params: ChatAbortParams, context: MethodContext) async throws -> Payload<ChatAbortResult> {
+        let runtime = try hub.agents
+        let key = SessionKey.canonical(params.sessionKey, defaultAgent: hub.catalog.defaultId)
+        var targets = runtime.runs(in: key)
+        if let runId = params.runId {
+            if let run = runtime.active(runId), run.request.sessionKey != key {
+                throw GatewayError.invalidRequest("run \(runId) does not belong to session \(key)")
+            }
+            targets = targets.filter { $0.id == runId }
+        }
+        let aborted = runtime.abort(targets, reason: "aborted")
+        return try Payload(ChatAbortResult(ok: true, aborted: !aborted.isEmpty, runIds: aborted))
+    }
+
+    func chatInject(_ params: ChatInjectParams, context: MethodContext) async throws -> Payload<ChatInjectResult> {
+        let runtime = try hub.agents
+        if let label = params.label, label.count > 100 {
+            throw GatewayError.invalidRequest("invalid chat.inject params: at /label: must NOT have more than 100 characters")
+        }
+        let catalog = hub.catalog
+        let (agent, key) = try resolveTarget(agentId: nil, sessionKey: params.sessionKey, catalog: catalog)
+        let now = Int(Clock.nowMs)
+        let message = TranscriptFormat.assistant(params.message, at: now, stopReason: "injected", label: params.label)
+        let record: TranscriptRecord
+        do {
+            _ = try runtime.store.ensure(key: key, agentId: agent.id, now: now)
+            record = try runtime.store.append(key: key, TranscriptMessage(role: "assistant", message: message, timestamp: now, runId: params.idempotencyKey))
+        } catch {
+            throw GatewayError(.unavailable, "could not record the message: \(error)")
+        }
+        let runId = params.idempotencyKey ?? "inject-\(record.id)"
+        let event = ChatEvent(runId: runId, sessionKey: key, seq: 0, state: .final, message: TranscriptFormat.chatMessage(params.message, at: now), stopReason: "injected")
+        if let outbound = try? OutboundEvent.chat(event) { hub.broadcast(outbound) }
+        return try Payload(ChatInjectResult(ok: true, messageId: record.id))
+    }
+
+    /// Cuts every text block of a message to `limit` characters.
+    private static func clip(_ message: JSONValue, to limit: Int) -> JSONValue {
+        guard var object = message.objectValue, let blocks = object["content"]?.arrayValue else { return message }
+        object["content"] = .array(
+            blocks.map { block in
+                guard var fields = block.objectValue, let text = fields["text"]?.stringValue, text.count > limit else { return block }
+                fields["text"] = .string(String(text.prefix(limit)))
+                return .object(fields)
+            }
+        )
+        return .object(object)
+    }
+}

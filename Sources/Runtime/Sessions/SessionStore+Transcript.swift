@@ -1,0 +1,93 @@
+// Sources/Runtime/Sessions/SessionStore+Transcript.swift - appending and reading transcript messages
+
+import Foundation
+import GRDB
+import ProtocolSupport
+
+extension SessionStore {
+    /// Appends one message to the key's current transcript. One transaction also bumps `updatedAt`, sets
+    /// `lastMessagePreview` (user/assistant text), `derivedTitle` (the first user message, once) and adds
+    /// the usage tokens, so metadata and transcript never disagree after a crash.
+    /// - Returns: the stored record, with its `seq`, `id` and `parentId`.
+    /// - Throws: `SessionStoreError.unknownKey` when the key has no entry.
+    @discardableResult
+    public func append(key: String, _ message: TranscriptMessage) throws -> TranscriptRecord {
+        let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
+        return try pool.write { db in
+            guard var entry = try SessionEntry.fetchOne(db, key: key) else { throw SessionStoreError.unknownKey(key) }
+            try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
+            let parentId = try String.fetchOne(
+                db, sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1", arguments: [entry.sessionId]
+            )
+            let id = try Self.freshMessageId(db)
+            try db.execute(
+                sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, entry.sessionId, parentId, message.role, message.timestamp, message.runId, json]
+            )
+            let seq = db.lastInsertedRowID
+
+            entry.updatedAt = max(entry.updatedAt, message.timestamp)
+            let text = TranscriptText.text(of: message.message)
+            if !text.isEmpty, message.role == "user" || message.role == "assistant" {
+                entry.lastMessagePreview = TranscriptText.shorten(text, to: TranscriptText.previewLength)
+            }
+            if entry.derivedTitle == nil, message.role == "user", !text.isEmpty {
+                entry.derivedTitle = TranscriptText.shorten(text, to: TranscriptText.titleLength)
+            }
+            if let usage = message.usage {
+                entry.inputTokens += usage.input
+                entry.outputTokens += usage.output
+                entry.totalTokens += usage.input + usage.output
+            }
+            try entry.update(db)
+            return TranscriptRecord(
+                seq: seq, id: id, sessionId: entry.sessionId, parentId: parentId, role: message.role, timestamp: message.timestamp,
+                runId: message.runId, message: message.message
+            )
+        }
+    }
+
+    /// The last `limit` messages (all without one) of `sessionId`, or of the key's current transcript, oldest first.
+    /// Empty when the key is unknown and no `sessionId` is given.
+    public func transcript(key: String, sessionId: String? = nil, limit: Int? = nil) throws -> [TranscriptRecord] {
+        try pool.read { db in
+            guard let id = try sessionId ?? SessionEntry.fetchOne(db, key: key)?.sessionId else { return [] }
+            return try Self.records(db, sessionId: id, limit: limit)
+        }
+    }
+
+    /// How many messages the key's current transcript has (0 for an unknown key), without loading them.
+    public func messageCount(key: String) throws -> Int {
+        try pool.read { db in
+            guard let id = try SessionEntry.fetchOne(db, key: key)?.sessionId else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE sessionId = ?", arguments: [id]) ?? 0
+        }
+    }
+
+    static func records(_ db: Database, sessionId: String, limit: Int?) throws -> [TranscriptRecord] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM (SELECT seq, id, sessionId, parentId, role, timestamp, runId, message FROM messages
+                WHERE sessionId = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq
+                """,
+            arguments: [sessionId, limit.map { max($0, 0) } ?? -1]
+        )
+        return try rows.map { row in
+            let text: String = row["message"]
+            return TranscriptRecord(
+                seq: row["seq"], id: row["id"], sessionId: row["sessionId"], parentId: row["parentId"], role: row["role"],
+                timestamp: row["timestamp"], runId: row["runId"], message: try WireJSON.decode(JSONValue.self, from: Data(text.utf8))
+            )
+        }
+    }
+
+    /// 8 random lowercase hex characters not yet used by any message.
+    static func freshMessageId(_ db: Database) throws -> String {
+        while true {
+            let id = String(UInt32.random(in: .min ... .max), radix: 16)
+            let padded = String(repeating: "0", count: 8 - id.count) + id
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM messages WHERE id = ?", arguments: [padded]) == nil { return padded }
+        }
+    }
+}

