@@ -21,7 +21,7 @@ final class AgentRuntime: Sendable {
 
     static let finishedCapacity = 1000
 
-    private unowned let hub: GatewayHub
+    unowned let hub: GatewayHub
     let store: SessionStore
     let dedupe = DedupeCache()
     private let environment: [String: String]

@@ -23,7 +23,14 @@ struct RunExecutor: Sendable {
         let sessionId = (try? store.entry(key: request.sessionKey))?.sessionId ?? ""
         do {
             try await converse(request, events: events, progress: &progress)
-            try record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: progress.stopReason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
+            try record(
+                request,
+                TranscriptFormat.assistant(
+                    progress.turnText, toolCalls: progress.pendingToolCalls, at: now, stopReason: progress.stopReason, usage: progress.usage,
+                    provider: progress.provider, model: progress.model
+                ),
+                usage: progress.usage
+            )
             events.lifecycle("end", ["startedAt": .int(startedAt), "endedAt": .int(now)])
             events.chatFinal(text: progress.runText, usage: progress.usage, stopReason: progress.stopReason)
             return progress.outcome(.ok, stopReason: progress.stopReason, startedAt: startedAt, sessionId: sessionId)
@@ -57,6 +64,7 @@ struct RunExecutor: Sendable {
         var model: String?
         var stopReason = "stop"
         var toolCalls = 0
+        var pendingToolCalls: [ModelToolCall] = []
 
         mutating func add(_ usage: ModelUsage) {
             let input = (self.usage?.input ?? 0) + usage.inputTokens
@@ -67,7 +75,7 @@ struct RunExecutor: Sendable {
         func outcome(_ status: RunOutcome.Status, stopReason: String, startedAt: Int, sessionId: String) -> RunOutcome {
             RunOutcome(
                 status: status, text: runText, stopReason: stopReason, usage: usage, provider: provider, model: model, failure: nil,
-                startedAt: startedAt, endedAt: Int(Clock.nowMs), toolCalls: toolCalls, sessionId: sessionId
+                startedAt: startedAt, endedAt: Int(Clock.nowMs), toolCalls: toolCalls, sessionId: sessionId, pendingToolCalls: pendingToolCalls
             )
         }
     }
@@ -83,7 +91,12 @@ struct RunExecutor: Sendable {
         )
         let provider = try registry.provider(primary: primary, fallbacks: Array(request.agent.models.dropFirst()))
         var messages = [ModelMessage(role: .system, content: systemPrompt(request))]
-        messages += TranscriptFormat.modelMessages(try store.transcript(key: request.sessionKey, limit: historyLimit).map(\.message))
+        if let conversation = request.conversation {
+            messages += conversation
+        } else {
+            messages += TranscriptFormat.modelMessages(try store.transcript(key: request.sessionKey, limit: historyLimit).map(\.message))
+        }
+        let clientToolNames = Set(request.clientTools.map(\.name))
         let maxIterations = config.agents?.defaults?.maxToolIterations ?? ConfigDefaults.agentsDefaultsMaxToolIterations
         let tools = BuiltinTools()
         for iteration in 1...maxIterations {
@@ -91,13 +104,16 @@ struct RunExecutor: Sendable {
             if !progress.runText.isEmpty { progress.runText += "\n\n" }
             var calls: [ModelToolCall] = []
             var stop = ModelStopReason.endTurn
-            let offered = iteration < maxIterations ? BuiltinTools.modelTools : []
-            for try await event in provider.stream(ModelRequest(model: primary, messages: messages, tools: offered)) {
+            // Client tools stay on offer to the end: calling one ends the run anyway.
+            let offered = (iteration < maxIterations ? BuiltinTools.modelTools : []) + request.clientTools
+            request.observer?(.turnStarted(iteration: iteration))
+            for try await event in provider.stream(ModelRequest(model: primary, messages: messages, tools: offered, maxTokens: request.maxTokens)) {
                 switch event {
                 case .textDelta(let delta):
                     progress.turnText += delta
                     progress.runText += delta
                     events.assistant(text: progress.runText, delta: delta)
+                    request.observer?(.textDelta(delta))
                 case .toolCallFinished(let call):
                     calls.append(call)
                 case .usage(let usage):
@@ -116,6 +132,13 @@ struct RunExecutor: Sendable {
             try Task.checkCancellation()
             guard !calls.isEmpty else {
                 progress.stopReason = Self.stopReason(stop)
+                return
+            }
+            let forClient = calls.filter { clientToolNames.contains($0.name) }
+            if !forClient.isEmpty {
+                // The caller runs these; the run ends here and the final record carries the calls.
+                progress.pendingToolCalls = forClient
+                progress.stopReason = "toolUse"
                 return
             }
             try record(request, TranscriptFormat.assistant(progress.turnText, toolCalls: calls, at: now, stopReason: "toolUse", provider: progress.provider, model: progress.model), usage: nil)

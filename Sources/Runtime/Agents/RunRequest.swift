@@ -20,6 +20,22 @@ struct RunRequest: Sendable {
     let toolEventRecipient: Connection?
     let spawnedBy: String?
     let acceptedAt: Int
+    /// The model's input when the caller brings the whole conversation (the OpenAI-compatible HTTP
+    /// APIs); nil rebuilds it from the session's transcript.
+    var conversation: [ModelMessage]? = nil
+    /// Tools the caller executes itself: a call to one ends the run with `pendingToolCalls`.
+    var clientTools: [ModelTool] = []
+    /// Cap on output tokens per model call.
+    var maxTokens: Int? = nil
+    /// Sees the answer as it streams (HTTP streaming responses).
+    var observer: (@Sendable (RunProgress) -> Void)? = nil
+}
+
+/// What a run's observer is told while it streams.
+enum RunProgress: Sendable {
+    case textDelta(String)
+    /// A model turn began (after a tool round trip the text continues in a new turn).
+    case turnStarted(iteration: Int)
 }
 
 /// Why a run failed, in the terms of `chat` error events and `res` errors.
@@ -48,6 +64,8 @@ struct RunOutcome: Sendable {
     var endedAt: Int
     var toolCalls: Int
     var sessionId: String
+    /// Calls to client tools the caller must run (the run ended with `stopReason: "toolUse"`).
+    var pendingToolCalls: [ModelToolCall] = []
 
     var wasAborted: Bool { stopReason == "aborted" || stopReason == "shutdown" }
 }

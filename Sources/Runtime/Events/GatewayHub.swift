@@ -73,6 +73,9 @@ final class GatewayHub: Sendable {
         }
     }
 
+    /// `gateway.trustedProxies` as currently configured.
+    var trustedProxies: [String] { config.withLock { $0.config.gateway?.trustedProxies } ?? [] }
+
     /// The agents the current config declares.
     var catalog: AgentCatalog { AgentCatalog(config: config.withLock { $0.config }) }
 

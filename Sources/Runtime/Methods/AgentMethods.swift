@@ -115,37 +115,24 @@ extension SystemMethods {
         return (agent, SessionKey.main(agent: agent.id))
     }
 
-    /// Persists the user's message (so an acknowledged message survives a crash) and builds the run.
+    /// Persists the user's message and builds the run (see `AgentRuntime.admit`); tool events go
+    /// to the calling connection when it advertised `caps: ["tool-events"]`.
     func admit(
         _ runtime: AgentRuntime, runId: String, origin: RunOrigin, agent: AgentProfile, sessionKey: String, message: String, timeout: Duration,
         extraSystemPrompt: String?, spawnedBy: String?, label: String?, context: MethodContext, dedupeKey: String
     ) throws -> ActiveRun {
-        let now = Int(Clock.nowMs)
-        let entry: SessionEntry
-        do {
-            var stored = try runtime.store.ensure(key: sessionKey, agentId: agent.id, now: now)
-            if label != nil || spawnedBy != nil {
-                stored = try runtime.store.update(key: sessionKey) { entry in
-                    if let label { entry.label = label }
-                    if let spawnedBy { entry.spawnedBy = spawnedBy }
-                } ?? stored
-            }
-            try runtime.store.append(key: sessionKey, TranscriptMessage(role: "user", message: TranscriptFormat.user(message, at: now), timestamp: now, runId: runId))
-            entry = stored
-        } catch {
-            runtime.dedupe.release(dedupeKey)
-            throw GatewayError(.unavailable, "could not record the message: \(error)")
-        }
         let wantsToolEvents = context.client.params.caps?.contains("tool-events") == true
-        let events = RunEvents(
-            hub: hub, runId: runId, sessionKey: sessionKey, spawnedBy: spawnedBy, toolRecipient: wantsToolEvents ? context.connection : nil,
-            toolDetail: RunEvents.ToolDetail(verboseLevel: entry.verboseLevel)
-        )
         let request = RunRequest(
             runId: runId, origin: origin, sessionKey: sessionKey, agent: agent, message: message, timeout: timeout,
-            extraSystemPrompt: extraSystemPrompt, toolEventRecipient: wantsToolEvents ? context.connection : nil, spawnedBy: spawnedBy, acceptedAt: now
+            extraSystemPrompt: extraSystemPrompt, toolEventRecipient: wantsToolEvents ? context.connection : nil, spawnedBy: spawnedBy,
+            acceptedAt: Int(Clock.nowMs)
         )
-        return ActiveRun(request: request, events: events)
+        do {
+            return try runtime.admit(request, label: label)
+        } catch {
+            runtime.dedupe.release(dedupeKey)
+            throw error
+        }
     }
 
     func runTimeout() -> Duration {

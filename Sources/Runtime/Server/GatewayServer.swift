@@ -18,8 +18,9 @@ struct GatewayServer {
         let limiter = hub.authLimiter
         let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
         let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: NotFoundMiddleware())
-        HTTPProbes.register(on: router, hub: hub)
+        HTTPRoutes.register(on: router, hub: hub)
         let policy = hub.settings.policy
         let wsConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: nil),

@@ -1,0 +1,35 @@
+// Sources/Runtime/Agents/RunAdmission.swift - accepting a run: the user's message is stored before anyone is told
+
+import Foundation
+import Generated
+
+extension AgentRuntime {
+    /// Creates the session if needed and appends the user's message to its transcript, so an
+    /// acknowledged message survives a crash, then builds the run (not yet queued: `submit` it
+    /// after the caller has answered, so the answer precedes the run's events).
+    func admit(_ request: RunRequest, label: String? = nil) throws(GatewayError) -> ActiveRun {
+        let now = request.acceptedAt
+        let entry: SessionEntry
+        do {
+            var stored = try store.ensure(key: request.sessionKey, agentId: request.agent.id, now: now)
+            if label != nil || request.spawnedBy != nil {
+                stored = try store.update(key: request.sessionKey) { entry in
+                    if let label { entry.label = label }
+                    if let spawnedBy = request.spawnedBy { entry.spawnedBy = spawnedBy }
+                } ?? stored
+            }
+            try store.append(
+                key: request.sessionKey,
+                TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
+            )
+            entry = stored
+        } catch {
+            throw GatewayError(.unavailable, "could not record the message: \(error)")
+        }
+        let events = RunEvents(
+            hub: hub, runId: request.runId, sessionKey: request.sessionKey, spawnedBy: request.spawnedBy,
+            toolRecipient: request.toolEventRecipient, toolDetail: RunEvents.ToolDetail(verboseLevel: entry.verboseLevel)
+        )
+        return ActiveRun(request: request, events: events)
+    }
+}
