@@ -99,6 +99,7 @@ let package = Package(
             name: "gateway-bench",
             dependencies: [
                 "Generated", "TestUpstream",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -113,13 +114,19 @@ let package = Package(
         ),
         .testTarget(
             name: "Conformance",
-            dependencies: ["Runtime", "Generated", "TestUpstream", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
+            dependencies: [
+                "Runtime", "Generated", "TestUpstream", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             resources: [.copy("Cases")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Runtime", "Generated", "TestUpstream"],
+            dependencies: [
+                "Runtime", "Generated", "TestUpstream", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,7 +7,8 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// One WebSocket to the gateway, waiting for one frame at a time.
+/// One WebSocket to the gateway, waiting for one frame at a time, plus any number of answers by
+/// request id (`request(_:id:until:)`, for several agent runs in flight on one socket).
 ///
 /// A wait is armed before whatever provokes the frame (opening the socket, sending a request), so a
 /// fast answer is never missed; frames nobody waits for are dropped. Frames are recognised by their
@@ -22,6 +23,8 @@ final class BenchClient: Sendable {
         let marker: [UInt8]?
         /// A response: the byte after `prefix` is the start of `true` or `false`.
         let isResponse: Bool
+        /// A response containing these bytes is an interim answer (the `accepted` ack of `agent`): skipped.
+        var interim: [UInt8]? = nil
 
         /// The response to request `id`; an `ok:false` response fails the wait.
         static func response(id: String) -> Expectation {
@@ -29,6 +32,12 @@ final class BenchClient: Sendable {
             FrameWriter.appendString(id, to: &prefix)
             prefix += #","ok":"#.utf8
             return Expectation(prefix: prefix, marker: nil, isResponse: true)
+        }
+
+        /// The last answer to request `id` (an `ok:true` response without `interim`), which must contain
+        /// `marker`; an `ok:false` response or a last answer without `marker` fails the wait.
+        static func finalResponse(id: String, interim: String, containing marker: String) -> Expectation {
+            Expectation(prefix: response(id: id).prefix, marker: Array(marker.utf8), isResponse: true, interim: Array(interim.utf8))
         }
 
         /// An event, optionally one whose frame contains `marker`.
@@ -42,9 +51,16 @@ final class BenchClient: Sendable {
         /// nil when `frame` is not the awaited one, else whether it satisfies the wait.
         func verdict(on frame: UnsafeRawBufferPointer) -> Result<Void, BenchError>? {
             guard frame.count > prefix.count, frame.starts(with: prefix) else { return nil }
-            if let marker, !Self.contains(frame, marker) { return nil }
-            if isResponse && frame[prefix.count] != UInt8(ascii: "t") {
+            guard isResponse else {
+                if let marker, !Self.contains(frame, marker) { return nil }
+                return .success(())
+            }
+            if frame[prefix.count] != UInt8(ascii: "t") {
                 return .failure(BenchError("request failed: \(String(decoding: frame.prefix(400), as: UTF8.self))"))
+            }
+            if let interim, Self.contains(frame, interim) { return nil }
+            if let marker, !Self.contains(frame, marker) {
+                return .failure(BenchError("unexpected answer: \(String(decoding: frame.prefix(400), as: UTF8.self))"))
             }
             return .success(())
         }
@@ -71,6 +87,8 @@ final class BenchClient: Sendable {
         var outbound: WebSocketOutboundWriter?
         var socket: Task<Void, Never>?
         var wait: Wait?
+        /// Waits for answers, by request id.
+        var answers: [String: Wait] = [:]
         /// Why the socket is gone, once it is.
         var ended: BenchError?
     }
@@ -111,6 +129,32 @@ final class BenchClient: Sendable {
         arm(.response(id: id))
         try await send(frame)
         return try await settle()
+    }
+
+    /// Sends a request frame and waits for the answer to `id` that `expectation` (built for that id)
+    /// accepts; independent of `arm`/`settle` and of other requests in flight.
+    @discardableResult
+    func request(_ frame: String, id: String, until expectation: Expectation) async throws -> ContinuousClock.Instant {
+        state.withLock { state in
+            state.answers[id] = Wait(expectation: expectation, outcome: state.ended.map { .failure($0) })
+        }
+        do {
+            try await send(frame)
+        } catch {
+            _ = state.withLock { $0.answers.removeValue(forKey: id) }
+            throw error
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = state.withLock { state -> Result<ContinuousClock.Instant, BenchError>? in
+                guard let outcome = state.answers[id]?.outcome else {
+                    state.answers[id]?.continuation = continuation
+                    return nil
+                }
+                state.answers[id] = nil
+                return outcome
+            }
+            if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+        }
     }
 
     /// Starts waiting for a frame; only one wait is armed at a time.
@@ -199,32 +243,62 @@ final class BenchClient: Sendable {
     private func deliver(_ frame: ByteBuffer) {
         let resume = frame.withUnsafeReadableBytes { bytes in
             state.withLock { state -> (CheckedContinuation<ContinuousClock.Instant, any Error>, Result<ContinuousClock.Instant, BenchError>)? in
-                guard let wait = state.wait, wait.outcome == nil, let verdict = wait.expectation.verdict(on: bytes) else { return nil }
+                if let wait = state.wait, wait.outcome == nil, let verdict = wait.expectation.verdict(on: bytes) {
+                    let outcome = verdict.map { _ in ContinuousClock.now }
+                    guard let continuation = wait.continuation else {
+                        state.wait?.outcome = outcome
+                        return nil
+                    }
+                    state.wait = nil
+                    return (continuation, outcome)
+                }
+                guard !state.answers.isEmpty, let id = Self.responseId(bytes), let wait = state.answers[id], wait.outcome == nil,
+                    let verdict = wait.expectation.verdict(on: bytes)
+                else { return nil }
                 let outcome = verdict.map { _ in ContinuousClock.now }
                 guard let continuation = wait.continuation else {
-                    state.wait?.outcome = outcome
+                    state.answers[id]?.outcome = outcome
                     return nil
                 }
-                state.wait = nil
+                state.answers[id] = nil
                 return (continuation, outcome)
             }
         }
         if let resume { resume.0.resume(with: resume.1.mapError { $0 as any Error }) }
     }
 
+    private static let responseHead = Array(#"{"type":"res","id":""#.utf8)
+
+    /// The id of a response frame (the bench's ids need no escapes), nil for anything else.
+    private static func responseId(_ frame: UnsafeRawBufferPointer) -> String? {
+        guard frame.starts(with: responseHead) else { return nil }
+        let start = responseHead.count
+        guard let end = frame[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: frame[start..<end]), as: UTF8.self)
+    }
+
     private func end(_ reason: BenchError) {
-        let continuation = state.withLock { state -> CheckedContinuation<ContinuousClock.Instant, any Error>? in
+        let continuations = state.withLock { state -> [CheckedContinuation<ContinuousClock.Instant, any Error>] in
             state.ended = reason
             state.outbound = nil
-            guard state.wait != nil, state.wait?.outcome == nil else { return nil }
+            var waiting: [CheckedContinuation<ContinuousClock.Instant, any Error>] = []
+            for (id, wait) in state.answers where wait.outcome == nil {
+                if let continuation = wait.continuation {
+                    waiting.append(continuation)
+                    state.answers[id] = nil
+                } else {
+                    state.answers[id]?.outcome = .failure(reason)
+                }
+            }
+            guard state.wait != nil, state.wait?.outcome == nil else { return waiting }
             guard let continuation = state.wait?.continuation else {
                 state.wait?.outcome = .failure(reason)
-                return nil
+                return waiting
             }
             state.wait = nil
-            return continuation
+            return waiting + [continuation]
         }
-        continuation?.resume(throwing: reason)
+        for continuation in continuations { continuation.resume(throwing: reason) }
     }
 }
 

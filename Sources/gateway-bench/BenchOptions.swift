@@ -15,6 +15,12 @@ struct BenchOptions: Sendable {
     var untracked = false
     /// Measured `system-event` → `presence` rounds (after one warm-up round).
     var rounds = 10
+    /// Measured `agent` runs of the single session, and of all sessions together in the concurrent run.
+    var agentRuns = 300
+    /// Sessions of the concurrent agent run (each runs sequentially; sessions run in parallel).
+    var agentSessions = 32
+    /// Skip the agent runs (and the fake model upstream they need).
+    var agents = true
     /// The whole run gives up after this many seconds (building `openclaw` is not counted).
     var timeoutSeconds = 120.0
     /// Run `swift build --product openclaw` first.
@@ -22,10 +28,11 @@ struct BenchOptions: Sendable {
 
     static let usage = """
         usage: gateway-bench [--handshakes N] [--health-clients N] [--health-seconds S] [--clients N] [--rounds N]
-                             [--untracked] [--timeout S] [--no-build]
+                             [--untracked] [--agent-runs N] [--agent-sessions N] [--no-agents] [--timeout S] [--no-build]
           Starts `openclaw gateway` (built next to this binary) on a free loopback port with a temporary
-          state dir, measures startup, handshakes, health round trips, presence fan-out and memory, then
-          stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
+          state dir and a fast scripted model upstream in this process, measures startup, handshakes,
+          health round trips, agent runs (1 and --agent-sessions sessions, overhead per streamed token),
+          presence fan-out and memory, then stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
         """
 
     /// Parses the flags; throws the usage text on anything else.
@@ -44,6 +51,9 @@ struct BenchOptions: Sendable {
             case "--clients": options.fanOutClients = try count(value())
             case "--rounds": options.rounds = try count(value())
             case "--untracked": options.untracked = true
+            case "--agent-runs": options.agentRuns = try count(value())
+            case "--agent-sessions": options.agentSessions = try count(value())
+            case "--no-agents": options.agents = false
             case "--timeout": options.timeoutSeconds = try seconds(value())
             case "--no-build": options.build = false
             default: throw BenchError(usage)

@@ -8,21 +8,24 @@ struct Benchmark {
     let options: BenchOptions
     let gateway: GatewayProcess
     let report: Report
+    /// The model upstream of the agent runs; nil skips them.
+    let upstream: BenchUpstream?
     let traffic = Traffic()
     /// `connect` of the handshake, health and admin clients (mode `backend`, tracked in presence).
     let connectFrame: String
     /// `connect` of the fan-out clients: `connectFrame`, or mode `cli` with `--untracked`.
     let fanOutConnectFrame: String
 
-    init(options: BenchOptions, gateway: GatewayProcess, report: Report) throws {
+    init(options: BenchOptions, gateway: GatewayProcess, report: Report, upstream: BenchUpstream?) throws {
         self.options = options
         self.gateway = gateway
         self.report = report
+        self.upstream = upstream
         self.connectFrame = try Frames.connect(token: gateway.token)
         self.fanOutConnectFrame = try Frames.connect(token: gateway.token, mode: options.untracked ? .cli : .backend)
     }
 
-    /// Startup, idle memory, handshakes, health round trips, fan-out, shutdown. Returns how the gateway exited.
+    /// Startup, idle memory, handshakes, health round trips, agent runs, fan-out, shutdown. Returns how the gateway exited.
     func run() async throws -> Termination {
         try await startup()
         try await Task.sleep(for: .milliseconds(200))
@@ -30,6 +33,10 @@ struct Benchmark {
         try await handshakes()
         try await healthRoundTrips(clients: 1)
         try await healthRoundTrips(clients: options.healthClients)
+        if let upstream {
+            log("agent runs against \(upstream.baseURL)")
+            try await AgentRuns(options: options, gateway: gateway, upstream: upstream, report: report, traffic: traffic, connectFrame: connectFrame).run()
+        }
         let clients = try await fanOut()
         report.record("rss_peak_mb", try gateway.memoryMB("VmHWM"), decimals: 1, unit: "MB", label: "gateway peak RSS (VmHWM)")
         return await shutdown(with: clients)

@@ -29,6 +29,11 @@ enum Frames {
         try request(id: id, method: .health, params: HealthParams(probe: true))
     }
 
+    /// An `agent` request: one run of `message` on `sessionKey`, its run id being `id` as well.
+    static func agent(id: String, sessionKey: String, message: String) throws -> String {
+        try request(id: id, method: .agent, params: AgentParams(message: message, idempotencyKey: id, sessionKey: sessionKey))
+    }
+
     private static func request(id: String, method: GatewayMethod, params: some Encodable) throws -> String {
         let json = try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))
         return String(decoding: try WireJSON.encode(RequestFrame(id: id, method: method.rawValue, params: DeferredJSON(json))), as: UTF8.self)

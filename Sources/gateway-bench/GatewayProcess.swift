@@ -50,12 +50,16 @@ final class GatewayProcess: @unchecked Sendable {
     var url: String { "ws://127.0.0.1:\(port)" }
     var logURL: URL { stateDir.appendingPathComponent("gateway.log") }
 
-    /// Starts `openclaw gateway --allow-unconfigured --port PORT --token TOKEN` on a free loopback port.
-    static func launch(executable: URL) throws -> GatewayProcess {
+    /// Starts `openclaw gateway --allow-unconfigured --port PORT --token TOKEN` on a free loopback port,
+    /// with `config` (JSON) as `openclaw.json` in the state dir when given.
+    static func launch(executable: URL, config: String? = nil) throws -> GatewayProcess {
         let port = try freeLoopbackPort()
         let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-bench-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
+        if let config {
+            try Data(config.utf8).write(to: stateDir.appendingPathComponent("openclaw.json"))
+        }
 
         let process = Process()
         process.executableURL = executable

@@ -19,11 +19,14 @@ Lifetime.shared.handleSignals()
 do {
     let executable = try OpenClawExecutable.locate(build: options.build)
     Lifetime.shared.startDeadline(seconds: options.timeoutSeconds)
-    let gateway = try GatewayProcess.launch(executable: executable)
+    // The fast model upstream of the agent runs lives in this process; the gateway's config points at it.
+    let upstream = options.agents ? await BenchUpstream.start(tokens: 64) : nil
+    let gateway = try GatewayProcess.launch(executable: executable, config: upstream?.gatewayConfig)
     Lifetime.shared.track(gateway)
     log("gateway \(executable.path) (PID \(gateway.pid)) on \(gateway.url), state in \(gateway.stateDir.path)")
     let report = Report()
-    let termination = try await Benchmark(options: options, gateway: gateway, report: report).run()
+    let termination = try await Benchmark(options: options, gateway: gateway, report: report, upstream: upstream).run()
+    await upstream?.stop()
     emit(report.json)
     gateway.removeStateDir()
     exit(termination.code == 0 ? 0 : 1)

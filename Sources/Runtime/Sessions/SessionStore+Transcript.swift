@@ -13,7 +13,7 @@ extension SessionStore {
     @discardableResult
     public func append(key: String, _ message: TranscriptMessage) throws -> TranscriptRecord {
         let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
-        return try pool.write { db in
+        let record = try pool.write { db in
             guard var entry = try SessionEntry.fetchOne(db, key: key) else { throw SessionStoreError.unknownKey(key) }
             try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
             let parentId = try String.fetchOne(
@@ -40,20 +40,26 @@ extension SessionStore {
                 entry.totalTokens += usage.input + usage.output
             }
             try entry.update(db)
-            return TranscriptRecord(
+            let record = TranscriptRecord(
                 seq: seq, id: id, sessionId: entry.sessionId, parentId: parentId, role: message.role, timestamp: message.timestamp,
                 runId: message.runId, message: message.message
             )
+            return record
         }
+        tails.appended(record)
+        return record
     }
 
     /// The last `limit` messages (all without one) of `sessionId`, or of the key's current transcript, oldest first.
     /// Empty when the key is unknown and no `sessionId` is given.
     public func transcript(key: String, sessionId: String? = nil, limit: Int? = nil) throws -> [TranscriptRecord] {
-        try pool.read { db in
-            guard let id = try sessionId ?? SessionEntry.fetchOne(db, key: key)?.sessionId else { return [] }
-            return try Self.records(db, sessionId: id, limit: limit)
-        }
+        guard let id = try sessionId ?? entry(key: key)?.sessionId else { return [] }
+        if let cached = tails.read(sessionId: id, limit: limit) { return cached }
+        // Taken before the read's snapshot exists, so an append the snapshot misses always changes it.
+        let generation = tails.generation(of: id)
+        let records = try pool.read { db in try Self.records(db, sessionId: id, limit: limit) }
+        tails.store(sessionId: id, records: records, limit: limit, generation: generation)
+        return records
     }
 
     /// How many messages the key's current transcript has (0 for an unknown key), without loading them.

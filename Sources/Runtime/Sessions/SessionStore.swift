@@ -15,6 +15,8 @@ public final class SessionStore: Sendable {
     public let path: String
     /// Written as `cwd` in exported session headers (upstream writes the agent's working directory).
     let cwd: String
+    /// Decoded tails of recently read transcripts (see `TranscriptTailCache`).
+    let tails = TranscriptTailCache()
 
     /// Opens (creating the file and its directories when missing) and migrates the database.
     public init(path: String, cwd: String = "") throws {
@@ -120,7 +122,10 @@ public final class SessionStore: Sendable {
         try pool.write { db in
             let existed = try SessionEntry.deleteOne(db, key: key)
             // Messages go with their transcript row (ON DELETE CASCADE).
-            if deleteTranscript { try db.execute(sql: "DELETE FROM transcripts WHERE sessionKey = ?", arguments: [key]) }
+            if deleteTranscript {
+                try db.execute(sql: "DELETE FROM transcripts WHERE sessionKey = ?", arguments: [key])
+                tails.removeAll()
+            }
             return existed
         }
     }

@@ -1,0 +1,47 @@
+// Tests/RuntimeTests/TranscriptTailCacheTests.swift - the decoded-tail cache never disagrees with the database
+
+import Foundation
+import ProtocolSupport
+@testable import Runtime
+import Testing
+
+@Suite("Transcript tail cache")
+struct TranscriptTailCacheTests {
+    private static func message(_ text: String, at time: Int) -> TranscriptMessage {
+        TranscriptMessage(role: "user", message: ["role": "user", "content": [["type": "text", "text": .string(text)]], "timestamp": .int(time)], timestamp: time)
+    }
+
+    @Test func readsRacingAppendsStayEqualToAFreshRead() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tail-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/sessions.sqlite"
+        let store = try SessionStore(path: path)
+        _ = try store.ensure(key: "agent:main:main", agentId: "main", now: 1)
+        // Writers and readers interleave; every read fills or uses the cache.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    for index in 0..<40 { try store.append(key: "agent:main:main", Self.message("w\(writer)-\(index)", at: index)) }
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for limit in [nil, 5, 50, 300] as [Int?] { _ = try store.transcript(key: "agent:main:main", limit: limit) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let fresh = try SessionStore(path: path)
+        for limit in [nil, 1, 7, 160, 256, 400] as [Int?] {
+            let cached = try store.transcript(key: "agent:main:main", limit: limit)
+            let stored = try fresh.transcript(key: "agent:main:main", limit: limit)
+            #expect(cached == stored, "limit \(limit.map(String.init) ?? "none")")
+        }
+        #expect(try store.transcript(key: "agent:main:main").count == 160)
+        // A reset starts an empty transcript; a delete forgets it.
+        _ = try store.reset(key: "agent:main:main", now: 2)
+        #expect(try store.transcript(key: "agent:main:main").isEmpty)
+        _ = try store.delete(key: "agent:main:main", deleteTranscript: true)
+        #expect(try store.transcript(key: "agent:main:main").isEmpty)
+    }
+}
