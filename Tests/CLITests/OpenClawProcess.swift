@@ -1,11 +1,12 @@
 // Tests/CLITests/OpenClawProcess.swift - runs the real `openclaw` binary with its own HOME and state dir
 
 import Foundation
+import Runtime
 import Synchronization
 
 /// One `openclaw` process with a private state directory.
 final class OpenClawProcess: Sendable {
-    let process: Process
+    let process: ChildProcess
     private let output = OutputBuffer()
     private let exited: AsyncStream<Int32>
     private let exitSink: AsyncStream<Int32>.Continuation
@@ -18,7 +19,7 @@ final class OpenClawProcess: Sendable {
     }()
 
     init(_ arguments: [String], environment: [String: String]) throws {
-        process = Process()
+        process = ChildProcess()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.environment = environment

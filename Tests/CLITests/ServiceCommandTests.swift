@@ -76,7 +76,7 @@ struct ServiceCommandTests {
         let analyze = "/usr/bin/systemd-analyze"
         if FileManager.default.isExecutableFile(atPath: analyze) {
             let unitPath = sandbox.home + "/.config/systemd/user/openclaw-gateway.service"
-            let verify = Process()
+            let verify = ChildProcess()
             verify.executableURL = URL(fileURLWithPath: analyze)
             verify.arguments = ["verify", "--man=no", unitPath]
             let pipe = Pipe()

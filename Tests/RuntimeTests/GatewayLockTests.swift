@@ -71,7 +71,7 @@ struct GatewayLockTests {
         let path = GatewayLock.path(configPath: "/c/openclaw.json", environment: environment)
         try FileManager.default.createDirectory(atPath: GatewayLock.directory(environment: environment), withIntermediateDirectories: true)
 
-        let finished = Process()
+        let finished = ChildProcess()
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
         finished.waitUntilExit()
@@ -97,7 +97,7 @@ struct GatewayLockTests {
 
     @Test func runningMeansAliveAndNotAZombie() throws {
         #expect(GatewayLock.isRunning(getpid()))
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
         child.waitUntilExit()

@@ -138,7 +138,7 @@ struct ServiceUnitTests {
         let unit = SystemdUnit.render(definition(profile: "verify", executable: "/bin/sh"))
         let path = directory + "/openclaw-gateway-verify.service"
         try unit.write(toFile: path, atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
         process.arguments = ["verify", "--man=no", path]
         let pipe = Pipe()

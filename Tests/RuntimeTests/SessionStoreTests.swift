@@ -294,7 +294,7 @@ struct SessionStoreTests {
     @Test func acknowledgedMessagesSurviveKill9() throws {
         let fixture = try Fixture()
         _ = try fixture.store.ensure(key: "crash", agentId: "main", now: 0)
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = ["--testing-library", "swift-testing", "--filter", "crashWriter"]
         child.environment = ProcessInfo.processInfo.environment.merging([Self.writerPathVariable: fixture.store.path]) { _, new in new }

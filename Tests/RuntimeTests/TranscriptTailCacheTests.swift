@@ -44,4 +44,23 @@ struct TranscriptTailCacheTests {
         _ = try store.delete(key: "agent:main:main", deleteTranscript: true)
         #expect(try store.transcript(key: "agent:main:main").isEmpty)
     }
+
+    @Test func aQueuedMessageMovesBehindTheAnswersBeforeIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reorder-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SessionStore(path: directory + "/sessions.sqlite")
+        _ = try store.ensure(key: "k", agentId: "main", now: 1)
+        let one = try store.append(key: "k", Self.message("one", at: 1))
+        let two = try store.append(key: "k", Self.message("two", at: 2))
+        _ = try store.transcript(key: "k")  // fills the cache, which the move must not leave stale
+        let answer = try store.append(key: "k", Self.message("answer", at: 3))
+        try store.moveToEnd(key: "k", messageId: two.id)
+        let records = try store.transcript(key: "k")
+        #expect(records.map(\.id) == [one.id, answer.id, two.id])
+        #expect(records.map(\.parentId) == [nil, one.id, answer.id])
+        #expect(try SessionStore(path: directory + "/sessions.sqlite").transcript(key: "k") == records)
+        // Already last: nothing changes.
+        try store.moveToEnd(key: "k", messageId: two.id)
+        #expect(try store.transcript(key: "k") == records)
+    }
 }

@@ -16,6 +16,9 @@ final class ActiveRun: Sendable {
         var startedAt: Int?
         var outcome: RunOutcome?
         var waiters: [Int: CheckedContinuation<RunOutcome?, Never>] = [:]
+        var settleHooks: [@Sendable (RunOutcome) -> Void] = []
+        var finishHooks: [@Sendable (RunOutcome) -> Void] = []
+        var completing = false
         var nextWaiter = 0
     }
 
@@ -58,8 +61,37 @@ final class ActiveRun: Sendable {
         return (phase, first)
     }
 
-    /// Stores the outcome and wakes every waiter; only the first call counts.
+    /// Runs `body` with the outcome before the run's terminal events go out (settle what a retry
+    /// will see, so no one who saw the final event can get a stale answer).
+    func onSettle(_ body: @escaping @Sendable (RunOutcome) -> Void) {
+        state.withLock { $0.settleHooks.append(body) }
+    }
+
+    /// Runs `body` with the outcome right after the terminal events, before any waiter wakes (the
+    /// second `res` of `agent`, queued before a shutdown can close the socket).
+    func onFinish(_ body: @escaping @Sendable (RunOutcome) -> Void) {
+        state.withLock { $0.finishHooks.append(body) }
+    }
+
+    /// Settles, sends the terminal events, answers, then wakes waiters; only the first call counts.
     func complete(_ outcome: RunOutcome) {
+        let hooks = state.withLock { state -> (settle: [@Sendable (RunOutcome) -> Void], finish: [@Sendable (RunOutcome) -> Void])? in
+            guard state.phase != .done, !state.completing else { return nil }
+            state.completing = true
+            defer {
+                state.settleHooks.removeAll()
+                state.finishHooks.removeAll()
+            }
+            return (state.settleHooks, state.finishHooks)
+        }
+        guard let hooks else { return }
+        for hook in hooks.settle { hook(outcome) }
+        events.finish(outcome)
+        for hook in hooks.finish { hook(outcome) }
+        resume(outcome)
+    }
+
+    private func resume(_ outcome: RunOutcome) {
         let waiters = state.withLock { state -> [CheckedContinuation<RunOutcome?, Never>]? in
             guard state.phase != .done else { return nil }
             state.phase = .done

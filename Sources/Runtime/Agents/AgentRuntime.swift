@@ -144,7 +144,6 @@ final class AgentRuntime: Sendable {
             return true
         }
         guard removed else { return }
-        run.events.chatAborted(text: "", stopReason: run.abortReason ?? "aborted")
         complete(run, outcome: skipped(run, reason: run.abortReason ?? "aborted"))
         pump()
     }

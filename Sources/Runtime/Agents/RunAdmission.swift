@@ -8,20 +8,23 @@ extension AgentRuntime {
     /// acknowledged message survives a crash, then builds the run (not yet queued: `submit` it
     /// after the caller has answered, so the answer precedes the run's events).
     func admit(_ request: RunRequest, label: String? = nil) throws(GatewayError) -> ActiveRun {
+        var request = request
+        let spawnedBy = request.spawnedBy
         let now = request.acceptedAt
         let entry: SessionEntry
         do {
             var stored = try store.ensure(key: request.sessionKey, agentId: request.agent.id, now: now)
-            if label != nil || request.spawnedBy != nil {
+            if label != nil || spawnedBy != nil {
                 stored = try store.update(key: request.sessionKey) { entry in
                     if let label { entry.label = label }
-                    if let spawnedBy = request.spawnedBy { entry.spawnedBy = spawnedBy }
+                    if let spawnedBy { entry.spawnedBy = spawnedBy }
                 } ?? stored
             }
-            try store.append(
+            let record = try store.append(
                 key: request.sessionKey,
                 TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
             )
+            request.userMessageId = record.id
             entry = stored
         } catch {
             throw GatewayError(.unavailable, "could not record the message: \(error)")

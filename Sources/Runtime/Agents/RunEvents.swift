@@ -85,6 +85,26 @@ final class RunEvents: Sendable {
         if let outbound = try? OutboundEvent.agent(event) { toolRecipient.sendTargeted(outbound) }
     }
 
+    /// The terminal events of a run: lifecycle `end` (or `error`) and the `chat` state, or only
+    /// `chat` `aborted` for a run that never started.
+    func finish(_ outcome: RunOutcome) {
+        guard let startedAt = outcome.startedAt else {
+            chatAborted(text: "", stopReason: outcome.stopReason)
+            return
+        }
+        let times: [String: JSONValue] = ["startedAt": .int(startedAt), "endedAt": .int(outcome.endedAt)]
+        if let failure = outcome.failure {
+            lifecycle("error", times.merging(["error": .string(failure.message)]) { $1 })
+            chatError(failure, stopReason: outcome.stopReason)
+        } else if outcome.wasAborted {
+            lifecycle("end", times.merging(["aborted": true, "stopReason": .string(outcome.stopReason)]) { $1 })
+            chatAborted(text: outcome.text, stopReason: outcome.stopReason)
+        } else {
+            lifecycle("end", times)
+            chatFinal(text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason)
+        }
+    }
+
     func chatFinal(text: String, usage: ChatUsage?, stopReason: String) {
         broadcastChat(ChatEvent(runId: runId, sessionKey: sessionKey, seq: seq, state: .final, message: TranscriptFormat.chatMessage(text, at: Int(Clock.nowMs)), usage: usage, stopReason: stopReason))
     }

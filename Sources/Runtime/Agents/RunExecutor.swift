@@ -7,7 +7,8 @@ import ProtocolSupport
 /// Executes a run: rebuilds the conversation from the transcript, streams the model's answer as
 /// events, runs the tools it calls and feeds their results back (at most `maxToolIterations` model
 /// calls; the last one is offered no tools, so it must answer), and records every step in the
-/// transcript before it is reported as done.
+/// transcript before it is reported as done. The terminal events are the runtime's to send
+/// (`RunEvents.finish`), after the run's idempotency entry is settled.
 struct RunExecutor: Sendable {
     let config: OpenClawConfig
     let store: SessionStore
@@ -21,6 +22,8 @@ struct RunExecutor: Sendable {
         events.lifecycle("start", ["startedAt": .int(startedAt)])
         var progress = Progress()
         let sessionId = (try? store.entry(key: request.sessionKey))?.sessionId ?? ""
+        // Queued behind other runs, the message now follows their answers.
+        if let messageId = request.userMessageId { try? store.moveToEnd(key: request.sessionKey, messageId: messageId) }
         do {
             try await converse(request, events: events, progress: &progress)
             try record(
@@ -31,15 +34,11 @@ struct RunExecutor: Sendable {
                 ),
                 usage: progress.usage
             )
-            events.lifecycle("end", ["startedAt": .int(startedAt), "endedAt": .int(now)])
-            events.chatFinal(text: progress.runText, usage: progress.usage, stopReason: progress.stopReason)
             return progress.outcome(.ok, stopReason: progress.stopReason, startedAt: startedAt, sessionId: sessionId)
         } catch {
             if let reason = run.abortReason, reason != "timeout" {
                 // Aborted or shut down: keep what was said, marked with why it stopped.
                 try? record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
-                events.lifecycle("end", ["startedAt": .int(startedAt), "endedAt": .int(now), "aborted": true, "stopReason": .string(reason)])
-                events.chatAborted(text: progress.runText, stopReason: reason)
                 return progress.outcome(.ok, stopReason: reason, startedAt: startedAt, sessionId: sessionId)
             }
             let failure = run.abortReason == "timeout"
@@ -47,8 +46,6 @@ struct RunExecutor: Sendable {
                 : Self.failure(error)
             let stopReason = failure.kind == .timeout ? "timeout" : "error"
             try? record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: stopReason, provider: progress.provider, model: progress.model, errorMessage: failure.message), usage: progress.usage)
-            events.lifecycle("error", ["startedAt": .int(startedAt), "endedAt": .int(now), "error": .string(failure.message)])
-            events.chatError(failure, stopReason: stopReason)
             var outcome = progress.outcome(.error, stopReason: stopReason, startedAt: startedAt, sessionId: sessionId)
             outcome.failure = failure
             return outcome

@@ -4,7 +4,7 @@ import Generated
 
 /// Which method started a run: it decides the dedupe namespace and what a retry gets back.
 enum RunOrigin: String, Sendable {
-    case agent, chat
+    case agent, chat, http
 }
 
 /// Everything a run needs, fixed when it is accepted.
@@ -27,6 +27,8 @@ struct RunRequest: Sendable {
     var clientTools: [ModelTool] = []
     /// Cap on output tokens per model call.
     var maxTokens: Int? = nil
+    /// The transcript row of the user's message, set at admission.
+    var userMessageId: String? = nil
     /// Sees the answer as it streams (HTTP streaming responses).
     var observer: (@Sendable (RunProgress) -> Void)? = nil
 }

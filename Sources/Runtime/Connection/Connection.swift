@@ -10,6 +10,9 @@ struct PeerAddress: Sendable, Equatable {
     var ip: String
     /// A loopback peer that sent no forwarding headers ("local direct").
     var isDirectLoopback: Bool
+    /// The upgrade request's `Origin` and `Host` headers (browser sockets; see BrowserOriginCheck).
+    var origin: String? = nil
+    var host: String? = nil
 
     static func from(_ address: SocketAddress?, forwarded: Bool) -> PeerAddress {
         let ip = address?.ipAddress ?? "unknown"

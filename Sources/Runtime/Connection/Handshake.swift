@@ -66,6 +66,7 @@ struct Handshake {
         let role = params.role ?? "operator"
         guard role == "operator" || role == "node" else { throw refuse("invalid role") }
         let requestedScopes = params.scopes ?? []
+        try checkBrowserOrigin(params)
 
         if let device = params.device {
             do {
@@ -92,6 +93,19 @@ struct Handshake {
         let scopes = trusted ? Set(requestedScopes) : []
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
         return ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
+    }
+
+    /// Browser sockets (the Control UI and webchat clients) must come from an allowed page, checked before auth
+    /// as upstream does (reference/http.md §5); config is read per connect. Other clients are not checked: their
+    /// WebSocket libraries send an `Origin` of their own (swift-websocket sends `ws://<host>`).
+    private func checkBrowserOrigin(_ params: ConnectParams) throws {
+        let peer = connection.peer
+        guard params.client.id == .openclawControlUi || params.client.id == .webchatUi || params.client.mode == .webchat else { return }
+        let allowed = hub.config.withLock { $0.config.gateway?.controlUi?.allowedOrigins } ?? []
+        let check = BrowserOriginCheck(allowedOrigins: allowed, isLocalClient: peer.isDirectLoopback)
+        guard let reason = check.failure(origin: peer.origin, host: peer.host) else { return }
+        hub.logger.warning("origin not allowed", metadata: ["connId": "\(connection.id)", "origin": "\(peer.origin ?? "n/a")", "reason": "\(reason)"])
+        throw refuse(BrowserOriginCheck.refusal, details: ["code": .string(ErrorDetailCode.controlUiOriginNotAllowed.rawValue)])
     }
 
     private func negotiateProtocol(_ params: ConnectParams) throws {

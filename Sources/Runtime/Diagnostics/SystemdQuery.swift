@@ -41,7 +41,7 @@ public enum SystemdQuery {
     }
 
     private static func run(_ arguments: [String]) -> (status: Int32, output: String)? {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["systemctl"] + arguments
         let pipe = Pipe()

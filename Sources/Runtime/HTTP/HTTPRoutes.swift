@@ -6,6 +6,11 @@ import Hummingbird
 /// matching gives upstream's stage order; disabled endpoints answer the plain 404 themselves.
 enum HTTPRoutes {
     static func register(on router: Router<GatewayRequestContext>, hub: GatewayHub) {
+        HooksRoute.register(on: router, hub: hub)
+        ToolsInvokeRoute.register(on: router, hub: hub)
+        ResponsesRoute.register(on: router, hub: hub)
+        ChatCompletionsRoute.register(on: router, hub: hub)
         HTTPProbes.register(on: router, hub: hub)
+        ControlUIRoute.register(on: router, hub: hub)
     }
 }

@@ -24,16 +24,21 @@ extension SystemMethods {
             runtime, runId: runId, origin: .agent, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context, dedupeKey: dedupeKey
         )
-        context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)
-        runtime.submit(run)
         let connection = context.connection
         let requestId = context.requestId
-        Task {
-            guard let outcome = await run.finished() else { return }
-            let (ok, payload, error) = Self.finalAnswer(run.request, outcome: outcome)
+        let request = run.request
+        // A retry that saw the final events gets the final answer; the second `res` is queued
+        // before anything (a shutdown, say) can close the socket.
+        run.onSettle { outcome in
+            let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
             runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
+        }
+        run.onFinish { outcome in
+            let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
             connection.respond(id: requestId, ok: ok, payload: payload, error: error)
         }
+        connection.respond(id: requestId, ok: true, payload: ack.erased)
+        runtime.submit(run)
         throw ResponseAlreadySent()
     }
 

@@ -38,10 +38,7 @@ extension SystemMethods {
             runtime, runId: runId, origin: .chat, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context, dedupeKey: dedupeKey
         )
-        context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)
-        runtime.submit(run)
-        Task {
-            guard let outcome = await run.finished() else { return }
+        run.onSettle { outcome in
             if let failure = outcome.failure {
                 let payload = try? Payload(ChatSendResult(runId: runId, status: .error)).erased
                 runtime.dedupe.finish(dedupeKey, ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message), now: Int(Clock.nowMs))
@@ -50,6 +47,8 @@ extension SystemMethods {
                 runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
             }
         }
+        context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)
+        runtime.submit(run)
         throw ResponseAlreadySent()
     }
 

@@ -36,7 +36,9 @@ struct GatewayServer {
                     // The socket upgrades on `/` and on any path no HTTP route claims.
                     let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
                     if HTTPProbes.paths.contains(path) { return .dontUpgrade }
-                    let peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
+                    var peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
+                    peer.origin = request.headerFields[.origin]
+                    peer.host = request.authority
                     let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
                     return .upgrade([:]) { inbound, outbound, _ in
                         await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {

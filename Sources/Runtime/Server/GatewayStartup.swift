@@ -94,6 +94,14 @@ public struct GatewayStartup {
             throw .refusingBind(bind.value, hints: hints)
         }
 
+        // The Control UI on a non-loopback address needs explicit browser origins (upstream refuses to start).
+        let hosts = BindHosts.resolve(mode: bind.value, customHost: loaded.config.gateway?.customBindHost, port: port.value)
+        let controlUi = loaded.config.gateway?.controlUi
+        let origins = (controlUi?.allowedOrigins ?? []).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if !hosts.allSatisfy({ $0 == "::1" || $0.hasPrefix("127.") }), controlUi?.enabled ?? true, origins.isEmpty {
+            throw .controlUiNeedsOrigins
+        }
+
         if case .token("") = auth {
             let generated = TokenGenerator.newToken()
             do {
@@ -111,7 +119,7 @@ public struct GatewayStartup {
 
         return GatewaySettings(
             paths: paths, config: loaded, port: port, bind: bind,
-            hosts: BindHosts.resolve(mode: bind.value, customHost: loaded.config.gateway?.customBindHost, port: port.value), auth: auth,
+            hosts: hosts, auth: auth,
             rateLimit: AuthRateLimit(loaded.config.gateway?.auth?.rateLimit), policy: policy
         )
     }

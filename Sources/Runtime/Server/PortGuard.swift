@@ -67,7 +67,7 @@ public enum PortGuard {
     }
 
     private static func lsofListeners(port: Int) -> [pid_t] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["lsof", "-nP", "-iTCP:\(port)", "-sTCP:LISTEN", "-t"]
         let pipe = Pipe()

@@ -150,7 +150,7 @@ public struct ServiceManager: Sendable {
     }
 
     private func run(_ arguments: [String]) -> (Int32, String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let pipe = Pipe()

@@ -74,6 +74,14 @@ final class TranscriptTailCache: Sendable {
         }
     }
 
+    /// Forgets one transcript's tail (its order changed); a read racing this will not store.
+    func invalidate(sessionId: String) {
+        tails.withLock { state in
+            state.entries.removeValue(forKey: sessionId)
+            state.generations[sessionId, default: 0] += 1
+        }
+    }
+
     func removeAll() {
         tails.withLock { state in
             state.entries.removeAll()

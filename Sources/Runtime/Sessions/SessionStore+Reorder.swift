@@ -1,0 +1,34 @@
+// Sources/Runtime/Sessions/SessionStore+Reorder.swift - a queued message takes its turn in the transcript
+
+import GRDB
+
+extension SessionStore {
+    /// Moves a message to the end of its transcript. A message is stored when the gateway accepts it
+    /// (so it survives a crash), but a queued one belongs after the answers to those before it:
+    /// when its run starts it moves behind them. The row keeps its id; `parentId` links are
+    /// repaired on both sides. Nothing happens when it is already last.
+    public func moveToEnd(key: String, messageId: String) throws {
+        let sessionId: String? = try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId]) else { return nil }
+            let seq: Int64 = row["seq"]
+            let sessionId: String = row["sessionId"]
+            let parentId: String? = row["parentId"]
+            let later = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE sessionId = ? AND seq > ?", arguments: [sessionId, seq]) ?? 0
+            guard later > 0 else { return nil }
+            // Its child now follows its parent; it follows the current last message.
+            try db.execute(sql: "UPDATE messages SET parentId = ? WHERE sessionId = ? AND parentId = ?", arguments: [parentId, sessionId, messageId])
+            let last = try String.fetchOne(
+                db, sql: "SELECT id FROM messages WHERE sessionId = ? AND id != ? ORDER BY seq DESC LIMIT 1", arguments: [sessionId, messageId]
+            )
+            // Re-inserted rather than renumbered: AUTOINCREMENT hands out the next seq.
+            try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [messageId])
+            try db.execute(
+                sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [messageId, sessionId, last, row["role"] as String, row["timestamp"] as Int, row["runId"] as String?, row["message"] as String]
+            )
+            _ = key
+            return sessionId
+        }
+        if let sessionId { tails.invalidate(sessionId: sessionId) }
+    }
+}

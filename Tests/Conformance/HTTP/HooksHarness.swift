@@ -1,0 +1,110 @@
+// Tests/Conformance/HTTP/HooksHarness.swift - a gateway with hooks and /tools/invoke over a scripted model
+
+import AsyncHTTPClient
+import Foundation
+import Generated
+import NIOCore
+import NIOHTTP1
+import ProtocolSupport
+import Runtime
+import TestUpstream
+
+/// A fake model server, an in-process gateway using it (`local/test-model`, agents `main` and
+/// `ops`) with extra config merged in (`hooks`, `gateway.tools` …), and an HTTP client.
+struct HooksHarness {
+    let upstream: FakeModelServer
+    let gateway: TestGateway
+    let client: HTTPClient
+    let stateDir: String
+
+    static let hookToken = "hook-secret-token"
+
+    /// `http://127.0.0.1:PORT`.
+    var baseURL: String { gateway.url.replacingOccurrences(of: "ws://", with: "http://") }
+    var token: String { gateway.token ?? "" }
+
+    /// Hooks on with `hookToken`, plus `hooks` overrides.
+    static func hooks(_ overrides: JSONValue = [:]) -> JSONValue {
+        ["hooks": JSONValue.object(["enabled": true, "token": .string(hookToken)]).merging(overrides)]
+    }
+
+    /// Runs `body` with a fresh upstream, gateway and client, and stops all three afterwards.
+    static func with(
+        config extra: JSONValue = [:], setup: GatewaySetup = .standard, replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = nil,
+        _ body: (HooksHarness) async throws -> Void
+    ) async throws {
+        let upstream = FakeModelServer(replies: replies, fallback: fallback)
+        let upstreamURL = await upstream.start()
+        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-hooks-\(UUID().uuidString)").path
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let gateway: TestGateway
+        do {
+            let base: JSONValue = [
+                "models": ["providers": ["local": [
+                    "baseUrl": .string(upstreamURL), "api": "openai-completions", "apiKey": "test-key",
+                    "models": [["id": "test-model", "name": "Test Model", "contextWindow": 4096]],
+                ]]],
+                "agents": [
+                    "defaults": ["model": ["primary": "local/test-model"], "timeoutSeconds": 30],
+                    "list": [["id": "main", "default": true], ["id": "ops"]],
+                ],
+            ]
+            let config = try WireJSON.decode(OpenClawConfig.self, from: Data(base.merging(extra).text.utf8))
+            gateway = try await TestGateway.start(setup, config: config, stateDir: stateDir)
+        } catch {
+            try? await client.shutdown()
+            await upstream.stop()
+            throw error
+        }
+        let harness = HooksHarness(upstream: upstream, gateway: gateway, client: client, stateDir: stateDir)
+        var failure: (any Error)?
+        do {
+            try await body(harness)
+        } catch {
+            failure = error
+        }
+        try? await client.shutdown()
+        await gateway.stop()
+        await upstream.stop()
+        try? FileManager.default.removeItem(atPath: stateDir)
+        if let failure { throw failure }
+    }
+
+    /// An HTTP answer, its body read to the end.
+    struct Answer {
+        var status: Int
+        var headers: HTTPHeaders
+        var text: String
+        var json: JSONValue { (try? JSONValue.parse(text)) ?? .null }
+        var contentType: String { headers.first(name: "Content-Type") ?? "" }
+    }
+
+    /// Sends `body` to `path` with exactly `headers` (no credentials unless given).
+    func send(_ method: HTTPMethod = .POST, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 24)
+        return Answer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
+    }
+
+    /// POSTs to a hook with the hook token as a bearer.
+    func hook(_ path: String, _ body: JSONValue, headers: [String: String] = [:]) async throws -> Answer {
+        try await send(.POST, path, body: body.text, headers: ["Authorization": "Bearer \(Self.hookToken)"].merging(headers) { $1 })
+    }
+
+    /// POSTs to `/tools/invoke` with the gateway token.
+    func invoke(_ body: JSONValue) async throws -> Answer {
+        try await send(.POST, "/tools/invoke", body: body.text, headers: ["Authorization": "Bearer \(token)"])
+    }
+
+    /// The session keys the gateway knows, over its WebSocket.
+    func sessionKeys() async throws -> [String] {
+        let socket = try await AgentHarness(upstream: upstream, gateway: gateway, stateDir: stateDir).connect()
+        let list = try await socket.call("l", "sessions.list", [:])
+        await socket.close()
+        return list["payload"]?["sessions"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
+    }
+}
