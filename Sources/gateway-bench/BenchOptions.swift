@@ -21,6 +21,12 @@ struct BenchOptions: Sendable {
     var agentSessions = 32
     /// Skip the agent runs (and the fake model upstream they need).
     var agents = true
+    /// Measure `POST /v1/chat/completions` through the gateway against the upstream directly.
+    var http = true
+    /// Concurrent clients of the second chat-completions run (the first has one).
+    var httpClients = 16
+    /// Measured seconds of each chat-completions run (after three unmeasured requests per client).
+    var httpSeconds = 1.5
     /// The whole run gives up after this many seconds (building `openclaw` is not counted).
     var timeoutSeconds = 120.0
     /// Run `swift build --product openclaw` first.
@@ -28,11 +34,13 @@ struct BenchOptions: Sendable {
 
     static let usage = """
         usage: gateway-bench [--handshakes N] [--health-clients N] [--health-seconds S] [--clients N] [--rounds N]
-                             [--untracked] [--agent-runs N] [--agent-sessions N] [--no-agents] [--timeout S] [--no-build]
+                             [--untracked] [--agent-runs N] [--agent-sessions N] [--no-agents]
+                             [--http-clients N] [--http-seconds S] [--no-http] [--timeout S] [--no-build]
           Starts `openclaw gateway` (built next to this binary) on a free loopback port with a temporary
           state dir and a fast scripted model upstream in this process, measures startup, handshakes,
           health round trips, agent runs (1 and --agent-sessions sessions, overhead per streamed token),
-          presence fan-out and memory, then stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
+          /v1/chat/completions through the gateway and straight to the upstream (1 and --http-clients
+          clients, streaming and not), presence fan-out and memory, then stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
         """
 
     /// Parses the flags; throws the usage text on anything else.
@@ -54,6 +62,9 @@ struct BenchOptions: Sendable {
             case "--agent-runs": options.agentRuns = try count(value())
             case "--agent-sessions": options.agentSessions = try count(value())
             case "--no-agents": options.agents = false
+            case "--http-clients": options.httpClients = try count(value())
+            case "--http-seconds": options.httpSeconds = try seconds(value())
+            case "--no-http": options.http = false
             case "--timeout": options.timeoutSeconds = try seconds(value())
             case "--no-build": options.build = false
             default: throw BenchError(usage)

@@ -55,11 +55,12 @@ final class BenchUpstream: Sendable {
     }
 
     /// The gateway's `openclaw.json`: this server as provider `local`, its model the default, up to
-    /// 32 runs at once.
-    var gatewayConfig: String {
+    /// 32 runs at once; `POST /v1/chat/completions` served when `chatCompletions`.
+    func gatewayConfig(chatCompletions: Bool) -> String {
         #"""
         {"models":{"providers":{"\#(Self.providerId)":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"bench","models":[{"id":"\#(Self.model)"}]}}},\#
-        "agents":{"defaults":{"model":{"primary":"\#(Self.providerId)/\#(Self.model)"},"maxConcurrent":32}}}
+        "agents":{"defaults":{"model":{"primary":"\#(Self.providerId)/\#(Self.model)"},"maxConcurrent":32}},\#
+        "gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)}}}}}
         """#
     }
 

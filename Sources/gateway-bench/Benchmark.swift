@@ -8,7 +8,7 @@ struct Benchmark {
     let options: BenchOptions
     let gateway: GatewayProcess
     let report: Report
-    /// The model upstream of the agent runs; nil skips them.
+    /// The model upstream of the agent runs and chat completions; nil skips both.
     let upstream: BenchUpstream?
     let traffic = Traffic()
     /// `connect` of the handshake, health and admin clients (mode `backend`, tracked in presence).
@@ -25,7 +25,7 @@ struct Benchmark {
         self.fanOutConnectFrame = try Frames.connect(token: gateway.token, mode: options.untracked ? .cli : .backend)
     }
 
-    /// Startup, idle memory, handshakes, health round trips, agent runs, fan-out, shutdown. Returns how the gateway exited.
+    /// Startup, idle memory, handshakes, health round trips, agent runs, chat completions, fan-out, shutdown. Returns how the gateway exited.
     func run() async throws -> Termination {
         try await startup()
         try await Task.sleep(for: .milliseconds(200))
@@ -33,9 +33,13 @@ struct Benchmark {
         try await handshakes()
         try await healthRoundTrips(clients: 1)
         try await healthRoundTrips(clients: options.healthClients)
-        if let upstream {
+        if let upstream, options.agents {
             log("agent runs against \(upstream.baseURL)")
             try await AgentRuns(options: options, gateway: gateway, upstream: upstream, report: report, traffic: traffic, connectFrame: connectFrame).run()
+        }
+        if let upstream, options.http {
+            log("chat completions through the gateway and against \(upstream.baseURL)")
+            try await ChatCompletionsBench(options: options, gateway: gateway, upstream: upstream, report: report).run()
         }
         let clients = try await fanOut()
         report.record("rss_peak_mb", try gateway.memoryMB("VmHWM"), decimals: 1, unit: "MB", label: "gateway peak RSS (VmHWM)")

@@ -29,35 +29,11 @@ struct ChatCompletionsHarness {
         _ replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = nil, chatCompletions: Bool = true, responses: Bool = false,
         agents: String = twoAgents, _ body: (ChatCompletionsHarness) async throws -> Void
     ) async throws {
-        let upstream = FakeModelServer(replies: replies, fallback: fallback)
-        let upstreamURL = await upstream.start()
-        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-http-\(UUID().uuidString)").path
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let gateway: TestGateway
-        do {
-            let text = #"""
-                {"gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)},"responses":{"enabled":\#(responses)}}}},
-                 "models":{"providers":{"local":{"baseUrl":"\#(upstreamURL)","api":"openai-completions","apiKey":"test-key","models":[{"id":"test-model","name":"Test Model","contextWindow":4096}]}}},
-                 "agents":{\#(agents)}}
-                """#
-            gateway = try await TestGateway.start(config: try WireJSON.decode(OpenClawConfig.self, from: Data(text.utf8)), stateDir: stateDir)
-        } catch {
-            try? await client.shutdown()
-            await upstream.stop()
-            throw error
+        let endpoints: JSONValue = ["chatCompletions": ["enabled": .bool(chatCompletions)], "responses": ["enabled": .bool(responses)]]
+        let config: JSONValue = ["gateway": ["http": ["endpoints": endpoints]], "agents": try JSONValue.parse("{\(agents)}")]
+        try await HTTPStack.run(replies: replies, fallback: fallback, config: config) { stack in
+            try await body(ChatCompletionsHarness(upstream: stack.upstream, gateway: stack.gateway, client: stack.client, stateDir: stack.stateDir))
         }
-        let harness = ChatCompletionsHarness(upstream: upstream, gateway: gateway, client: client, stateDir: stateDir)
-        var failure: (any Error)?
-        do {
-            try await body(harness)
-        } catch {
-            failure = error
-        }
-        try? await client.shutdown()
-        await gateway.stop()
-        await upstream.stop()
-        try? FileManager.default.removeItem(atPath: stateDir)
-        if let failure { throw failure }
     }
 
     /// An HTTP answer, its body read to the end.

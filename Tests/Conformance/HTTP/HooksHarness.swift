@@ -33,41 +33,10 @@ struct HooksHarness {
         config extra: JSONValue = [:], setup: GatewaySetup = .standard, replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = nil,
         _ body: (HooksHarness) async throws -> Void
     ) async throws {
-        let upstream = FakeModelServer(replies: replies, fallback: fallback)
-        let upstreamURL = await upstream.start()
-        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-hooks-\(UUID().uuidString)").path
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let gateway: TestGateway
-        do {
-            let base: JSONValue = [
-                "models": ["providers": ["local": [
-                    "baseUrl": .string(upstreamURL), "api": "openai-completions", "apiKey": "test-key",
-                    "models": [["id": "test-model", "name": "Test Model", "contextWindow": 4096]],
-                ]]],
-                "agents": [
-                    "defaults": ["model": ["primary": "local/test-model"], "timeoutSeconds": 30],
-                    "list": [["id": "main", "default": true], ["id": "ops"]],
-                ],
-            ]
-            let config = try WireJSON.decode(OpenClawConfig.self, from: Data(base.merging(extra).text.utf8))
-            gateway = try await TestGateway.start(setup, config: config, stateDir: stateDir)
-        } catch {
-            try? await client.shutdown()
-            await upstream.stop()
-            throw error
+        let agents: JSONValue = ["list": [["id": "main", "default": true], ["id": "ops"]]]
+        try await HTTPStack.run(replies: replies, fallback: fallback, setup: setup, config: JSONValue.object(["agents": agents]).merging(extra)) { stack in
+            try await body(HooksHarness(upstream: stack.upstream, gateway: stack.gateway, client: stack.client, stateDir: stack.stateDir))
         }
-        let harness = HooksHarness(upstream: upstream, gateway: gateway, client: client, stateDir: stateDir)
-        var failure: (any Error)?
-        do {
-            try await body(harness)
-        } catch {
-            failure = error
-        }
-        try? await client.shutdown()
-        await gateway.stop()
-        await upstream.stop()
-        try? FileManager.default.removeItem(atPath: stateDir)
-        if let failure { throw failure }
     }
 
     /// An HTTP answer, its body read to the end.

@@ -25,35 +25,10 @@ struct ResponsesHarness {
         _ replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = nil, enabled: Bool = true,
         _ body: (ResponsesHarness) async throws -> Void
     ) async throws {
-        let upstream = FakeModelServer(replies: replies, fallback: fallback)
-        let upstreamURL = await upstream.start()
-        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-responses-\(UUID().uuidString)").path
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let gateway: TestGateway
-        do {
-            let text = #"""
-                {"gateway":{"http":{"endpoints":{"responses":{"enabled":\#(enabled)}}}},
-                 "models":{"providers":{"local":{"baseUrl":"\#(upstreamURL)","api":"openai-completions","apiKey":"test-key","models":[{"id":"test-model","name":"Test Model","contextWindow":4096}]}}},
-                 "agents":{"defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}}}
-                """#
-            gateway = try await TestGateway.start(config: try WireJSON.decode(OpenClawConfig.self, from: Data(text.utf8)), stateDir: stateDir)
-        } catch {
-            try? await client.shutdown()
-            await upstream.stop()
-            throw error
+        let config: JSONValue = ["gateway": ["http": ["endpoints": ["responses": ["enabled": .bool(enabled)]]]]]
+        try await HTTPStack.run(replies: replies, fallback: fallback, config: config) { stack in
+            try await body(ResponsesHarness(upstream: stack.upstream, gateway: stack.gateway, client: stack.client))
         }
-        let harness = ResponsesHarness(upstream: upstream, gateway: gateway, client: client)
-        var failure: (any Error)?
-        do {
-            try await body(harness)
-        } catch {
-            failure = error
-        }
-        try? await client.shutdown()
-        await gateway.stop()
-        await upstream.stop()
-        try? FileManager.default.removeItem(atPath: stateDir)
-        if let failure { throw failure }
     }
 
     /// An HTTP answer, its body read to the end.
