@@ -27,18 +27,11 @@ public struct AnthropicMessagesProvider: ModelProvider {
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         var headers: [(String, String)] = [("anthropic-version", "2023-06-01")]
         if let apiKey, !apiKey.isEmpty { headers.append(("x-api-key", apiKey)) }
-        let body: [UInt8]
-        do {
-            body = try Array(JSONEncoder().encode(Self.body(for: request)))
-        } catch {
-            return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
-        let call = StreamingCall(
-            provider: id, client: client, url: joinURL(baseURL, "messages"),
-            headers: headers, body: body, timeouts: timeouts, retry: retry
-        )
         let provider = id
-        return call.run { AnthropicTranslator(provider: provider) }
+        return StreamingCall.stream(
+            provider: id, client: client, url: joinURL(baseURL, "messages"), headers: headers, json: Self.body(for: request),
+            timeouts: timeouts, retry: retry, translator: { AnthropicTranslator(provider: provider) }
+        )
     }
 
     /// The request body in the Messages shape: system text goes top-level, tool results become

@@ -25,18 +25,11 @@ public struct OpenAICompletionsProvider: ModelProvider {
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         var headers: [(String, String)] = []
         if let apiKey, !apiKey.isEmpty { headers.append(("authorization", "Bearer \(apiKey)")) }
-        let body: [UInt8]
-        do {
-            body = try Array(JSONEncoder().encode(Self.body(for: request)))
-        } catch {
-            return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
-        let call = StreamingCall(
-            provider: id, client: client, url: joinURL(baseURL, "chat/completions"),
-            headers: headers, body: body, timeouts: timeouts, retry: retry
-        )
         let provider = id
-        return call.run { OpenAITranslator(provider: provider) }
+        return StreamingCall.stream(
+            provider: id, client: client, url: joinURL(baseURL, "chat/completions"), headers: headers, json: Self.body(for: request),
+            timeouts: timeouts, retry: retry, translator: { OpenAITranslator(provider: provider) }
+        )
     }
 
     /// The request body in the Chat Completions shape.

@@ -27,6 +27,21 @@ struct StreamingCall: Sendable {
     var timeouts: ProviderTimeouts
     var retry: ProviderRetryPolicy
 
+    /// A call whose body is `json`; a body that cannot be encoded ends the stream at once.
+    static func stream(
+        provider: String, client: HTTPClient, url: String, headers: [(String, String)], json: JSONValue, timeouts: ProviderTimeouts,
+        retry: ProviderRetryPolicy, translator: @escaping @Sendable () -> any SSETranslator
+    ) -> AsyncThrowingStream<ModelEvent, any Error> {
+        let body: [UInt8]
+        do {
+            body = try WireJSON.encode(json)
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
+        let call = StreamingCall(provider: provider, client: client, url: url, headers: headers, body: body, timeouts: timeouts, retry: retry)
+        return call.run(translator)
+    }
+
     func run(_ makeTranslator: @escaping @Sendable () -> any SSETranslator) -> AsyncThrowingStream<ModelEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
         let task = Task {
