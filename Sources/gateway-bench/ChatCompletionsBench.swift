@@ -9,10 +9,12 @@ import NIOCore
 /// upstream, each closed-loop with 1 and `httpClients` concurrent clients for `httpSeconds`:
 /// requests per second, p50/p99 latency, the added p50 and the throughput ratio.
 ///
-/// Requests carry no `user`, so each one is a new session (the stateless case most clients are).
+/// Requests carry no `user`, so each one is a new session (the stateless case most clients are);
+/// a last run with a fixed `user` (one session, non-streaming, one client) shows what that costs.
 /// Latency is request → whole body (non-streaming) or request → `data: [DONE]` (streaming), and
 /// every answer is checked to carry the upstream's whole text. The upstream always streams, so its
 /// baseline is the stream the gateway itself consumes, whatever the request's `stream` says.
+/// Streamed requests to the gateway open a new connection each (see `request`).
 struct ChatCompletionsBench {
     let options: BenchOptions
     let gateway: GatewayProcess
@@ -71,15 +73,22 @@ struct ChatCompletionsBench {
                 )
             }
         }
+        // The same with a fixed `user`: one session, so what a new session costs drops out.
+        let oneSession = try await phase(.gateway, stream: false, clients: 1, client: client, user: "bench-user")
+        report.record(
+            "chat_json_1c_user_gateway_per_s", oneSession.perSecond, decimals: 0, unit: "req/s",
+            label: "chat completions non-streaming, 1 session"
+        )
+        report.recordMs("chat_json_1c_user_gateway_p50_ms", oneSession.p50, label: "… through the gateway p50 (fixed `user`)")
         report.record("rss_http_mb", try gateway.memoryMB(), decimals: 1, unit: "MB", label: "gateway RSS after the HTTP requests")
     }
 
     /// `clients` closed loops (each sends the next request when its last answer is complete): three
     /// unmeasured requests each, then every request that starts within `httpSeconds`.
-    private func phase(_ target: Target, stream: Bool, clients: Int, client: HTTPClient) async throws -> Phase {
+    private func phase(_ target: Target, stream: Bool, clients: Int, client: HTTPClient, user: String? = nil) async throws -> Phase {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
-                group.addTask { for _ in 0..<3 { _ = try await request(target, stream: stream, client: client) } }
+                group.addTask { for _ in 0..<3 { _ = try await request(target, stream: stream, client: client, user: user) } }
             }
             try await group.waitForAll()
         }
@@ -89,7 +98,7 @@ struct ChatCompletionsBench {
             for _ in 0..<clients {
                 group.addTask {
                     var samples: [Duration] = []
-                    while ContinuousClock.now < until { samples.append(try await request(target, stream: stream, client: client)) }
+                    while ContinuousClock.now < until { samples.append(try await request(target, stream: stream, client: client, user: user)) }
                     return samples
                 }
             }
@@ -98,14 +107,17 @@ struct ChatCompletionsBench {
         return Phase(latencies: latencies, elapsed: .now - started)
     }
 
-    /// One request, timed to its complete answer, then checked.
-    private func request(_ target: Target, stream: Bool, client: HTTPClient) async throws -> Duration {
+    /// One request, timed to its complete answer, then checked; `user` pins the gateway's session.
+    private func request(_ target: Target, stream: Bool, client: HTTPClient, user: String? = nil) async throws -> Duration {
         var request: HTTPClientRequest
         let model: String
         switch target {
         case .gateway:
             request = HTTPClientRequest(url: "http://127.0.0.1:\(gateway.port)/v1/chat/completions")
             request.headers.add(name: "authorization", value: "Bearer \(gateway.token)")
+            // The gateway closes the connection after a stream (Hummingbird's inbound-close handling)
+            // without saying so; a pooled connection reused after that fails. Each stream gets its own.
+            if stream { request.headers.add(name: "connection", value: "close") }
             model = "openclaw"
         case .upstream:
             request = HTTPClientRequest(url: upstream.baseURL + "/chat/completions")
@@ -114,7 +126,10 @@ struct ChatCompletionsBench {
         }
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"stream":\#(stream)}"#))
+        let userMember = user.map { #","user":"\#($0)""# } ?? ""
+        request.body = .bytes(
+            ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"stream":\#(stream)\#(userMember)}"#)
+        )
 
         let done = Array("data: [DONE]\n\n".utf8)
         let started = ContinuousClock.now
