@@ -91,6 +91,19 @@ struct ChatCompletionsTests {
         }
     }
 
+    @Test func streamsInARowWorkOnAPoolingClient() async throws {
+        // A stream ends its connection; `Connection: close` tells a pooling client not to reuse it.
+        try await ChatCompletionsHarness.with(fallback: OpenAIScript.text(["again"])) { harness in
+            for _ in 0..<3 {
+                let answer = try await harness.complete(Self.hello.merging(["stream": true]))
+                #expect(answer.status == 200)
+                #expect(answer.headers.first(name: "connection")?.lowercased() == "close")
+                #expect(ChatCompletionsHarness.events(answer.text).last == "[DONE]")
+            }
+            #expect(try await harness.complete(Self.hello).status == 200)
+        }
+    }
+
     @Test func aStreamWithoutIncludeUsageHasNoUsageChunk() async throws {
         try await ChatCompletionsHarness.with([OpenAIScript.text(["ok"])]) { harness in
             let answer = try await harness.complete(Self.hello.merging(["stream": true]))

@@ -32,7 +32,9 @@ enum ChatCompletionsStream {
             sink.yield(.finished(await run.finished()))
             sink.finish()
         }
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        // Watching for the client going away (below) ends the connection with the stream: say so,
+        // so pooling clients open a new one instead of failing on a closed socket.
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .connection: "close"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in

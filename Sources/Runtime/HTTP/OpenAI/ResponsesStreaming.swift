@@ -11,7 +11,9 @@ import ProtocolSupport
 /// client tool call, then completed or failed) and `data: [DONE]`. A client that goes away aborts the run.
 enum ResponsesStreaming {
     static func response(_ turn: ResponsesTurn, request: Request) -> Response {
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        // Watching for the client going away (below) ends the connection with the stream: say so,
+        // so pooling clients open a new one instead of failing on a closed socket.
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .connection: "close"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in
