@@ -102,7 +102,7 @@ struct RunExecutor: Sendable {
             var calls: [ModelToolCall] = []
             var stop = ModelStopReason.endTurn
             // Client tools stay on offer to the end: calling one ends the run anyway.
-            let offered = (iteration < maxIterations ? BuiltinTools.modelTools : []) + request.clientTools
+            let offered = (iteration < maxIterations && request.builtinTools ? BuiltinTools.modelTools : []) + request.clientTools
             request.observer?(.turnStarted(iteration: iteration))
             for try await event in provider.stream(ModelRequest(model: primary, messages: messages, tools: offered, maxTokens: request.maxTokens)) {
                 switch event {
@@ -127,6 +127,10 @@ struct RunExecutor: Sendable {
             if progress.runText.hasSuffix("\n\n") && progress.turnText.isEmpty { progress.runText.removeLast(2) }
             // A cancelled stream ends quietly; the abort reason decides what that means.
             try Task.checkCancellation()
+            // Offered no tools (the last iteration, or tools turned off), the model may still emit a
+            // call: it is not run, and the run ends with what was said. An unknown tool among offered
+            // ones gets an error result instead (below), so the model can recover.
+            if offered.isEmpty { calls = [] }
             guard !calls.isEmpty else {
                 progress.stopReason = Self.stopReason(stop)
                 return

@@ -23,6 +23,8 @@ struct RunRequest: Sendable {
     /// The model's input when the caller brings the whole conversation (the OpenAI-compatible HTTP
     /// APIs); nil rebuilds it from the session's transcript.
     var conversation: [ModelMessage]? = nil
+    /// Whether the model is offered the gateway's built-in tools (`tool_choice: "none"` turns them off).
+    var builtinTools = true
     /// Tools the caller executes itself: a call to one ends the run with `pendingToolCalls`.
     var clientTools: [ModelTool] = []
     /// Cap on output tokens per model call.

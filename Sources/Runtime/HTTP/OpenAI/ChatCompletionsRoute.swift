@@ -66,6 +66,7 @@ enum ChatCompletionsRoute {
         )
         runRequest.conversation = completion.conversation.messages
         runRequest.clientTools = completion.offeredTools
+        if case .none = completion.toolChoice { runRequest.builtinTools = false }
         runRequest.maxTokens = completion.maxTokens
         if completion.stream {
             return try ChatCompletionsStream.start(runRequest, completion: completion, answer: answer, runtime: runtime, request: request)

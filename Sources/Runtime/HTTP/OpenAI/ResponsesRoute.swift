@@ -105,6 +105,7 @@ enum ResponsesRoute {
         )
         runRequest.conversation = conversation.messages
         runRequest.clientTools = parsed.offeredTools
+        if case .none = parsed.toolChoice { runRequest.builtinTools = false }
         runRequest.maxTokens = parsed.maxOutputTokens
         let (progress, continuation) = AsyncStream.makeStream(of: RunProgress.self, bufferingPolicy: .unbounded)
         if parsed.stream { runRequest.observer = { continuation.yield($0) } }
