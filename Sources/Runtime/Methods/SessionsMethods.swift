@@ -142,7 +142,12 @@ extension SystemMethods {
         guard let reference = catalog.defaultAgent.models.first, let slash = reference.firstIndex(of: "/") else {
             return SessionDefaults(modelProvider: nil, model: nil, contextTokens: nil)
         }
-        return SessionDefaults(modelProvider: String(reference[..<slash]), model: String(reference[reference.index(after: slash)...]), contextTokens: nil)
+        let provider = String(reference[..<slash])
+        let model = String(reference[reference.index(after: slash)...])
+        // The context window a `models.providers.<id>.models[]` entry declares for the default model.
+        let providers = hub.config.withLock { $0.config.models?.providers }
+        let window = providers?[provider]?["models"]?.arrayValue?.first { $0["id"]?.stringValue == model }?["contextWindow"]?.intValue
+        return SessionDefaults(modelProvider: provider, model: model, contextTokens: window)
     }
 
     static func row(_ entry: SessionEntry, titles: Bool, lastMessage: Bool) -> SessionRow {

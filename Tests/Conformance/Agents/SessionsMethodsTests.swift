@@ -32,7 +32,7 @@ struct SessionsMethodsTests {
             #expect(payload["count"] == 2)
             #expect(payload["ts"]?.intValue != nil)
             #expect(payload["path"]?.stringValue?.hasPrefix(harness.stateDir) == true)
-            #expect(payload["defaults"]?["modelProvider"] == "local" && payload["defaults"]?["model"] == "test-model")
+            #expect(payload["defaults"] == ["modelProvider": "local", "model": "test-model", "contextTokens": 4096])
             #expect(Self.keys(all) == ["agent:main:billing", "agent:main:main"])
             let billing = try #require(payload["sessions"]?[0])
             #expect(billing["kind"] == "direct")
