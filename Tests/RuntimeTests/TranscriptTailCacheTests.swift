@@ -54,13 +54,15 @@ struct TranscriptTailCacheTests {
         let two = try store.append(key: "k", Self.message("two", at: 2))
         _ = try store.transcript(key: "k")  // fills the cache, which the move must not leave stale
         let answer = try store.append(key: "k", Self.message("answer", at: 3))
-        try store.moveToEnd(key: "k", messageId: two.id)
+        try store.moveToEnd(key: "k", messageId: two.id, now: 4)
         let records = try store.transcript(key: "k")
+        #expect(records.map(\.timestamp) == [1, 3, 4])
+        #expect(records.last?.message["timestamp"] == 4)
         #expect(records.map(\.id) == [one.id, answer.id, two.id])
         #expect(records.map(\.parentId) == [nil, one.id, answer.id])
         #expect(try SessionStore(path: directory + "/sessions.sqlite").transcript(key: "k") == records)
         // Already last: nothing changes.
-        try store.moveToEnd(key: "k", messageId: two.id)
+        try store.moveToEnd(key: "k", messageId: two.id, now: 9)
         #expect(try store.transcript(key: "k") == records)
     }
 }

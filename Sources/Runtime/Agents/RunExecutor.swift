@@ -23,7 +23,7 @@ struct RunExecutor: Sendable {
         var progress = Progress()
         let sessionId = (try? store.entry(key: request.sessionKey))?.sessionId ?? ""
         // Queued behind other runs, the message now follows their answers.
-        if let messageId = request.userMessageId { try? store.moveToEnd(key: request.sessionKey, messageId: messageId) }
+        if let messageId = request.userMessageId { try? store.moveToEnd(key: request.sessionKey, messageId: messageId, now: startedAt) }
         do {
             try await converse(request, events: events, progress: &progress)
             try record(
