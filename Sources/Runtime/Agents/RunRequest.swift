@@ -4,7 +4,7 @@ import Generated
 
 /// Which method started a run: it decides the dedupe namespace and what a retry gets back.
 enum RunOrigin: String, Sendable {
-    case agent, chat, http
+    case agent, chat, http, channel
 }
 
 /// Everything a run needs, fixed when it is accepted.

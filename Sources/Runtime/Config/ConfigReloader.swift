@@ -160,8 +160,9 @@ final class ConfigReloader: Sendable {
             hub.authLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
         }
         hub.config.withLock { $0 = next }
+        if plan.actions.contains("restart-channels") { hub.channelsConfigChanged() }
         if !plan.hot.isEmpty {
-            // Hooks, cron, channels… are not served yet: their actions only log.
+            // Channels restart above; hooks read their config per request; cron… is not served yet.
             logger.info("[reload] config hot reload applied (\(plan.hot.joined(separator: ", ")))")
         }
     }

@@ -42,6 +42,8 @@ final class GatewayHub: Sendable {
     let boundPorts = Mutex<[Int]>([])
     /// The agent runtime, installed once the session store is open.
     private let agentRuntime = Mutex<AgentRuntime?>(nil)
+    /// The channel accounts (Channels/ChannelManager), installed when the gateway starts.
+    let channelManager = Mutex<ChannelManager?>(nil)
 
     init(settings: GatewaySettings, logger: Logger) {
         self.settings = settings
@@ -181,8 +183,10 @@ final class GatewayHub: Sendable {
         let started = Clock.nowMs
         let sessions = sessionHealth(now: Int(started))
         let catalog = self.catalog
+        let channelHealth = channelManager.withLock { $0 }?.health() ?? ChannelManager.HealthView()
         var summary = HealthSummary(
-            ok: true, ts: Int(started), durationMs: 0, channels: [:], channelOrder: [], channelLabels: [:], heartbeatSeconds: 0,
+            ok: true, ts: Int(started), durationMs: 0, channels: channelHealth.channels, channelOrder: channelHealth.order, channelLabels: channelHealth.labels,
+            heartbeatSeconds: 0,
             defaultAgentId: catalog.defaultId,
             agents: catalog.agents.map { HealthAgent(agentId: $0.id, isDefault: $0.id == catalog.defaultId, heartbeat: nil, sessions: sessions) },
             sessions: sessions

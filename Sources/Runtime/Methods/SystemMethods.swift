@@ -22,7 +22,7 @@ struct SystemMethods: GatewayMethodHandler {
                 authMode: settings.auth.mode, pid: Int(ProcessInfo.processInfo.processIdentifier)
             ),
             connections: hub.connectionCount, presence: hub.presenceList().count, heartbeat: hub.lastHeartbeat,
-            channelSummary: health.channelOrder.map { "\(health.channelLabels[$0] ?? $0): not configured" }, sessions: health.sessions,
+            channelSummary: hub.channelManager.withLock { $0 }?.summaryLines() ?? [], sessions: health.sessions,
             configPath: admin ? settings.paths.configPath : nil, stateDir: admin ? settings.paths.stateDir : nil
         )
         return try Payload(summary)

@@ -67,6 +67,7 @@ struct GatewayLoops: Service {
 
     func run() async throws {
         let policy = hub.settings.policy
+        hub.startChannels()
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -85,6 +86,7 @@ struct GatewayLoops: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
+        await hub.stopChannels()
         await hub.stopRuns()
         hub.shutdown(reason: "gateway stopping", restartExpectedMs: nil)
         await hub.waitUntilDrained(timeout: .milliseconds(ProtocolLimits.shutdownGraceMs))

@@ -73,6 +73,8 @@ public struct GatewaySettings: Sendable {
     public var rateLimit: AuthRateLimit
     public var policy: ProtocolPolicy
     public var version: String
+    /// Extra channel plugins and health-monitor timings (tests); the CLI's gateway keeps the defaults.
+    public var channelSetup = ChannelSetup()
 
     public init(
         paths: StatePaths, config: LoadedConfig, port: Resolved<Int>, bind: Resolved<String>, hosts: [String], auth: AuthPolicy,

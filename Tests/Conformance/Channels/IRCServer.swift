@@ -1,0 +1,181 @@
+// Tests/Conformance/Channels/IRCServer.swift - a real IRC server (Debian's ngircd) on a loopback port
+
+import Foundation
+import Runtime
+import Synchronization
+import Testing
+
+/// An `ngircd` the test starts in the foreground (`-n`) with a generated config, and stops.
+///
+/// Readiness is ngircd's own "ready." log line, not a connect loop. `restart()` keeps the port so a
+/// client can reconnect to the same address.
+final class IRCServer: Sendable {
+    static let executable = ["/usr/sbin/ngircd", "/usr/local/sbin/ngircd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// Tests that need the server are skipped where it is not installed (.ci/run installs it).
+    static var isAvailable: Bool { executable != nil }
+
+    let port: Int
+    /// The TLS port when started with `tls: true` (a self-signed certificate for 127.0.0.1).
+    let tlsPort: Int?
+    /// That certificate, PEM, for the client's trust roots.
+    let certificatePEM: String?
+    let directory: URL
+    private let process: Mutex<ChildProcess?>
+
+    private init(port: Int, tlsPort: Int?, certificatePEM: String?, directory: URL) {
+        self.port = port
+        self.tlsPort = tlsPort
+        self.certificatePEM = certificatePEM
+        self.directory = directory
+        self.process = Mutex(nil)
+    }
+
+    /// Starts ngircd; `pingTimeout` is seconds of silence before it PINGs a client (ngircd's minimum is 5).
+    static func start(pingTimeout: Int = 120, tls: Bool = false, maxNickLength: Int = 30) async throws -> IRCServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-ngircd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let certificate = tls ? try await makeCertificate(in: directory) : nil
+        let server = IRCServer(port: try freePort(), tlsPort: tls ? try freePort() : nil, certificatePEM: certificate, directory: directory)
+        let sslSection = server.tlsPort.map { port in
+            "[SSL]\nCertFile = \(directory.path)/cert.pem\nKeyFile = \(directory.path)/key.pem\nPorts = \(port)\n"
+        } ?? ""
+        let config = """
+            [Global]
+            Name = irc.test.local
+            Info = OpenClaw test server
+            AdminInfo1 = OpenClaw tests
+            AdminInfo2 = loopback
+            AdminEMail = tests@example.invalid
+            Listen = 127.0.0.1
+            Ports = \(server.port)
+            MotdPhrase = test server
+            PidFile = \(directory.path)/ngircd.pid
+            [Limits]
+            MaxConnectionsIP = 0
+            MaxNickLength = \(maxNickLength)
+            PingTimeout = \(max(pingTimeout, 5))
+            PongTimeout = 5
+            [Options]
+            PAM = no
+            Ident = no
+            DNS = no
+            \(sslSection)
+            """
+        try config.write(to: directory.appendingPathComponent("ngircd.conf"), atomically: true, encoding: .utf8)
+        try await server.launch()
+        return server
+    }
+
+    /// Starts a server, runs `body`, and stops the server even when `body` throws.
+    static func with<Result>(
+        pingTimeout: Int = 120, tls: Bool = false, maxNickLength: Int = 30, _ body: (IRCServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(pingTimeout: pingTimeout, tls: tls, maxNickLength: maxNickLength)
+        do {
+            let result = try await body(server)
+            await server.shutdown()
+            return result
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+
+    private func launch() async throws {
+        guard let executable = Self.executable else { throw IRCServerError(message: "ngircd is not installed") }
+        let child = ChildProcess()
+        child.executableURL = URL(fileURLWithPath: executable)
+        child.arguments = ["-n", "-f", directory.appendingPathComponent("ngircd.conf").path]
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = output
+        let lines = Self.lines(of: output.fileHandleForReading)
+        try child.run()
+        process.withLock { $0 = child }
+        for await line in lines {
+            if line.contains("ready") { return }
+        }
+        throw IRCServerError(message: "ngircd exited before it was ready")
+    }
+
+    /// Stops ngircd (SIGTERM: it says goodbye to its clients) and waits for it to exit.
+    func stop() async {
+        guard let child = process.withLock({ process in defer { process = nil }; return process }) else { return }
+        child.terminate()
+        await child.exit()
+    }
+
+    /// Stops the server and starts it again on the same port.
+    func restart() async throws {
+        await stop()
+        try await launch()
+    }
+
+    /// Stops the server and removes its directory.
+    func shutdown() async {
+        await stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The output lines, read on a thread of their own (the pipe read blocks).
+    private static func lines(of handle: FileHandle) -> AsyncStream<String> {
+        AsyncStream { continuation in
+            let thread = Thread {
+                var pending = Data()
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    pending.append(chunk)
+                    while let newline = pending.firstIndex(of: 0x0A) {
+                        continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                        pending.removeSubrange(pending.startIndex...newline)
+                    }
+                }
+                continuation.finish()
+            }
+            thread.start()
+        }
+    }
+
+    /// A throwaway self-signed certificate for 127.0.0.1 (readable by ngircd after it drops root).
+    private static func makeCertificate(in directory: URL) async throws -> String {
+        let openssl = ChildProcess()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
+        ]
+        let devNull = FileHandle(forWritingAtPath: "/dev/null")
+        openssl.standardOutput = devNull
+        openssl.standardError = devNull
+        try openssl.run()
+        await openssl.exit()
+        guard openssl.terminationStatus == 0 else { throw IRCServerError(message: "openssl could not make a certificate") }
+        for name in ["key.pem", "cert.pem"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.appendingPathComponent(name).path)
+        }
+        return try String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8)
+    }
+
+    /// A loopback port nobody listens on right now.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw IRCServerError(message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct IRCServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
