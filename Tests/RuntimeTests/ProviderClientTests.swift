@@ -251,12 +251,10 @@ struct ProviderClientTests {
         try await withServer(replies) { server, baseURL in
             // Backoff alone would wait 60 s (past the 10 s total timeout); succeeding quickly proves Retry-After was used.
             let retry = ProviderRetryPolicy(maxAttempts: 3, baseDelay: .seconds(60), maxDelay: .seconds(60))
-            let started = ContinuousClock.now
             let (events, error) = await collect(openAI(baseURL, retry: retry).stream(hello))
             #expect(error == nil)
             #expect(text(events) == "Hello, wörld 🌍")
             #expect(server.requestCount == 2)
-            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 
