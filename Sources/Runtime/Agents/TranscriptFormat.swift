@@ -47,12 +47,7 @@ enum TranscriptFormat {
     }
 
     /// The concatenated text blocks of a message.
-    static func text(of message: JSONValue) -> String {
-        if let text = message["content"]?.stringValue { return text }
-        return (message["content"]?.arrayValue ?? []).compactMap { block in
-            block["type"]?.stringValue == "text" ? block["text"]?.stringValue : nil
-        }.joined()
-    }
+    static func text(of message: JSONValue) -> String { TranscriptText.rawText(of: message) }
 
     /// Rebuilds the conversation a model sees from stored messages (oldest first).
     static func modelMessages(_ messages: [JSONValue]) -> [ModelMessage] {

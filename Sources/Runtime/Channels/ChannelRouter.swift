@@ -75,7 +75,7 @@ struct ChannelRouter: ChannelInbound {
         let sessionKey = ChannelSessionKey.make(
             agentId: agent.id, channel: slot.channel, accountId: slot.account.accountId, message: message, dmScope: dmScope
         )
-        let timeout = Duration.seconds(hub.config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds)
+        let timeout = hub.defaultRunTimeout
         let who = message.senderName.map { "\($0) (\(message.senderId))" } ?? message.senderId
         let place = message.chatType == .group ? " in group \(message.groupName ?? message.groupId ?? "")" : ""
         let request = RunRequest(

@@ -78,6 +78,11 @@ final class GatewayHub: Sendable {
     /// `gateway.trustedProxies` as currently configured.
     var trustedProxies: [String] { config.withLock { $0.config.gateway?.trustedProxies } ?? [] }
 
+    /// A run's budget when the request sets none (`agents.defaults.timeoutSeconds`).
+    var defaultRunTimeout: Duration {
+        .seconds(config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds)
+    }
+
     /// The agents the current config declares.
     var catalog: AgentCatalog { AgentCatalog(config: config.withLock { $0.config }) }
 

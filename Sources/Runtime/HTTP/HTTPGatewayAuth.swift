@@ -1,6 +1,7 @@
 // Sources/Runtime/HTTP/HTTPGatewayAuth.swift - the gateway's shared secret on HTTP routes
 
 import Foundation
+import Generated
 import HTTPTypes
 import Hummingbird
 
@@ -33,24 +34,17 @@ struct HTTPGatewayAuth: Sendable {
         if let wait = limiter.retryAfterMs(address: caller.ip, isLoopback: caller.isDirectLoopback) {
             return .rateLimited(afterMs: wait)
         }
+        // The bearer value stands for whichever secret the mode uses, checked as `connect` checks it.
         let presented = Self.bearer(request.headers)
-        let expected: String
-        switch hub.settings.auth {
-        case .none:
+        guard let reason = SharedSecretAuth(policy: hub.settings.auth).check(ConnectAuth(token: presented, password: presented)) else {
+            limiter.recordSuccess(address: caller.ip)
             return nil
-        case .trustedProxy:
-            return .unauthorized
-        case .token(let token): expected = token
-        case .password(let password): expected = password
         }
-        guard let presented, !presented.isEmpty, !expected.isEmpty else { return .unauthorized }
-        guard SharedSecretAuth.constantTimeEquals(presented, expected) else {
+        if reason.countsAsFailure {
             limiter.recordFailure(address: caller.ip, isLoopback: caller.isDirectLoopback)
             if let wait = limiter.retryAfterMs(address: caller.ip, isLoopback: caller.isDirectLoopback) { return .rateLimited(afterMs: wait) }
-            return .unauthorized
         }
-        limiter.recordSuccess(address: caller.ip)
-        return nil
+        return .unauthorized
     }
 
     /// The credential of `Authorization: Bearer …` (scheme case-insensitive).

@@ -19,7 +19,7 @@ extension SystemMethods {
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid agent params: message must not be empty") }
         let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
         if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
-        let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? runTimeout()
+        let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? hub.defaultRunTimeout
         let run = try admit(
             runtime, runId: runId, origin: .agent, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context, dedupeKey: dedupeKey
@@ -138,10 +138,6 @@ extension SystemMethods {
             runtime.dedupe.release(dedupeKey)
             throw error
         }
-    }
-
-    func runTimeout() -> Duration {
-        .seconds(hub.config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds)
     }
 
     /// A retried key gets the cached answer: the first ack while running, else the final one.

@@ -33,7 +33,7 @@ extension SystemMethods {
                 throw GatewayError(shape: error ?? ErrorShape(code: .unavailable, message: "run failed"), payload: payload)
             }
         }
-        let timeout = params.timeoutMs.map { Duration.milliseconds(max($0, 1)) } ?? runTimeout()
+        let timeout = params.timeoutMs.map { Duration.milliseconds(max($0, 1)) } ?? hub.defaultRunTimeout
         let run = try admit(
             runtime, runId: runId, origin: .chat, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context, dedupeKey: dedupeKey

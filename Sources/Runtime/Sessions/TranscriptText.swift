@@ -7,15 +7,19 @@ enum TranscriptText {
     static let previewLength = 120
     static let titleLength = 60
 
-    /// The text parts of `content` (a string, or `[{type: "text", text}]`), whitespace collapsed; empty when there are none.
-    static func text(of message: JSONValue) -> String {
-        let raw: String
+    /// The text parts of `content` (a string, or `[{type: "text", text}]`) as written, joined with
+    /// `separator`; empty when there are none. What a model is given back.
+    static func rawText(of message: JSONValue, separator: String = "") -> String {
         switch message["content"] {
-        case .string(let text)?: raw = text
-        case .array(let parts)?: raw = parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: " ")
-        default: raw = message["text"]?.stringValue ?? ""
+        case .string(let text)?: text
+        case .array(let parts)?: parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: separator)
+        default: message["text"]?.stringValue ?? ""
         }
-        return raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The text parts, whitespace collapsed: for titles and previews.
+    static func text(of message: JSONValue) -> String {
+        rawText(of: message, separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// At most `length` characters, the last one an ellipsis when something was cut.

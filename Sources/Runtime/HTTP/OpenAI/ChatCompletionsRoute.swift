@@ -60,7 +60,7 @@ enum ChatCompletionsRoute {
         let answer = ChatCompletionsResponse(id: "chatcmpl_\(UUID().uuidString.lowercased())", model: completion.model)
         let extraSystemPrompt = [completion.conversation.extraSystemPrompt, completion.toolInstruction].compactMap { $0 }.joined(separator: "\n\n")
         var runRequest = RunRequest(
-            runId: answer.id, origin: .http, sessionKey: target.sessionKey, agent: target.agent, message: message, timeout: runTimeout(hub),
+            runId: answer.id, origin: .http, sessionKey: target.sessionKey, agent: target.agent, message: message, timeout: hub.defaultRunTimeout,
             extraSystemPrompt: extraSystemPrompt.isEmpty ? nil : extraSystemPrompt, toolEventRecipient: nil, spawnedBy: nil,
             acceptedAt: Int(Clock.nowMs)
         )
@@ -111,10 +111,6 @@ enum ChatCompletionsRoute {
             }
             return HTTPRouteError(status: .badGateway, message: "upstream provider error", type: "api_error")
         }
-    }
-
-    static func runTimeout(_ hub: GatewayHub) -> Duration {
-        .seconds(hub.config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds)
     }
 }
 

@@ -96,8 +96,7 @@ enum ResponsesRoute {
             let message = TranscriptFormat.toolResult(callId: result.callId, name: result.name, text: result.output, isError: false, at: now)
             _ = try? runtime.store.append(key: target.sessionKey, TranscriptMessage(role: "toolResult", message: message, timestamp: now))
         }
-        let timeoutSeconds = hub.config.withLock { $0.config.agents?.defaults?.timeoutSeconds } ?? ConfigDefaults.agentsDefaultsTimeoutSeconds
-        let timeout = Duration.seconds(timeoutSeconds)
+        let timeout = hub.defaultRunTimeout
         var runRequest = RunRequest(
             runId: UUID().uuidString.lowercased(), origin: .http, sessionKey: target.sessionKey, agent: target.agent,
             message: conversation.currentMessage, timeout: timeout, extraSystemPrompt: conversation.extraSystemPrompt,
