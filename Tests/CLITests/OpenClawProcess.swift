@@ -28,10 +28,7 @@ final class OpenClawProcess: Sendable {
         process.standardError = pipe
         (exited, exitSink) = AsyncStream.makeStream()
         let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
-        }
+        PipeReader.drain(pipe.fileHandleForReading) { output.append(String(decoding: $0, as: UTF8.self)) }
         let sink = exitSink
         process.terminationHandler = { process in
             sink.yield(process.terminationStatus)

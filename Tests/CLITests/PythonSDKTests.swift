@@ -113,10 +113,7 @@ enum PythonScript {
         let stdout = OutputBuffer()
         let stderr = OutputBuffer()
         for (pipe, buffer) in [(Pipe(), stdout), (Pipe(), stderr)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if !data.isEmpty { buffer.append(String(decoding: data, as: UTF8.self)) }
-            }
+            PipeReader.drain(pipe.fileHandleForReading) { buffer.append(String(decoding: $0, as: UTF8.self)) }
             if buffer === stdout { process.standardOutput = pipe } else { process.standardError = pipe }
         }
         let (exited, sink) = AsyncStream.makeStream(of: Int32.self)

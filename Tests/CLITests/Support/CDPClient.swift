@@ -2,6 +2,7 @@
 
 import Foundation
 import Generated
+import Runtime
 import Synchronization
 
 /// Sends CDP commands (`{id, method, params, sessionId}`) and matches the answers; events are dropped
@@ -26,16 +27,9 @@ final class CDPClient: Sendable {
     /// `toBrowser` is the browser's fd 3, `fromBrowser` its fd 4.
     init(toBrowser: FileHandle, fromBrowser: FileHandle) {
         self.toBrowser = toBrowser
-        fromBrowser.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                self.end("the browser closed its DevTools pipe")
-                return
-            }
-            self.receive(data)
-        }
+        PipeReader.drain(fromBrowser, onChunk: { [weak self] in self?.receive($0) }, onEnd: { [weak self] in
+            self?.end("the browser closed its DevTools pipe")
+        })
     }
 
     /// Sends one command and returns its `result` (throws with CDP's error message).

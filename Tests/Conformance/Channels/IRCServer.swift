@@ -89,7 +89,7 @@ final class IRCServer: Sendable {
         let output = Pipe()
         child.standardOutput = output
         child.standardError = output
-        let lines = Self.lines(of: output.fileHandleForReading)
+        let lines = PipeReader.lines(of: output.fileHandleForReading)
         try child.run()
         process.withLock { $0 = child }
         for await line in lines {
@@ -115,26 +115,6 @@ final class IRCServer: Sendable {
     func shutdown() async {
         await stop()
         try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// The output lines, read on a thread of their own (the pipe read blocks).
-    private static func lines(of handle: FileHandle) -> AsyncStream<String> {
-        AsyncStream { continuation in
-            let thread = Thread {
-                var pending = Data()
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    pending.append(chunk)
-                    while let newline = pending.firstIndex(of: 0x0A) {
-                        continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                        pending.removeSubrange(pending.startIndex...newline)
-                    }
-                }
-                continuation.finish()
-            }
-            thread.start()
-        }
     }
 
     /// A throwaway self-signed certificate for 127.0.0.1 (readable by ngircd after it drops root).
