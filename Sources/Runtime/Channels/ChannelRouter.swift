@@ -6,8 +6,9 @@ import Logging
 
 /// The `ChannelInbound` every running account delivers to. Applies the account's access policy
 /// (logging each drop with its reason), answers unknown DM senders with a pairing code, and runs
-/// allowed messages through the agent runtime's lanes like any other run; the reply goes back
-/// through the same account to the same chat and thread, split to the channel's chunk limit.
+/// allowed messages for the agent `bindings` pick (else the default agent) through the agent
+/// runtime's lanes like any other run; the reply goes back through the same account to the same
+/// chat and thread, split to the channel's chunk limit.
 struct ChannelRouter: ChannelInbound {
     let manager: ChannelManager
 
@@ -70,8 +71,12 @@ struct ChannelRouter: ChannelInbound {
             return
         }
         let catalog = hub.catalog
-        let agent = catalog.defaultAgent
-        let dmScope = hub.config.withLock { $0.tree["session"]?["dmScope"]?.stringValue }
+        let (dmScope, bindingList) = hub.config.withLock { ($0.tree["session"]?["dmScope"]?.stringValue, $0.tree["bindings"]) }
+        let bindings = AgentBindings(bindingList, knownAgents: Set(catalog.agents.map(\.id)))
+        let bound = bindings.agentId(
+            channel: slot.channel, accountId: slot.account.accountId, defaultAccountId: manager.view(slot.channel).defaultAccountId, message: message
+        )
+        let agent = catalog.agent(bound) ?? catalog.defaultAgent
         let sessionKey = ChannelSessionKey.make(
             agentId: agent.id, channel: slot.channel, accountId: slot.account.accountId, message: message, dmScope: dmScope
         )

@@ -19,10 +19,11 @@ struct ChannelHarness {
 
     var events: FakeEventLog { plugin.events }
 
-    /// Starts everything with `channels` as the JSON of the `channels` section (and `extra` top-level
-    /// members, e.g. `"session":{"dmScope":"per-channel-peer"}`), runs `body`, stops everything.
+    /// Starts everything with `channels` as the JSON of the `channels` section (`agentList` as
+    /// `agents.list`, and `extra` top-level members, e.g. `"session":{"dmScope":"per-channel-peer"}`),
+    /// runs `body`, stops everything.
     static func with(
-        channels: String, extra: String = "", replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
+        channels: String, agentList: String? = nil, extra: String = "", replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
         chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), _ body: (ChannelHarness) async throws -> Void
     ) async throws {
         let upstream = FakeModelServer(replies: replies, fallback: fallback)
@@ -32,7 +33,7 @@ struct ChannelHarness {
         let configPath = stateDir + "/openclaw.json"
         let text = """
             {"models":{"providers":{"local":{"baseUrl":"\(baseURL)","api":"openai-completions","apiKey":"k","models":[{"id":"test-model"}]}}},
-             "agents":{"defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}},
+             "agents":{"defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}\(agentList.map { ",\"list\":" + $0 } ?? "")},
              "channels":\(channels)\(extra.isEmpty ? "" : "," + extra)}
             """
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
