@@ -132,6 +132,13 @@ public protocol ChannelAccount: Sendable {
     var configured: Bool { get }
     /// Why it is not configured, as a fix the operator can apply (`set channels.telegram.botToken`).
     var problem: String? { get }
+    /// The account's `textChunkLimit` (already within what the channel can carry): replies are split
+    /// to it instead of the channel's default `capabilities.textChunkLimit`.
+    var textChunkLimit: Int? { get }
+}
+
+extension ChannelAccount {
+    public var textChunkLimit: Int? { nil }
 }
 
 /// Where a message goes: a user (direct) or a group, optionally a thread inside it.

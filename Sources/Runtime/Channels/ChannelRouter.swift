@@ -148,7 +148,7 @@ enum ChannelSender {
     /// - Returns: the last message id and how many chunks went out.
     static func send(_ text: String, to target: ChannelTarget, slot: ChannelManager.Slot) async throws(ChannelError) -> (messageId: String?, chunks: Int) {
         guard let handle = slot.handle.withLock({ $0 }) else { throw .notConnected }
-        let pieces = ChannelTextChunker.chunks(text, limit: slot.plugin.capabilities.textChunkLimit)
+        let pieces = ChannelTextChunker.chunks(text, limit: slot.account.textChunkLimit ?? slot.plugin.capabilities.textChunkLimit)
         var last: String?
         for piece in pieces {
             let result = try await handle.sendText(piece, to: target)

@@ -121,6 +121,24 @@ struct ChannelRoutingTests {
             #expect(pieces.joined(separator: " ") == long)
         }
     }
+
+    @Test("an account's textChunkLimit replaces the channel's default limit")
+    func accountChunkLimit() async throws {
+        let long = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
+        try await ChannelHarness.with(
+            channels: #"{"fake":{"token":"good","dmPolicy":"open","textChunkLimit":12}}"#, fallback: OpenAIScript.text([long]), chunkLimit: 4000
+        ) { harness in
+            _ = try await harness.events.next { $0 == .started("default") }
+            await harness.plugin.inject(.dm("bob", "long please"))
+            var pieces: [String] = []
+            while pieces.joined(separator: " ").count < long.count {
+                pieces.append(try await harness.events.nextSent().text)
+            }
+            #expect(pieces.count >= 5)
+            #expect(pieces.allSatisfy { $0.count <= 12 }, "\(pieces)")
+            #expect(pieces.joined(separator: " ") == long)
+        }
+    }
 }
 
 extension ChannelTarget {

@@ -24,6 +24,7 @@ final class FakeChannelPlugin: ChannelPlugin {
         var problem: String?
         var token: String?
         var connects: Bool
+        var textChunkLimit: Int?
     }
 
     let meta = ChannelMeta(id: "fake", label: "Fake", detailLabel: "Fake test channel")
@@ -41,7 +42,8 @@ final class FakeChannelPlugin: ChannelPlugin {
         let token = merged["token"]?.stringValue
         return Account(
             accountId: accountId, name: merged["name"]?.stringValue, enabled: merged["enabled"]?.boolValue ?? true, configured: token != nil,
-            problem: token == nil ? "set channels.fake.token" : nil, token: token, connects: merged["connect"]?.boolValue ?? true
+            problem: token == nil ? "set channels.fake.token" : nil, token: token, connects: merged["connect"]?.boolValue ?? true,
+            textChunkLimit: merged["textChunkLimit"]?.intValue
         )
     }
 

@@ -17,6 +17,8 @@ public struct IRCAccount: ChannelAccount {
     public var allowNameMatching: Bool
     /// Extra regular expressions that count as a mention (`mentionPatterns`).
     public var mentionPatterns: [String]
+    /// `textChunkLimit`: the longest reply piece before it is cut into IRC lines.
+    public var textChunkLimit: Int?
     public var problem: String?
 
     public var configured: Bool { problem == nil }
@@ -96,6 +98,7 @@ public struct IRCAccount: ChannelAccount {
             passwordSource: passwordSource,
             allowNameMatching: merged["dangerouslyAllowNameMatching"]?.boolValue ?? false,
             mentionPatterns: merged["mentionPatterns"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            textChunkLimit: merged["textChunkLimit"]?.intValue.flatMap { $0 > 0 ? $0 : nil },
             problem: problems.isEmpty ? nil : problems.joined(separator: "; ")
         )
     }

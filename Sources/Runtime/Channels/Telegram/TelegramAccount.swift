@@ -15,8 +15,8 @@ public struct TelegramAccount: ChannelAccount {
     public var tokenSource: String
     /// The Bot API root (`apiRoot`), e.g. a self-hosted Bot API server.
     public var apiRoot: String
-    /// Characters per message (`textChunkLimit`, 1–4096, default 4000).
-    public var textChunkLimit: Int
+    /// Characters per message (`textChunkLimit`, 1–4096); nil: the channel's 4000.
+    public var textChunkLimit: Int?
     /// Limit of ordinary Bot API calls (`timeoutSeconds`, default 30).
     public var timeoutSeconds: Int
     public var problem: String?
@@ -32,7 +32,7 @@ public struct TelegramAccount: ChannelAccount {
             token: nil,
             tokenSource: "none",
             apiRoot: merged["apiRoot"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? TelegramBotAPI.defaultAPIRoot,
-            textChunkLimit: min(max(merged["textChunkLimit"]?.intValue ?? 4000, 1), TelegramChunker.maxMessageLength),
+            textChunkLimit: merged["textChunkLimit"]?.intValue.map { min(max($0, 1), TelegramChunker.maxMessageLength) },
             timeoutSeconds: min(max(merged["timeoutSeconds"]?.intValue ?? 30, 1), 600),
             problem: nil
         )

@@ -28,7 +28,7 @@ final class TelegramAccountHandle: ChannelAccountHandle {
         self.account = account
         self.token = token
         api = TelegramBotAPI(token: token, apiRoot: account.apiRoot, requestTimeout: .seconds(account.timeoutSeconds))
-        sender = TelegramSender(api: api, chunkLimit: account.textChunkLimit)
+        sender = TelegramSender(api: api, chunkLimit: account.textChunkLimit ?? TelegramChannelPlugin.textChunkLimit)
         self.context = context
         let poller = TelegramPoller(api: api, timeout: pollTimeout, backoff: TelegramBackoff(initial: backoff.initial, max: backoff.maximum))
         task.withLock { $0 = Task { await self.run(poller: poller, backoff: backoff) } }

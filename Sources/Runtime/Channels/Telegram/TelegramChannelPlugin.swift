@@ -9,8 +9,11 @@ import ProtocolSupport
 public struct TelegramChannelPlugin: ChannelPlugin {
     public var meta: ChannelMeta { ChannelMeta(id: "telegram", label: "Telegram", detailLabel: "Telegram Bot API") }
     public var capabilities: ChannelCapabilities {
-        ChannelCapabilities(chatTypes: [.direct, .group], threads: true, typing: true, textChunkLimit: 4000)
+        ChannelCapabilities(chatTypes: [.direct, .group], threads: true, typing: true, textChunkLimit: Self.textChunkLimit)
     }
+
+    /// Characters per message unless an account sets `textChunkLimit` (upstream's default; Telegram allows 4096).
+    public static let textChunkLimit = 4000
 
     /// Seconds an empty `getUpdates` stays open (tests shorten it so stopping is quick).
     public var pollTimeout: Int
