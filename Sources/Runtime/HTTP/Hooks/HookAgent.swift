@@ -7,10 +7,10 @@ import HTTPTypes
 import Hummingbird
 import ProtocolSupport
 
-/// `{message, name?, agentId?, sessionKey?, idempotencyKey?, waitForCompletion?, timeoutSeconds?}`
-/// starts an isolated agent run and answers `{ok:true, runId}` once it is admitted. Upstream's
-/// delivery fields (`deliver`, `channel`, `to`, `accountId`), `model`, `thinking`, `wakeMode` and
-/// `sessionMode` are accepted and ignored: there are no channels to deliver to yet, and a run
+/// `{message, name?, agentId?, sessionKey?, idempotencyKey?, waitForCompletion?, timeoutSeconds?,
+/// deliver?, channel?, to?, accountId?}` starts an isolated agent run and answers `{ok:true, runId}`
+/// once it is admitted; with `channel` + `to` the reply is sent there (see `HookDelivery`).
+/// Upstream's `model`, `thinking`, `wakeMode` and `sessionMode` are accepted and ignored: a run
 /// uses its agent's model.
 struct HookAgent: Sendable {
     var message: String
@@ -20,6 +20,7 @@ struct HookAgent: Sendable {
     var idempotencyKey: String?
     var waitForCompletion: Bool
     var timeoutSeconds: Int?
+    var destination: HookDelivery.Destination?
     let settings: HooksSettings
 
     static let maxIdempotencyKeyLength = 256
@@ -41,6 +42,7 @@ struct HookAgent: Sendable {
             guard let seconds = value.intValue, seconds > 0 else { throw .invalid("timeoutSeconds must be a positive integer") }
             timeoutSeconds = seconds
         }
+        destination = try HookDelivery.destination(body)
         self.settings = settings
     }
 
@@ -52,6 +54,7 @@ struct HookAgent: Sendable {
             throw HookError(status: .serviceUnavailable, message: "gateway_unavailable: the agent runtime is not running")
         }
         let (agent, sessionKey) = try target(catalog: hub.catalog)
+        let delivery = try destination.map { destination throws(HookError) in try HookDelivery.resolve(destination, hub: hub) }
         let now = Int(Clock.nowMs)
         let dedupeKey = idempotencyKey.map { replayKey(path: path, agent: agent.id, idempotencyKey: $0) }
         let runId = UUID().uuidString.lowercased()
@@ -82,8 +85,14 @@ struct HookAgent: Sendable {
                 runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
             }
         }
-        guard waitForCompletion else { return Self.accepted(runId) }
-        return Self.accepted(runId, outcome: await run.finished())
+        let logger = hub.logger
+        guard waitForCompletion else {
+            if let delivery { Task { _ = await delivery.deliver(await run.finished(), runId: runId, logger: logger) } }
+            return Self.accepted(runId)
+        }
+        let outcome = await run.finished()
+        let report = await delivery?.deliver(outcome, runId: runId, logger: logger)
+        return Self.accepted(runId, outcome: outcome, delivery: report)
     }
 
     /// The agent and canonical session key: request key only with `hooks.allowRequestSessionKey`,
@@ -136,8 +145,9 @@ struct HookAgent: Sendable {
     }
 
     /// `{ok:true, runId}`, plus `completion` when the caller waited: `status`, `replyDisposition`
-    /// (`visible` with text, else `empty`), the reply `text` and, on failure, `error`.
-    static func accepted(_ runId: String, outcome: RunOutcome?? = .none) -> Response {
+    /// (`visible` with text, else `empty`), the reply `text`, on failure `error`, and with a
+    /// destination `deliveryAttempted`, `delivered` and `deliveryError: "delivery-failed"`.
+    static func accepted(_ runId: String, outcome: RunOutcome?? = .none, delivery: HookDelivery.Report? = nil) -> Response {
         var body: [String: JSONValue] = ["ok": true, "runId": .string(runId)]
         if case .some(let outcome) = outcome {
             var completion: [String: JSONValue] = [:]
@@ -148,6 +158,11 @@ struct HookAgent: Sendable {
                 if let failure = outcome.failure { completion["error"] = .string(failure.message) }
             } else {
                 completion = ["status": "skipped", "replyDisposition": "empty"]
+            }
+            if let delivery {
+                completion["deliveryAttempted"] = .bool(delivery.attempted)
+                completion["delivered"] = .bool(delivery.delivered)
+                if delivery.attempted, !delivery.delivered { completion["deliveryError"] = "delivery-failed" }
             }
             body["completion"] = .object(completion)
         }
