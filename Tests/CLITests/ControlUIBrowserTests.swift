@@ -119,6 +119,57 @@ struct ControlUIBrowserTests {
         try await page.screenshot(to: shots + "/10-overview-dark.png")
     }
 
+    @Test(.enabled(if: HeadlessChromium.isInstalled, skipReason), .timeLimit(.minutes(3)))
+    func toolCardsAbortResetAndDelete() async throws {
+        let stack = try await ControlUIStack.start(replies: [
+            OpenAIScript.toolCall(id: "call_time", name: "current_time", arguments: "{}"),
+            OpenAIScript.text(["It is", " late."]),
+            OpenAIScript.endless("Once upon a time"),
+        ])
+        let browser = try await HeadlessChromium.launch()
+        do {
+            let shots = ControlUIStack.artifacts
+            let page = try await browser.open(stack.base + "/#token=\(ControlUIStack.token)")
+            try await page.waitFor("document.body.dataset.connection === 'connected'")
+
+            // A tool call shows as a card with its name and result, before the answer.
+            try await page.click("a[data-view=chat]")
+            try await page.waitFor("document.querySelector('#chat-session option')")
+            try await page.type("What time is it?", into: "#chat-input", enter: true)
+            try await page.waitFor("document.querySelector('.msg[data-role=assistant][data-state=final] .text')?.textContent === 'It is late.'")
+            #expect(try await page.evaluate("document.querySelector('li.tool summary')?.textContent") == "Tool: current_time")
+            #expect(try await page.evaluate("document.querySelector('li.tool .result')?.textContent.length > 0") == true)
+            #expect(try await page.evaluate("(document.querySelector('li.tool').compareDocumentPosition(document.querySelector('.msg[data-state=final]')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0") == true)
+            try await page.screenshot(to: shots + "/12-chat-tool-card.png")
+
+            // A run that never ends stops with Abort, and says so.
+            try await page.type("Tell me a long story", into: "#chat-input", enter: true)
+            try await page.waitFor("document.querySelector('.msg[data-role=assistant][data-streaming] .text')?.textContent.startsWith('Once upon')")
+            try await page.waitFor("[...document.querySelectorAll('form.composer button')].find((b) => b.textContent === 'Abort')?.disabled === false")
+            try await page.evaluate("[...document.querySelectorAll('form.composer button')].find((b) => b.textContent === 'Abort').click(); true")
+            try await page.waitFor("document.querySelector('.msg[data-role=assistant][data-state=aborted]')?.innerText.includes('Aborted.')")
+            try await page.screenshot(to: shots + "/13-chat-aborted.png")
+
+            // Sessions: reset empties the transcript, delete removes the session (both confirmed).
+            try await page.click("a[data-view=sessions]")
+            try await page.waitFor("document.querySelector('[data-testid=sessions]')?.innerText.includes('agent:main:main')")
+            try await page.evaluate("window.confirm = () => true; true")
+            try await page.click("button[aria-label='Reset agent:main:main']")
+            try await page.click("a[data-view=chat]")
+            try await page.waitFor("document.querySelector('.transcript li.empty')?.textContent.startsWith('No messages yet')")
+            try await page.click("a[data-view=sessions]")
+            try await page.waitFor("document.querySelector('[data-testid=sessions]')?.innerText.includes('agent:main:main')")
+            try await page.evaluate("window.confirm = () => true; true")
+            try await page.click("button[aria-label='Delete agent:main:main']")
+            try await page.waitFor("document.querySelector('[data-testid=sessions-count]')?.textContent === '0 sessions'")
+            try await page.screenshot(to: shots + "/14-sessions-deleted.png")
+        } catch {
+            Issue.record("\(error)\n--- gateway:\n\(stack.gateway.text.suffix(4000))")
+        }
+        await browser.stop()
+        await stack.stop()
+    }
+
     /// Bytes the page load transferred and the time to a rendered Overview, saved for scripts/bench-ui.
     private func recordPageLoad(_ page: BrowserPage, overviewMs: JSONValue) async throws {
         let bytes = try await page.evaluate(
