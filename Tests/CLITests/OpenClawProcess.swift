@@ -10,6 +10,8 @@ final class OpenClawProcess: Sendable {
     private let output = OutputBuffer()
     private let exited: AsyncStream<Int32>
     private let exitSink: AsyncStream<Int32>.Continuation
+    /// Finishes when the output pipe reaches end of file (every writer, grandchildren too, is gone).
+    private let drained: AsyncStream<Void>
 
     /// The built binary, next to the test bundle.
     static let binary: URL = {
@@ -27,8 +29,10 @@ final class OpenClawProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         (exited, exitSink) = AsyncStream.makeStream()
+        let (drained, drainedSink) = AsyncStream.makeStream(of: Void.self)
+        self.drained = drained
         let output = self.output
-        PipeReader.drain(pipe.fileHandleForReading) { output.append(String(decoding: $0, as: UTF8.self)) }
+        PipeReader.drain(pipe.fileHandleForReading, onChunk: { output.append(String(decoding: $0, as: UTF8.self)) }, onEnd: { drainedSink.finish() })
         let sink = exitSink
         process.terminationHandler = { process in
             sink.yield(process.terminationStatus)
@@ -54,8 +58,14 @@ final class OpenClawProcess: Sendable {
         defer { killer.cancel() }
         var iterator = exited.makeAsyncIterator()
         let status = await iterator.next() ?? process.terminationStatus
-        // Let the pipe drain the last lines.
-        try? await Task.sleep(for: .milliseconds(50))
+        // The last lines: read to end of file, unless a grandchild (a started service) keeps the pipe open.
+        let drained = self.drained
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in drained {} }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
+        }
         return status
     }
 
