@@ -218,7 +218,7 @@ struct ConfigCommandTests {
             _ = try await client.request("config.set", params: ["raw": "{}", "baseHash": .string(hash)])
             Issue.record("the 31st write within a minute should be refused")
         } catch {
-            let shape: ErrorShape? = if case .requestFailed(_, let shape)? = error as? GatewayClientError { shape } else { nil }
+            let shape: ErrorShape? = if case .requestFailed(_, let shape) = error { shape } else { nil }
             #expect(shape?.code == .unavailable && shape?.retryable == true && (shape?.retryAfterMs ?? 0) > 0, "\(error)")
         }
         #expect(fileText(sandbox.configPath).contains("\"n\" : 29"))

@@ -35,7 +35,7 @@ struct CommandsTranslator {
         members.append(
             .property(doc: SwiftDoc("The command's one-line description."), modifiers: ["public", "static"], keyword: "let", name: "helpAbstract", type: "Swift.String", value: SwiftNames.stringLiteral(command.doc))
         )
-        var given = ["var flags: [Swift.String: Swift.String] = [:]"]
+        var given: [String] = []
         for option in command.options {
             let ident = SwiftNames.identifier(option.name)
             if option.defaultValue == nil {
@@ -45,6 +45,7 @@ struct CommandsTranslator {
         for flag in command.flags {
             given.append("if self.\(SwiftNames.identifier(flag.name)) { flags[\(SwiftNames.stringLiteral(flag.name))] = \"true\" }")
         }
+        given.insert("\(given.isEmpty ? "let" : "var") flags: [Swift.String: Swift.String] = [:]", at: 0)
         given.append("return flags")
         members.append(
             .function(doc: SwiftDoc("The options given on the command line, by spec name, for precedence chains."), attributes: [], signature: "public var given: [Swift.String: Swift.String]", body: given)

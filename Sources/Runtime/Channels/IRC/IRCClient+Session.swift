@@ -34,7 +34,7 @@ extension IRCClient {
                     state.status.joinedChannels = []
                 }
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.writeQueued(queue, to: outbound) }
                 group.addTask { try await self.watch(connection.channel, outbound: outbound, connectedAt: connectedAt) }
                 // A failed write (e.g. the TLS handshake failed) surfaces with its real cause from `inbound` below.
@@ -127,8 +127,8 @@ extension IRCClient {
             eventSink.yield(.registered(nick: nick))
             identifyWithNickServ()
             for channel in options.channels where !channel.isEmpty { sendRaw("JOIN \(channel)") }
-        case "433", "436", "437" where !session.registered:
-            // Nick in use (or unavailable): take the next candidate and try again.
+        case "433" where !session.registered, "436" where !session.registered, "437" where !session.registered:
+            // Nick in use (or unavailable) while registering: take the next candidate and try again.
             session.collisions += 1
             session.nick = session.nick + "_"
             logger.info("irc: nick in use, trying \(session.nick)")
