@@ -152,6 +152,23 @@ struct SessionStoreTests {
         #expect("\(SessionStoreError.unknownKey("missing"))" == #"No session found for key "missing""#)
     }
 
+    @Test func appendCreatingMakesTheSessionWithItsFirstMessage() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        #expect(throws: SessionStoreError.self) { try store.append(key: "agent:main:new", Self.user("lost", at: 1)) }
+        let (entry, record) = try store.appendCreating(key: "agent:main:new", agentId: "main", Self.user("hello", at: 5, runId: "r1"))
+        #expect(entry.agentId == "main")
+        #expect(entry.createdAt == 5)
+        #expect(entry.derivedTitle == "hello")
+        #expect(record.sessionId == entry.sessionId)
+        #expect(try store.entry(key: "agent:main:new")?.sessionId == entry.sessionId)
+        #expect(try store.transcript(key: "agent:main:new").map(Self.text) == ["hello"])
+        // A second message keeps the session.
+        let (again, _) = try store.appendCreating(key: "agent:main:new", agentId: "other", Self.user("again", at: 6))
+        #expect(again.sessionId == entry.sessionId)
+        #expect(again.agentId == "main")
+    }
+
     @Test func resetStartsAnEmptyTranscriptAndKeepsTheOldRows() throws {
         let fixture = try Fixture()
         let store = fixture.store

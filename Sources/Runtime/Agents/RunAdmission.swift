@@ -13,19 +13,19 @@ extension AgentRuntime {
         let now = request.acceptedAt
         let entry: SessionEntry
         do {
-            var stored = try store.ensure(key: request.sessionKey, agentId: request.agent.id, now: now)
             if label != nil || spawnedBy != nil {
-                stored = try store.update(key: request.sessionKey) { entry in
+                _ = try store.ensure(key: request.sessionKey, agentId: request.agent.id, now: now)
+                _ = try store.update(key: request.sessionKey) { entry in
                     if let label { entry.label = label }
                     if let spawnedBy { entry.spawnedBy = spawnedBy }
-                } ?? stored
+                }
             }
-            let record = try store.append(
-                key: request.sessionKey,
+            let stored = try store.appendCreating(
+                key: request.sessionKey, agentId: request.agent.id,
                 TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
             )
-            request.userMessageId = record.id
-            entry = stored
+            request.userMessageId = stored.record.id
+            entry = stored.entry
         } catch {
             throw GatewayError(.unavailable, "could not record the message: \(error)")
         }

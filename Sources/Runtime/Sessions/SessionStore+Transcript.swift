@@ -12,9 +12,27 @@ extension SessionStore {
     /// - Throws: `SessionStoreError.unknownKey` when the key has no entry.
     @discardableResult
     public func append(key: String, _ message: TranscriptMessage) throws -> TranscriptRecord {
+        try append(key: key, message, creatingFor: nil).record
+    }
+
+    /// `append`, creating the session for `agentId` first when the key has none: a new session and its
+    /// first message cost one commit (one fsync), which is what every stateless HTTP request pays.
+    public func appendCreating(key: String, agentId: String, _ message: TranscriptMessage) throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        try append(key: key, message, creatingFor: agentId)
+    }
+
+    private func append(key: String, _ message: TranscriptMessage, creatingFor agentId: String?) throws -> (entry: SessionEntry, record: TranscriptRecord) {
         let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
-        let record = try pool.write { db in
-            guard var entry = try SessionEntry.fetchOne(db, key: key) else { throw SessionStoreError.unknownKey(key) }
+        let (entry, record) = try pool.write { db in
+            var entry: SessionEntry
+            if let existing = try SessionEntry.fetchOne(db, key: key) {
+                entry = existing
+            } else if let agentId {
+                entry = SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: message.timestamp, updatedAt: message.timestamp)
+                try entry.insert(db)
+            } else {
+                throw SessionStoreError.unknownKey(key)
+            }
             try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
             let parentId = try String.fetchOne(
                 db, sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1", arguments: [entry.sessionId]
@@ -44,10 +62,10 @@ extension SessionStore {
                 seq: seq, id: id, sessionId: entry.sessionId, parentId: parentId, role: message.role, timestamp: message.timestamp,
                 runId: message.runId, message: message.message
             )
-            return record
+            return (entry, record)
         }
         tails.appended(record)
-        return record
+        return (entry, record)
     }
 
     /// The last `limit` messages (all without one) of `sessionId`, or of the key's current transcript, oldest first.
