@@ -21,6 +21,9 @@ struct HookAgent: Sendable {
     var waitForCompletion: Bool
     var timeoutSeconds: Int?
     var destination: HookDelivery.Destination?
+    /// The session key was written by the operator (a mapping), not sent by the caller, so it needs
+    /// no `hooks.allowRequestSessionKey` (the prefix allowlist still applies).
+    var sessionKeyFromConfig = false
     let settings: HooksSettings
 
     static let maxIdempotencyKeyLength = 256
@@ -104,7 +107,7 @@ struct HookAgent: Sendable {
         }
         let raw: String
         if let sessionKey {
-            guard settings.allowRequestSessionKey else {
+            guard settings.allowRequestSessionKey || sessionKeyFromConfig else {
                 throw .invalid("sessionKey is not accepted from requests; set hooks.allowRequestSessionKey to true to allow it")
             }
             raw = sessionKey

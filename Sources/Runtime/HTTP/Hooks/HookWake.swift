@@ -17,6 +17,11 @@ struct HookWake: Sendable {
     var text: String
     var mode: Mode
 
+    init(text: String, mode: Mode) {
+        self.text = text
+        self.mode = mode
+    }
+
     init(_ body: JSONValue) throws(HookError) {
         guard let text = body["text"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
             throw .invalid("text required: a non-empty string")
@@ -26,7 +31,7 @@ struct HookWake: Sendable {
         mode = body["mode"]?.stringValue == Mode.nextHeartbeat.rawValue ? .nextHeartbeat : .now
     }
 
-    func perform(logger: Logger) throws(HookError) -> Response {
+    func perform(logger: Logger) -> Response {
         let preview = text.count > 200 ? text.prefix(200) + "…" : Substring(text)
         logger.info("[hooks] wake (\(mode.rawValue)): \(preview)")
         let answer: JSONValue = ["ok": true, "mode": .string(mode.rawValue), "eventOutcome": "queued"]

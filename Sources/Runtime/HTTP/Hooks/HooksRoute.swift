@@ -45,6 +45,9 @@ struct HooksMiddleware: RouterMiddleware {
         {
             hub.logger.warning("[hooks] hooks.token is the gateway token; give hooks a secret of their own")
         }
+        if !settings.mappingProblems.isEmpty, warnings.isNew(settings.mappingProblems.joined(separator: "; ")) {
+            hub.logger.warning("[hooks] mappings left out: \(settings.mappingProblems.joined(separator: "; "))")
+        }
         guard let subpath = settings.subpath(of: request.uri.path) else { return try await next(request, context) }
         return await serve(request, context: context, settings: settings, subpath: subpath)
     }
@@ -55,7 +58,8 @@ struct HooksMiddleware: RouterMiddleware {
         guard request.method == .post else { return HTTPJSON.methodNotAllowed(allow: "POST") }
         let caller = HTTPCaller.resolve(request, context: context, trustedProxies: hub.trustedProxies)
         if let refusal = auth.check(request, token: settings.token, caller: caller) { return refusal }
-        guard subpath == "wake" || subpath == "agent" else { return HTTPJSON.notFound() }
+        let direct = subpath == "wake" || subpath == "agent"
+        guard direct || (!subpath.isEmpty && !settings.mappings.isEmpty) else { return HTTPJSON.notFound() }
         let body: JSONValue
         do {
             body = try await HTTPJSON.object(request, limit: settings.maxBodyBytes, emptyIsObject: true)
@@ -65,9 +69,37 @@ struct HooksMiddleware: RouterMiddleware {
         }
         do {
             if subpath == "wake" { return try HookWake(body).perform(logger: hub.logger) }
-            return try await HookAgent(body, headers: request.headers, settings: settings).perform(hub: hub, path: settings.basePath + "/agent")
+            if subpath == "agent" {
+                return try await HookAgent(body, headers: request.headers, settings: settings).perform(hub: hub, path: settings.basePath + "/agent")
+            }
+            return try await mapped(request, body: body, settings: settings, subpath: subpath)
         } catch {
             return error.response
+        }
+    }
+
+    /// `POST <path>/<name>`: the first mapping that matches, or 404.
+    private func mapped(_ request: Request, body: JSONValue, settings: HooksSettings, subpath: String) async throws(HookError) -> Response {
+        guard let mapping = settings.mappings.first(where: { $0.matches(path: subpath, payload: body) }) else { return HTTPJSON.notFound() }
+        if let transform = mapping.transform {
+            hub.logger.warning(
+                "[hooks] hook mapping failed: mapping \(mapping.id) names transform \(transform); JavaScript transforms do not run in this gateway (use templates)"
+            )
+            throw HookError(status: .internalServerError, message: "hook mapping failed")
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        let context = HookTemplate.Context(payload: body, headers: headers, query: query, path: subpath)
+        switch try mapping.apply(context) {
+        case .wake(let wake):
+            return wake.perform(logger: hub.logger)
+        case .agent(let agentBody):
+            var agent = try HookAgent(agentBody, headers: request.headers, settings: settings)
+            agent.sessionKeyFromConfig = true
+            hub.logger.info("[hooks] \(settings.basePath)/\(subpath) matched mapping \(mapping.id)")
+            return try await agent.perform(hub: hub, path: settings.basePath + "/" + subpath)
         }
     }
 }

@@ -13,6 +13,10 @@ struct HooksSettings: Sendable, Equatable {
     var allowedSessionKeyPrefixes: [String]
     /// nil or containing `*`: any agent.
     var allowedAgentIds: [String]?
+    /// `hooks.mappings`, then the mappings of `hooks.presets`.
+    var mappings: [HookMapping] = []
+    /// Mapping entries that were left out, and why (logged once).
+    var mappingProblems: [String] = []
 
     enum Resolution: Sendable, Equatable {
         /// `hooks.enabled` is off: hook paths fall through to the other routes (404).
@@ -32,6 +36,7 @@ struct HooksSettings: Sendable, Equatable {
         guard let basePath = normalize(path: config.path ?? ConfigDefaults.hooksPath) else {
             return .misconfigured("hooks.path may not be \"/\": the hooks routes stay off")
         }
+        let (mappings, problems) = HookMapping.resolve(mappings: config.mappings, presets: config.presets)
         return .on(
             HooksSettings(
                 token: token, basePath: basePath, maxBodyBytes: config.maxBodyBytes ?? ConfigDefaults.hooksMaxBodyBytes,
@@ -39,7 +44,7 @@ struct HooksSettings: Sendable, Equatable {
                 allowRequestSessionKey: config.allowRequestSessionKey ?? ConfigDefaults.hooksAllowRequestSessionKey,
                 allowedSessionKeyPrefixes: (config.allowedSessionKeyPrefixes ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                     .filter { !$0.isEmpty },
-                allowedAgentIds: config.allowedAgentIds.map { $0.map(AgentCatalog.normalize) }
+                allowedAgentIds: config.allowedAgentIds.map { $0.map(AgentCatalog.normalize) }, mappings: mappings, mappingProblems: problems
             )
         )
     }
