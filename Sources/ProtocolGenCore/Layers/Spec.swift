@@ -244,12 +244,15 @@ public struct CommandDecl: Sendable {
         public var defaultValue: String?
         public var doc: String
         public var location: SourceLocation
+        /// A one-letter alias (`-m` for `--message`).
+        public var short: Character? = nil
     }
 
     public struct Flag: Sendable {
         public var name: String
         public var doc: String
         public var location: SourceLocation
+        public var short: Character? = nil
     }
 
     /// A positional argument (`<path>`), in command-line order.

@@ -247,16 +247,16 @@ public struct SpecParser {
             return .init(name: entry.key, type: type.type, optional: type.optional, doc: try entry.value.string("doc") ?? "", location: entry.value.location)
         }
         let options = try (node.child("options")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Option in
-            try entry.value.expectKeys(["type", "default", "doc"])
+            try entry.value.expectKeys(["type", "default", "doc", "short"])
             let type = try entry.value.typeRef("type")?.type ?? .string
             return .init(
                 name: entry.key, type: type, defaultValue: try entry.value.string("default"), doc: try entry.value.string("doc") ?? "",
-                location: entry.value.location
+                location: entry.value.location, short: try shortName(entry.value)
             )
         }
         let flags = try (node.child("flags")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Flag in
-            try entry.value.expectKeys(["doc"])
-            return .init(name: entry.key, doc: try entry.value.string("doc") ?? "", location: entry.value.location)
+            try entry.value.expectKeys(["doc", "short"])
+            return .init(name: entry.key, doc: try entry.value.string("doc") ?? "", location: entry.value.location, short: try shortName(entry.value))
         }
         let env = try (node.child("env")?.entries() ?? []).map { entry throws(Diagnostic) in
             NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
@@ -264,5 +264,14 @@ public struct SpecParser {
         return CommandDecl(
             name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location, arguments: arguments
         )
+    }
+
+    /// `short: m` → `-m`: exactly one ASCII letter.
+    private func shortName(_ node: YAMLReader) throws(Diagnostic) -> Character? {
+        guard let text = try node.string("short") else { return nil }
+        guard text.count == 1, let letter = text.first, letter.isASCII, letter.isLetter else {
+            throw .error("short must be one ASCII letter, not '\(text)'", at: node.location)
+        }
+        return letter
     }
 }

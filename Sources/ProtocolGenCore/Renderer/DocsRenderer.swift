@@ -165,9 +165,9 @@ public struct DocsRenderer {
             if !command.options.isEmpty || !command.flags.isEmpty {
                 out += ["| Flag | Value | Default | |", "|---|---|---|---|"]
                 for option in command.options {
-                    out.append("| `--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |")
+                    out.append("| `\(option.short.map { "-\($0), " } ?? "")--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |")
                 }
-                for flag in command.flags { out.append("| `--\(flag.name)` | — | off | \(cell(flag.doc)) |") }
+                for flag in command.flags { out.append("| `\(flag.short.map { "-\($0), " } ?? "")--\(flag.name)` | — | off | \(cell(flag.doc)) |") }
                 out.append("")
             }
             if !command.env.isEmpty {

@@ -10,6 +10,13 @@ struct CommandsTranslator {
         SwiftFile(name: "Commands.swift", imports: ["ArgumentParser"], declarations: spec.commands.map(command))
     }
 
+    /// `.customLong("message")`, or `[.customLong("message"), .customShort("m")]` with a short alias.
+    static func names(_ long: String, short: Character?) -> String {
+        let longName = ".customLong(\(SwiftNames.stringLiteral(long)))"
+        guard let short else { return longName }
+        return "[\(longName), .customShort(\"\(short)\")]"
+    }
+
     private func command(_ command: CommandDecl) -> SwiftDecl {
         var members: [SwiftDecl] = []
         for argument in command.arguments {
@@ -20,7 +27,7 @@ struct CommandsTranslator {
         }
         for option in command.options {
             let help = SwiftNames.stringLiteral(option.doc)
-            let wrapper = "@Option(name: .customLong(\(SwiftNames.stringLiteral(option.name))), help: \(help))"
+            let wrapper = "@Option(name: \(Self.names(option.name, short: option.short)), help: \(help))"
             let type = option.type.swift
             let value: String? = option.defaultValue.map { option.type == .string ? SwiftNames.stringLiteral($0) : $0 }
             members.append(
@@ -28,7 +35,7 @@ struct CommandsTranslator {
             )
         }
         for flag in command.flags {
-            let wrapper = "@Flag(name: .customLong(\(SwiftNames.stringLiteral(flag.name))), help: \(SwiftNames.stringLiteral(flag.doc)))"
+            let wrapper = "@Flag(name: \(Self.names(flag.name, short: flag.short)), help: \(SwiftNames.stringLiteral(flag.doc)))"
             members.append(.property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(flag.name), type: "Swift.Bool", value: "false"))
         }
         members.append(.function(doc: nil, attributes: [], signature: "public init()", body: []))

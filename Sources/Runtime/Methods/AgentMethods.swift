@@ -14,9 +14,17 @@ extension SystemMethods {
         let now = Int(Clock.nowMs)
         if let cached = runtime.dedupe.lookup(dedupeKey, now: now) { return try replay(cached) }
         let catalog = hub.catalog
-        let (agent, sessionKey) = try resolveTarget(agentId: params.agentId, sessionKey: params.sessionKey, catalog: catalog)
+        var requestedKey = params.sessionKey
+        if requestedKey == nil, let sessionId = params.sessionId {
+            guard let owner = try runtime.store.key(ofSessionId: sessionId) else {
+                throw GatewayError.invalidRequest("unknown sessionId \"\(sessionId)\"")
+            }
+            requestedKey = owner
+        }
+        let (agent, sessionKey) = try resolveTarget(agentId: params.agentId, sessionKey: requestedKey, catalog: catalog)
         let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid agent params: message must not be empty") }
+        let delivery = try params.deliver == true ? replyDelivery(params) : nil
         let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
         if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
         let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? hub.defaultRunTimeout
@@ -33,9 +41,18 @@ extension SystemMethods {
             let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
             runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
         }
+        let logger = hub.logger
+        let bestEffort = params.bestEffortDeliver == true
         run.onFinish { outcome in
-            let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
-            connection.respond(id: requestId, ok: ok, payload: payload, error: error)
+            guard let delivery else {
+                let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
+                return connection.respond(id: requestId, ok: ok, payload: payload, error: error)
+            }
+            Task {
+                let report = await delivery.deliver(outcome, runId: runId, logger: logger)
+                let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome, delivery: report, bestEffort: bestEffort)
+                connection.respond(id: requestId, ok: ok, payload: payload, error: error)
+            }
         }
         connection.respond(id: requestId, ok: true, payload: ack.erased)
         runtime.submit(run)
@@ -120,6 +137,23 @@ extension SystemMethods {
         return (agent, SessionKey.main(agent: agent.id))
     }
 
+    /// Where `deliver: true` sends the reply: the reply overrides, else `channel`/`to`/`accountId`.
+    private func replyDelivery(_ params: AgentParams) throws -> ReplyDelivery {
+        guard let channel = params.replyChannel ?? params.channel, let to = params.replyTo ?? params.to else {
+            throw GatewayError.invalidRequest("deliver needs a channel (replyChannel or channel) and a target (replyTo or to)")
+        }
+        do {
+            return try ReplyDelivery.resolve(
+                channel: channel, to: to, accountId: params.replyAccountId ?? params.accountId, threadId: params.threadId, hub: hub
+            )
+        } catch {
+            switch error {
+            case .invalid(let message): throw GatewayError.invalidRequest("invalid delivery: \(message)")
+            case .unavailable(let message): throw GatewayError(.unavailable, message)
+            }
+        }
+    }
+
     /// Persists the user's message and builds the run (see `AgentRuntime.admit`); tool events go
     /// to the calling connection when it advertised `caps: ["tool-events"]`.
     func admit(
@@ -153,15 +187,25 @@ extension SystemMethods {
     }
 
     /// The second answer of `agent`: ok with the payloads, or the error with `{runId, status:"error", summary}`.
-    static func finalAnswer(_ request: RunRequest, outcome: RunOutcome) -> (ok: Bool, payload: EncodedJSON?, error: ErrorShape?) {
+    /// With a delivery, `meta.delivered` says whether the reply reached the channel; a failed delivery
+    /// is the answer's error unless `bestEffort`.
+    static func finalAnswer(
+        _ request: RunRequest, outcome: RunOutcome, delivery: ReplyDelivery.Report? = nil, bestEffort: Bool = false
+    ) -> (ok: Bool, payload: EncodedJSON?, error: ErrorShape?) {
         let runId = request.runId
         if let failure = outcome.failure {
             let payload = try? Payload(AgentRunResult(runId: runId, status: .error, summary: failure.message)).erased
             return (false, payload, ErrorShape(code: failure.code, message: failure.message))
         }
+        if let delivery, delivery.attempted, !delivery.delivered, !bestEffort {
+            let message = "delivery failed: \(delivery.error ?? "the channel refused the reply")"
+            let payload = try? Payload(AgentRunResult(runId: runId, status: .error, summary: message)).erased
+            return (false, payload, ErrorShape(code: .unavailable, message: message))
+        }
         let meta = AgentRunMeta(
             durationMs: max(0, outcome.endedAt - (outcome.startedAt ?? outcome.endedAt)), sessionKey: request.sessionKey, sessionId: outcome.sessionId, agentId: request.agent.id,
-            provider: outcome.provider, model: outcome.model, stopReason: outcome.stopReason, usage: outcome.usage, toolCalls: outcome.toolCalls
+            provider: outcome.provider, model: outcome.model, stopReason: outcome.stopReason, usage: outcome.usage, toolCalls: outcome.toolCalls,
+            delivered: delivery.flatMap { $0.attempted ? $0.delivered : nil }
         )
         let result = AgentRunResult(
             runId: runId, status: .ok, summary: outcome.wasAborted ? outcome.stopReason : "completed",

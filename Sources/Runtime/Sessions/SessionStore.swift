@@ -52,6 +52,13 @@ public final class SessionStore: Sendable {
         try pool.read { db in try SessionEntry.fetchOne(db, key: key) }
     }
 
+    /// The key whose transcript `sessionId` is (current or from before a reset), if any.
+    public func key(ofSessionId sessionId: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT sessionKey FROM transcripts WHERE sessionId = ?", arguments: [sessionId])
+        }
+    }
+
     /// Returns the existing entry or creates one with a fresh sessionId (a lowercased UUID), `agentId`, and createdAt = updatedAt = `now`.
     public func ensure(key: String, agentId: String, now: Int) throws -> SessionEntry {
         try pool.write { db in

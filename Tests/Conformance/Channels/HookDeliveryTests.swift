@@ -78,3 +78,38 @@ struct HookDeliveryTests {
         }
     }
 }
+
+@Suite("agent deliver to channels")
+struct AgentDeliveryTests {
+    @Test("agent with deliver sends the reply through the channel and says so in meta; bad destinations are refused before the ack")
+    func agentDelivers() async throws {
+        try await ChannelHarness.with(channels: #"{"fake":{"token":"good"}}"#, fallback: OpenAIScript.text(["deployed"])) { harness in
+            _ = try await harness.events.next { $0 == .started("default") }
+            let socket = try await harness.connect()
+            let params: JSONValue = ["message": "ship it", "idempotencyKey": "deliver-1", "deliver": true, "channel": "fake", "to": "carol"]
+            try await socket.send("a1", "agent", params)
+            let ack = try await socket.response("a1")
+            #expect(ack["payload"]?["status"] == "accepted")
+            let final = try await socket.response("a1", timeout: .seconds(15))
+            #expect(final["ok"] == true, "\(final)")
+            #expect(final["payload"]?["result"]?["meta"]?["delivered"] == true)
+            let sent = try await harness.events.nextSent()
+            #expect(sent.target.peerId == "carol")
+            #expect(sent.text == "deployed")
+
+            let refusals: [(JSONValue, String)] = [
+                (["message": "x", "idempotencyKey": "d-2", "deliver": true, "channel": "fake"], "deliver needs a channel"),
+                (["message": "x", "idempotencyKey": "d-3", "deliver": true, "channel": "pigeon", "to": "carol"], "unsupported channel: pigeon"),
+                (["message": "x", "idempotencyKey": "d-4", "deliver": true, "replyChannel": "fake", "to": "carol", "replyAccountId": "nope"], "unknown account nope"),
+            ]
+            for (index, (params, expected)) in refusals.enumerated() {
+                let answer = try await socket.call("r\(index)", "agent", params)
+                #expect(answer["ok"] == false)
+                #expect(answer["error"]?["code"] == "INVALID_REQUEST")
+                #expect(answer["error"]?["message"]?.stringValue?.contains(expected) == true, "\(answer)")
+            }
+            #expect(harness.modelInputs == ["ship it"])
+            await socket.close()
+        }
+    }
+}

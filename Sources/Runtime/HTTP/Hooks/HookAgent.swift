@@ -150,7 +150,7 @@ struct HookAgent: Sendable {
     /// `{ok:true, runId}`, plus `completion` when the caller waited: `status`, `replyDisposition`
     /// (`visible` with text, else `empty`), the reply `text`, on failure `error`, and with a
     /// destination `deliveryAttempted`, `delivered` and `deliveryError: "delivery-failed"`.
-    static func accepted(_ runId: String, outcome: RunOutcome?? = .none, delivery: HookDelivery.Report? = nil) -> Response {
+    static func accepted(_ runId: String, outcome: RunOutcome?? = .none, delivery: ReplyDelivery.Report? = nil) -> Response {
         var body: [String: JSONValue] = ["ok": true, "runId": .string(runId)]
         if case .some(let outcome) = outcome {
             var completion: [String: JSONValue] = [:]
