@@ -50,6 +50,9 @@ public final class FakeModelServer: Sendable {
     }
 
     public let requests = Mutex<[Recorded]>([])
+    /// Yields once per request, after it is recorded.
+    public let arrivals: AsyncStream<Void>
+    private let arrived: AsyncStream<Void>.Continuation
     /// Yields once per connection the server saw the client close while it was still streaming.
     public let disconnects: AsyncStream<Void>
     private let disconnected: AsyncStream<Void>.Continuation
@@ -67,6 +70,7 @@ public final class FakeModelServer: Sendable {
         self.replies = Mutex(replies)
         self.fallback = fallback
         (disconnects, disconnected) = AsyncStream.makeStream(of: Void.self)
+        (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
         (gate, gateOpen) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -106,6 +110,7 @@ public final class FakeModelServer: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
         _ = try? await task.withLock { $0 }?.value
         disconnected.finish()
+        arrived.finish()
     }
 
     private func answer(_ request: Request, _ context: some RequestContext) async throws -> Response {
@@ -114,6 +119,7 @@ public final class FakeModelServer: Sendable {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null
         requests.withLock { $0.append(Recorded(path: request.uri.path, headers: headers, body: json)) }
+        arrived.yield()
         let fallback = self.fallback
         let reply = replies.withLock { replies in
             if !replies.isEmpty { return replies.removeFirst() }

@@ -152,6 +152,23 @@ struct ChatCompletionsTests {
         }
     }
 
+    @Test func aClientThatHangsUpBeforeTheAnswerAbortsTheRun() async throws {
+        try await ChatCompletionsHarness.with([OpenAIScript.endless("thinking"), OpenAIScript.text(["still here"])]) { harness in
+            var arrivals = harness.upstream.arrivals.makeAsyncIterator()
+            let waiting = Task { try await harness.complete(Self.hello) }
+            _ = await arrivals.next()
+            // The model is generating; the client gives up (its timeout, a cancelled request).
+            waiting.cancel()
+            _ = await waiting.result
+            try await within(15) { for await _ in harness.upstream.disconnects { break } }
+
+            let answer = try await harness.complete(Self.hello)
+            #expect(answer.status == 200)
+            #expect(answer.json["choices"]?[0]?["message"]?["content"] == "still here")
+            #expect(answer.headers.first(name: "Connection") == "close")
+        }
+    }
+
     // MARK: - Client tools
 
     static let weatherTool: JSONValue = [

@@ -251,4 +251,19 @@ struct ResponsesTests {
             #expect(next.json["output"]?[0]?["content"]?[0]?["text"] == "still here")
         }
     }
+
+    @Test func aClientThatHangsUpBeforeTheAnswerAbortsTheRun() async throws {
+        try await ResponsesHarness.with([OpenAIScript.endless("Once upon"), OpenAIScript.text(["still here"])]) { h in
+            var arrivals = h.upstream.arrivals.makeAsyncIterator()
+            let waiting = Task { try await h.post(["input": "tell a story"]) }
+            _ = await arrivals.next()
+            waiting.cancel()
+            _ = await waiting.result
+            let upstream = h.upstream
+            try await within(15) { for await _ in upstream.disconnects { break } }
+            let next = try await h.post(["input": "still there?"])
+            #expect(next.status == 200)
+            #expect(next.json["output"]?[0]?["content"]?[0]?["text"] == "still here")
+        }
+    }
 }

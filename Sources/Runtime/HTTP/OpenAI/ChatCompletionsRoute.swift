@@ -73,12 +73,20 @@ enum ChatCompletionsRoute {
         }
         let run = try admit(runRequest, runtime: runtime)
         runtime.submit(run)
-        guard let outcome = await run.finished() else {
+        let outcome = await HangUpWatch.finished(run, request: request, runtime: runtime)
+        return HangUpWatch.closing(respond(outcome, run: run, runtime: runtime, completion: completion, answer: answer))
+    }
+
+    /// The whole completion, or the error the run ended with.
+    private static func respond(
+        _ outcome: RunOutcome?, run: ActiveRun, runtime: AgentRuntime, completion: ChatCompletionsRequest, answer: ChatCompletionsResponse
+    ) -> Response {
+        guard let outcome else {
             runtime.abort([run], reason: "aborted")
-            throw HTTPRouteError(status: .internalServerError, message: "internal error", type: "api_error")
+            return OpenAIErrorBody.response(HTTPRouteError(status: .internalServerError, message: "internal error", type: "api_error"))
         }
-        if let failure = outcome.failure { throw httpError(failure) }
-        if let unmet = unmet(completion, outcome) { throw unmet }
+        if let failure = outcome.failure { return OpenAIErrorBody.response(httpError(failure)) }
+        if let unmet = unmet(completion, outcome) { return OpenAIErrorBody.response(unmet) }
         return HTTPJSON.response(answer.completion(outcome))
     }
 

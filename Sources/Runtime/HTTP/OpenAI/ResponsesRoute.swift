@@ -44,7 +44,7 @@ enum ResponsesRoute {
             let parsed = try ResponsesRequest(body)
             let turn = try await start(parsed, request: request, hub: hub, sessions: sessions)
             if parsed.stream { return ResponsesStreaming.response(turn, request: request) }
-            return await respond(turn)
+            return HangUpWatch.closing(respond(turn, outcome: await HangUpWatch.finished(turn.run, request: request, runtime: turn.runtime)))
         } catch {
             return OpenAIErrorBody.response(error)
         }
@@ -139,8 +139,8 @@ enum ResponsesRoute {
 
     // MARK: - Non-streaming answer
 
-    private static func respond(_ turn: ResponsesTurn) async -> Response {
-        guard let outcome = await turn.run.finished() else {
+    private static func respond(_ turn: ResponsesTurn, outcome: RunOutcome?) -> Response {
+        guard let outcome else {
             turn.runtime.abort([turn.run], reason: "aborted")
             return OpenAIErrorBody.response(HTTPRouteError(status: .internalServerError, message: "internal error", type: "api_error"))
         }
