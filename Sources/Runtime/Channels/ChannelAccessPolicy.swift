@@ -23,8 +23,11 @@ struct ChannelAccessPolicy: Sendable, Equatable {
         case allow
         /// An unknown DM sender under `dmPolicy: pairing`: answer with a pairing code.
         case pair
-        /// Dropped; the reason is logged (`policy=allowlist`, `missing-mention`, …).
+        /// Dropped; the reason is logged (`policy=allowlist`, `group-disabled`, …).
         case drop(String)
+        /// An allowed group message that does not mention the bot (`requireMention`): no run, but kept
+        /// as context for the next run in that group (`GroupHistory`).
+        case contextOnly
     }
 
     var dmPolicy: DMPolicy = .pairing
@@ -81,7 +84,7 @@ struct ChannelAccessPolicy: Sendable, Equatable {
             let senders = rule?.allowFrom ?? groupAllowFrom
             if let senders, !Self.matches(senders, message, channel: channel) { return .drop("policy=allowlist (sender not in group allowFrom)") }
             let requireMention = rule?.requireMention ?? wildcard?.requireMention ?? true
-            if requireMention && !message.mentionsBot { return .drop("missing-mention") }
+            if requireMention && !message.mentionsBot { return .contextOnly }
             return .allow
         }
     }

@@ -43,6 +43,7 @@ final class ChannelManager: Sendable {
     let setup: ChannelSetup
     let environment: [String: String]
     let pairing: PairingStore
+    let groupHistory = GroupHistory()
     private let state = Mutex(State())
     /// The tail of the lifecycle chain: start/stop/restart operations run one after another.
     private let chain = Mutex<Task<Void, Never>?>(nil)

@@ -21,11 +21,22 @@ struct ChannelRouter: ChannelInbound {
         switch policy.decide(message, channel: channel, approved: manager.pairing.approved(channel: channel)) {
         case .drop(let reason):
             logger.info("[channels] drop \(from): \(reason)")
+        case .contextOnly:
+            let limit = historyLimit(channel: channel, accountId: accountId)
+            manager.groupHistory.remember(message, key: GroupHistory.key(channel: channel, accountId: accountId, message: message), limit: limit)
+            logger.info("[channels] drop \(from): missing-mention\(limit > 0 ? " (kept as context)" : "")")
         case .pair:
             await pair(message, slot: slot, from: from)
         case .allow:
             await run(message, slot: slot, from: from)
         }
+    }
+
+    /// The account's `historyLimit`, else `messages.groupChat.historyLimit`, else 50.
+    private func historyLimit(channel: String, accountId: String) -> Int {
+        if let own = manager.view(channel).account(accountId)["historyLimit"]?.intValue { return max(own, 0) }
+        let global = manager.hub.config.withLock { $0.tree["messages"]?["groupChat"]?["historyLimit"]?.intValue }
+        return max(global ?? GroupHistory.defaultLimit, 0)
     }
 
     private func pair(_ message: ChannelInboundMessage, slot: ChannelManager.Slot, from: String) async {
@@ -82,9 +93,14 @@ struct ChannelRouter: ChannelInbound {
         )
         let timeout = hub.defaultRunTimeout
         let who = message.senderName.map { "\($0) (\(message.senderId))" } ?? message.senderId
+        var prompt = message.text
+        if message.chatType == .group {
+            let history = manager.groupHistory.take(key: GroupHistory.key(channel: slot.channel, accountId: slot.account.accountId, message: message))
+            prompt = GroupHistory.prompt(message.text, sender: message.senderName ?? message.senderId, history: history)
+        }
         let place = message.chatType == .group ? " in group \(message.groupName ?? message.groupId ?? "")" : ""
         let request = RunRequest(
-            runId: UUID().uuidString.lowercased(), origin: .channel, sessionKey: sessionKey, agent: agent, message: message.text, timeout: timeout,
+            runId: UUID().uuidString.lowercased(), origin: .channel, sessionKey: sessionKey, agent: agent, message: prompt, timeout: timeout,
             extraSystemPrompt: "This message came from \(who) on \(slot.plugin.meta.label)\(place); your reply is sent back there as plain text.",
             toolEventRecipient: nil, spawnedBy: nil, acceptedAt: Int(Clock.nowMs)
         )

@@ -72,7 +72,35 @@ struct ChannelRoutingTests {
             await harness.plugin.inject(.group("#vip", from: "carol", "vip talk", mention: false))
             let second = try await harness.events.nextSent()
             #expect(second.target.peerId == "#vip")
-            #expect(harness.modelInputs == ["with mention", "vip talk"])
+            // The allowed sender's unmentioned line is the mention's context; dropped senders' lines are not.
+            #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nalice: no mention\n\n[Current message - respond to this]\nalice: with mention", "vip talk"])
+        }
+    }
+
+    @Test("unmentioned group messages become the context of the next mention there, once; historyLimit bounds them and 0 keeps none")
+    func groupHistory() async throws {
+        let channels = ##"{"fake":{"token":"good","groupPolicy":"open","historyLimit":2}}"##
+        try await ChannelHarness.with(channels: channels) { harness in
+            _ = try await harness.events.next { $0 == .started("default") }
+            for text in ["first", "second", "third"] {
+                await harness.plugin.inject(.group("#room", from: "alice", text, mention: false))
+            }
+            await harness.plugin.inject(.group("#other", from: "dave", "elsewhere", mention: false))
+            await harness.plugin.inject(.group("#room", from: "bob", "what do you think?", mention: true))
+            _ = try await harness.events.nextSent()
+            await harness.plugin.inject(.group("#room", from: "bob", "and now?", mention: true))
+            _ = try await harness.events.nextSent()
+            #expect(harness.modelInputs == [
+                "[Chat messages since your last reply - for context]\nalice: second\nalice: third\n\n[Current message - respond to this]\nbob: what do you think?",
+                "and now?",
+            ])
+        }
+        try await ChannelHarness.with(channels: ##"{"fake":{"token":"good","groupPolicy":"open","historyLimit":0}}"##) { harness in
+            _ = try await harness.events.next { $0 == .started("default") }
+            await harness.plugin.inject(.group("#room", from: "alice", "forget me", mention: false))
+            await harness.plugin.inject(.group("#room", from: "bob", "hello?", mention: true))
+            _ = try await harness.events.nextSent()
+            #expect(harness.modelInputs == ["hello?"])
         }
     }
 
@@ -145,7 +173,7 @@ struct ChannelGroupAllowlistTests {
             await harness.plugin.inject(.group("#g", from: "me", "hey bot", mention: true))
             let sent = try await harness.events.nextSent()
             #expect(sent.target.peerId == "#g")
-            #expect(harness.modelInputs == ["hey bot"])
+            #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nme: no mention\n\n[Current message - respond to this]\nme: hey bot"])
         }
     }
 }

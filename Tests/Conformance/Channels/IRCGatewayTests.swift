@@ -32,7 +32,7 @@ struct IRCGatewayTests {
                     try await alice.send("PRIVMSG #room :clawbot: what is the answer?")
                     let answer = try await alice.waitFor { $0.command == "PRIVMSG" && $0.sourceNick == "clawbot" }
                     #expect(answer.params == ["#room", "the answer is 42"])
-                    #expect(harness.modelInputs == ["clawbot: what is the answer?"])
+                    #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nalice: just chatting, no bot here\n\n[Current message - respond to this]\nalice: clawbot: what is the answer?"])
 
                     let bob = try await IRCTestClient.connect(port: server.port, nick: "bob")
                     try await bob.send("PRIVMSG clawbot :hi there")

@@ -71,7 +71,10 @@ struct TelegramGatewayTests {
             #expect(first.replyToMessageId != nil)
             fake.pushMessage(chatId: Self.group, chatType: .supergroup, from: TelegramFake.alice, text: "and this?", replyToBot: true)
             _ = try #require(await fake.waitForMessages(2))
-            #expect(harness.modelInputs == ["@openclaw_test_bot status?", "and this?"])
+            #expect(harness.modelInputs == [
+                "[Chat messages since your last reply - for context]\nAlice: no mention here\n\n[Current message - respond to this]\nAlice: @openclaw_test_bot status?",
+                "and this?",
+            ])
             #expect(fake.sentMessages.allSatisfy { $0.chatId == Self.group })
         }
     }
