@@ -9,6 +9,7 @@ extension AgentRuntime {
     /// after the caller has answered, so the answer precedes the run's events).
     func admit(_ request: RunRequest, label: String? = nil) throws(GatewayError) -> ActiveRun {
         var request = request
+        request.message = systemEvents.drain(into: request.message, sessionKey: request.sessionKey)
         let spawnedBy = request.spawnedBy
         let now = request.acceptedAt
         let entry: SessionEntry

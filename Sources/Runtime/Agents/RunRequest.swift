@@ -13,7 +13,7 @@ struct RunRequest: Sendable {
     let origin: RunOrigin
     let sessionKey: String
     let agent: AgentProfile
-    let message: String
+    var message: String
     let timeout: Duration
     let extraSystemPrompt: String?
     /// The connection that started the run, when it advertised `caps: ["tool-events"]`.

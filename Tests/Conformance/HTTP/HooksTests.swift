@@ -124,13 +124,29 @@ struct HooksTests {
         }
     }
 
-    @Test func wakeIsQueued() async throws {
-        try await HooksHarness.with(config: HooksHarness.hooks()) { harness async throws in
+    @Test func wakeQueuesASystemEventForTheMainSessionsNextRun() async throws {
+        try await HooksHarness.with(config: HooksHarness.hooks(), fallback: OpenAIScript.text(["ok"])) { harness async throws in
             let now = try await harness.hook("/hooks/wake", ["text": "new mail"])
             #expect(now.status == 200)
             #expect(now.json == ["ok": true, "mode": "now", "eventOutcome": "queued"])
-            let later = try await harness.hook("/hooks/wake", ["text": "new mail", "mode": "next-heartbeat"])
-            #expect(later.json == ["ok": true, "mode": "next-heartbeat", "eventOutcome": "queued"])
+            let again = try await harness.hook("/hooks/wake", ["text": "new mail", "mode": "next-heartbeat"])
+            #expect(again.json == ["ok": true, "mode": "next-heartbeat", "eventOutcome": "coalesced"])
+            #expect(try await harness.hook("/hooks/wake", ["text": "disk almost full"]).json["eventOutcome"] == "queued")
+            #expect(harness.upstream.requestCount == 0, "a wake starts no run here")
+
+            // The main session's next run sees both events before its message, once.
+            let socket = try await AgentHarness(upstream: harness.upstream, gateway: harness.gateway, stateDir: harness.stateDir).connect()
+            for (index, text) in ["what's new?", "anything else?"].enumerated() {
+                try await socket.send("a\(index)", "agent", ["message": .string(text), "idempotencyKey": .string("wake-run-\(index)")])
+                _ = try await socket.response("a\(index)")
+                let final = try await socket.response("a\(index)", timeout: .seconds(15))
+                #expect(final["ok"] == true, "\(final)")
+            }
+            await socket.close()
+            let inputs = harness.upstream.requests.withLock { requests in
+                requests.map { $0.body["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue }
+            }
+            #expect(inputs == ["System: new mail\nSystem: disk almost full\n\nwhat's new?", "anything else?"])
         }
     }
 

@@ -5,9 +5,9 @@ import Hummingbird
 import Logging
 import ProtocolSupport
 
-/// `{text, mode?: "now" | "next-heartbeat"}`: upstream queues `text` as a system event for the
-/// main session and wakes the heartbeat. This gateway has no heartbeat runner or system-event
-/// queue yet, so the event is logged (info, subsystem hooks) and acknowledged as queued.
+/// `{text, mode?: "now" | "next-heartbeat"}`: queues `text` as a system event for the default
+/// agent's main session (`SystemEvents`); its next run sees it. Upstream's `now` also starts a
+/// heartbeat run at once; there is no heartbeat runner here, so `now` queues too.
 struct HookWake: Sendable {
     enum Mode: String, Sendable {
         case now
@@ -31,10 +31,18 @@ struct HookWake: Sendable {
         mode = body["mode"]?.stringValue == Mode.nextHeartbeat.rawValue ? .nextHeartbeat : .now
     }
 
-    func perform(logger: Logger) -> Response {
+    func perform(hub: GatewayHub) throws(HookError) -> Response {
+        let runtime: AgentRuntime
+        do {
+            runtime = try hub.agents
+        } catch {
+            throw HookError(status: .serviceUnavailable, message: "gateway_unavailable: the agent runtime is not running")
+        }
+        let sessionKey = SessionKey.main(agent: hub.catalog.defaultId)
+        let outcome = runtime.systemEvents.enqueue(text, sessionKey: sessionKey)
         let preview = text.count > 200 ? text.prefix(200) + "…" : Substring(text)
-        logger.info("[hooks] wake (\(mode.rawValue)): \(preview)")
-        let answer: JSONValue = ["ok": true, "mode": .string(mode.rawValue), "eventOutcome": "queued"]
+        hub.logger.info("[hooks] wake (\(mode.rawValue)) \(outcome.rawValue) for \(sessionKey): \(preview)")
+        let answer: JSONValue = ["ok": true, "mode": .string(mode.rawValue), "eventOutcome": .string(outcome.rawValue)]
         return HTTPJSON.response(answer)
     }
 }
