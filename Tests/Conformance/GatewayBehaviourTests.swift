@@ -19,7 +19,7 @@ struct GatewayBehaviourTests {
     }
 
     /// The next frame matching `filter`, skipping others.
-    static func next(_ socket: WireClient, timeout: Duration = .seconds(5), where filter: (JSONValue) -> Bool) async throws -> JSONValue {
+    static func next(_ socket: WireClient, timeout: Duration = .seconds(20), where filter: (JSONValue) -> Bool) async throws -> JSONValue {
         while true {
             switch try await socket.next(timeout: timeout) {
             case .text(let text):

@@ -131,7 +131,7 @@ struct ServiceUnitTests {
 
     /// `systemd-analyze verify` accepts the unit (skipped where the tool is missing).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")))
-    func systemdAnalyzeVerifiesTheUnit() throws {
+    func systemdAnalyzeVerifiesTheUnit() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-unit-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -145,8 +145,8 @@ struct ServiceUnitTests {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = String(decoding: await PipeReader.collect(pipe.fileHandleForReading), as: UTF8.self)
+        await process.exit()
         let unitLines = output.split(separator: "\n").filter { $0.contains("openclaw-gateway-verify.service") }
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(unitLines.isEmpty, "\(output)")

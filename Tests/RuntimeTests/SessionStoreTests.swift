@@ -308,7 +308,7 @@ struct SessionStoreTests {
 
     /// A real kill -9: a child process (this test bundle, running only `crashWriter`) appends and prints
     /// `ack N` after each append returns; the parent kills it mid-stream. Every acknowledged message must be there.
-    @Test func acknowledgedMessagesSurviveKill9() throws {
+    @Test(.timeLimit(.minutes(2))) func acknowledgedMessagesSurviveKill9() async throws {
         let fixture = try Fixture()
         _ = try fixture.store.ensure(key: "crash", agentId: "main", now: 0)
         let child = ChildProcess()
@@ -320,19 +320,18 @@ struct SessionStoreTests {
         child.standardError = FileHandle.nullDevice
         try child.run()
 
-        // Read acks until enough have arrived, then kill without warning.
+        // Read acks until enough have arrived, then kill without warning. (Read off the cooperative
+        // threads: blocking one of them stalls every other test.)
         var acked = -1
         var buffer = ""
         let target = 80
-        let deadline = ContinuousClock.now + .seconds(60)
-        while acked < target, ContinuousClock.now < deadline {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            buffer += String(decoding: data, as: UTF8.self)
-            for line in buffer.split(separator: "\n") where line.hasPrefix("ack ") { acked = max(acked, Int(line.dropFirst(4)) ?? acked) }
+        for await line in PipeReader.lines(of: pipe.fileHandleForReading) {
+            buffer += line + "\n"
+            if line.hasPrefix("ack ") { acked = max(acked, Int(line.dropFirst(4)) ?? acked) }
+            if acked >= target { break }
         }
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await child.exit()
         #expect(child.terminationReason == .uncaughtSignal, "the writer should have been killed, not have exited")
         try #require(acked >= target, "the writer acknowledged only \(acked + 1) messages:\n\(buffer)")
 
@@ -340,7 +339,7 @@ struct SessionStoreTests {
         let texts = try recovered.transcript(key: "crash").compactMap(Self.text)
         #expect(texts.count > acked)
         #expect(Array(texts.prefix(acked + 1)) == (0...acked).map { "message \($0)" })
-        let integrity = try recovered.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        let integrity = try await recovered.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == ["ok"])
     }
 

@@ -22,6 +22,15 @@ public enum PipeReader {
         thread.start()
     }
 
+    /// Everything until end of file, without blocking a thread of the caller's executor (a blocked
+    /// cooperative thread stalls every task on it: there are only as many as cores).
+    public static func collect(_ handle: FileHandle) async -> Data {
+        let buffer = DataBuffer()
+        return await withCheckedContinuation { continuation in
+            drain(handle, onChunk: { buffer.append($0) }, onEnd: { continuation.resume(returning: buffer.data) })
+        }
+    }
+
     /// The pipe's text as lines (without their newline); a last unterminated line is dropped.
     public static func lines(of handle: FileHandle) -> AsyncStream<String> {
         AsyncStream { continuation in
@@ -31,6 +40,13 @@ public enum PipeReader {
             }, onEnd: { continuation.finish() })
         }
     }
+}
+
+/// Bytes gathered by one reader thread, handed over once at end of file.
+private final class DataBuffer: @unchecked Sendable {
+    private(set) var data = Data()
+
+    func append(_ chunk: Data) { data.append(chunk) }
 }
 
 /// Splits a byte stream at newlines; used by one reader thread at a time.

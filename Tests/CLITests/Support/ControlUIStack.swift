@@ -54,6 +54,12 @@ struct ControlUIStack {
 
     /// Opens a socket with `origin` (or none), sends the Control UI's `connect`; returns the answer and the close.
     func connectAsControlUI(origin: String?) async throws -> (response: JSONValue, close: RawWebSocket.Message?) {
+        let port = self.port
+        return try await OffThread.run { try Self.controlUIHandshake(port: port, origin: origin) }
+    }
+
+    /// The blocking exchange behind `connectAsControlUI`.
+    private static func controlUIHandshake(port: Int, origin: String?) throws -> (response: JSONValue, close: RawWebSocket.Message?) {
         let socket = try RawWebSocket(port: port, headers: origin.map { ["Origin": $0] } ?? [:])
         guard case .text = try socket.next() else { throw CDPError("no connect.challenge") }
         let connect: JSONValue = [
@@ -77,5 +83,4 @@ struct ControlUIStack {
             }
         }
     }
-
 }

@@ -88,7 +88,7 @@ final class HeadlessChromium: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        await process.exit()
         try? FileManager.default.removeItem(atPath: profile)
     }
 

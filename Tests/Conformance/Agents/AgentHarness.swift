@@ -95,22 +95,22 @@ struct AgentSocket {
     }
 
     /// Sends a request and returns its (first) response.
-    func call(_ id: String, _ method: String, _ params: JSONValue, timeout: Duration = .seconds(5)) async throws -> JSONValue {
+    func call(_ id: String, _ method: String, _ params: JSONValue, timeout: Duration = .seconds(20)) async throws -> JSONValue {
         try await send(id, method, params)
         return try await response(id, timeout: timeout)
     }
 
-    func response(_ id: String, timeout: Duration = .seconds(5)) async throws -> JSONValue {
+    func response(_ id: String, timeout: Duration = .seconds(20)) async throws -> JSONValue {
         try await next(timeout: timeout) { $0["type"] == "res" && $0["id"] == .string(id) }
     }
 
     /// The next event named `name` matching `filter`.
-    func event(_ name: String, timeout: Duration = .seconds(5), where filter: (JSONValue) -> Bool = { _ in true }) async throws -> JSONValue {
+    func event(_ name: String, timeout: Duration = .seconds(20), where filter: (JSONValue) -> Bool = { _ in true }) async throws -> JSONValue {
         try await next(timeout: timeout) { $0["type"] == "event" && $0["event"] == .string(name) && filter($0["payload"] ?? .null) }["payload"] ?? .null
     }
 
     /// Every frame until (and including) the first matching `until`.
-    func collect(timeout: Duration = .seconds(5), until: (JSONValue) -> Bool) async throws -> [JSONValue] {
+    func collect(timeout: Duration = .seconds(20), until: (JSONValue) -> Bool) async throws -> [JSONValue] {
         var frames: [JSONValue] = []
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -120,7 +120,7 @@ struct AgentSocket {
         }
     }
 
-    func next(timeout: Duration = .seconds(5), where filter: (JSONValue) -> Bool) async throws -> JSONValue {
+    func next(timeout: Duration = .seconds(20), where filter: (JSONValue) -> Bool) async throws -> JSONValue {
         let deadline = ContinuousClock.now + timeout
         while true {
             let frame = try await nextFrame(timeout: deadline - ContinuousClock.now)
@@ -138,7 +138,7 @@ struct AgentSocket {
 
     /// Reads frames until each of `filters` has matched one (in any order); returns the matches in
     /// the order of `filters`. Frames that match none are skipped.
-    func each(timeout: Duration = .seconds(5), _ filters: [(JSONValue) -> Bool]) async throws -> [JSONValue] {
+    func each(timeout: Duration = .seconds(20), _ filters: [(JSONValue) -> Bool]) async throws -> [JSONValue] {
         var found: [JSONValue?] = Array(repeating: nil, count: filters.count)
         let deadline = ContinuousClock.now + timeout
         while found.contains(where: { $0 == nil }) {

@@ -124,7 +124,7 @@ final class FakeEventLog: Sendable {
     var pending: [FakeChannelPlugin.Event] { state.withLock { Array($0.events[$0.cursor...]) } }
 
     /// The next unconsumed event matching `filter` (earlier non-matching ones are consumed too).
-    func next(timeout: Duration = .seconds(10), where filter: @escaping @Sendable (FakeChannelPlugin.Event) -> Bool) async throws -> FakeChannelPlugin.Event {
+    func next(timeout: Duration = .seconds(20), where filter: @escaping @Sendable (FakeChannelPlugin.Event) -> Bool) async throws -> FakeChannelPlugin.Event {
         let deadline = ContinuousClock.now + timeout
         while true {
             let found = state.withLock { state -> FakeChannelPlugin.Event? in
@@ -155,7 +155,7 @@ final class FakeEventLog: Sendable {
     }
 
     /// The next text the gateway sent.
-    func nextSent(timeout: Duration = .seconds(10)) async throws -> (account: String, target: ChannelTarget, text: String) {
+    func nextSent(timeout: Duration = .seconds(20)) async throws -> (account: String, target: ChannelTarget, text: String) {
         let event = try await next(timeout: timeout) { if case .sent = $0 { true } else { false } }
         guard case .sent(let account, let target, let text) = event else { throw FakeChannelError("not a send") }
         return (account, target, text)

@@ -79,13 +79,13 @@ final class WireClient: Sendable {
     }
 
     /// The next message or close, waiting at most `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> WireEvent {
+    func next(timeout: Duration = .seconds(20)) async throws -> WireEvent {
         guard let event = await queue.pop(timeout: timeout) else { throw Timeout(what: "a frame") }
         return event
     }
 
     /// The next text frame decoded as a JSON object (closes are returned as nil).
-    func nextObject(timeout: Duration = .seconds(5)) async throws -> [String: Any]? {
+    func nextObject(timeout: Duration = .seconds(20)) async throws -> [String: Any]? {
         switch try await next(timeout: timeout) {
         case .text(let text):
             return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -95,7 +95,7 @@ final class WireClient: Sendable {
     }
 
     /// Waits for the socket to close, skipping frames; returns the close code and reason.
-    func waitForClose(timeout: Duration = .seconds(5)) async throws -> (code: UInt16?, reason: String?) {
+    func waitForClose(timeout: Duration = .seconds(20)) async throws -> (code: UInt16?, reason: String?) {
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = deadline - ContinuousClock.now
