@@ -6,7 +6,7 @@ import Runtime
 import Testing
 import TestUpstream
 
-@Suite("agent command", .serialized)
+@Suite("agent, agents and models commands", .serialized)
 struct AgentCommandTests {
     @Test(.timeLimit(.minutes(2)))
     func runsATurnPrintsTheReplyAndContinuesBySessionId() async throws {
@@ -21,6 +21,7 @@ struct AgentCommandTests {
               gateway: { mode: "local", port: \(port), auth: { token: "cli-token" } },
               models: { providers: { local: { baseUrl: "\(baseURL)", api: "openai-completions", apiKey: "k", models: [{ id: "m" }] } } },
               agents: { defaults: { model: "local/m" }, list: [{ id: "main", default: true }, { id: "ops" }] },
+              bindings: [{ agentId: "ops", match: { channel: "telegram", accountId: "ops" } }],
             }
             """
         )
@@ -72,5 +73,21 @@ struct AgentCommandTests {
         #expect(deliverWithoutChannel.status != 0)
         #expect(deliverWithoutChannel.text.contains("--deliver needs a channel"))
         #expect(upstream.requestCount == 3)
+
+        // What the gateway resolved: agents with their bindings, and the models.
+        func run(_ arguments: [String]) async throws -> (status: Int32, text: String) {
+            let process = try OpenClawProcess(arguments, environment: sandbox.environment())
+            return (await process.wait(timeout: .seconds(30)), process.text)
+        }
+        let agents = try await run(["agents", "list", "--bindings"])
+        #expect(agents.status == 0, "\(agents.text)")
+        #expect(agents.text.contains("- main (default)  model: local/m"), "\(agents.text)")
+        #expect(agents.text.contains("    binding: telegram account=ops"), "\(agents.text)")
+        let listed = try JSONDecoder().decode(JSONValue.self, from: Data(try await run(["agents", "list", "--json"]).text.utf8))
+        #expect(listed["defaultId"] == "main")
+        #expect(listed["agents"]?.arrayValue?.map { $0["id"] } == ["main", "ops"])
+        let models = try await run(["models", "list"])
+        #expect(models.status == 0)
+        #expect(models.text.contains("- local/m"), "\(models.text)")
     }
 }

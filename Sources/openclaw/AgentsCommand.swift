@@ -1,0 +1,106 @@
+// Sources/openclaw/AgentsCommand.swift - `openclaw agents list` and `openclaw models list` through the running gateway
+
+import ArgumentParser
+import Foundation
+import Generated
+import Runtime
+
+struct AgentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agents", abstract: AgentsOptions.helpAbstract, subcommands: [List.self], defaultSubcommand: List.self
+    )
+
+    struct List: CLICommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: AgentsListOptions.helpAbstract)
+
+        @OptionGroup var options: AgentsListOptions
+        @OptionGroup var connection: ConnectionOptions
+
+        func execute() async throws {
+            let (agents, bindings) = try await CLIConnection.withClient(connection) { client -> (JSONValue, JSONValue?) in
+                let agents = try await client.request(GatewayMethod.agentsList.rawValue, timeoutMs: connection.timeout)
+                guard options.bindings else { return (agents, nil) }
+                let config = try await client.request(GatewayMethod.configGet.rawValue, timeoutMs: connection.timeout)
+                return (agents, config["config"]?["bindings"] ?? [])
+            }
+            if connection.json {
+                var output = agents
+                if let bindings, case .object(var fields) = output {
+                    fields["bindings"] = bindings
+                    output = .object(fields)
+                }
+                print(try JSONOutput.render(output, pretty: true))
+                return
+            }
+            let result = try WireJSON.decode(AgentsListResult.self, from: WireJSON.encode(agents))
+            print(AgentsText.render(result, bindings: bindings))
+        }
+    }
+}
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: ModelsOptions.helpAbstract, subcommands: [List.self], defaultSubcommand: List.self
+    )
+
+    struct List: CLICommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: ModelsListOptions.helpAbstract)
+
+        @OptionGroup var connection: ConnectionOptions
+
+        func execute() async throws {
+            let payload = try await CLIConnection.withClient(connection) { client in
+                try await client.request(GatewayMethod.modelsList.rawValue, params: [:], timeoutMs: connection.timeout)
+            }
+            if connection.json {
+                print(try JSONOutput.render(payload, pretty: true))
+                return
+            }
+            let result = try WireJSON.decode(ModelsListResult.self, from: WireJSON.encode(payload))
+            print(AgentsText.render(result))
+        }
+    }
+}
+
+/// The human forms of `agents.list` and `models.list`.
+enum AgentsText {
+    static func render(_ result: AgentsListResult, bindings: JSONValue?) -> String {
+        var lines = ["Agents: \(result.agents.count) (default: \(result.defaultId))"]
+        for agent in result.agents {
+            var line = "- \(agent.id)\(agent.id == result.defaultId ? " (default)" : "")"
+            if let name = agent.identity?.name ?? agent.name { line += "  \(agent.identity?.emoji.map { "\($0) " } ?? "")\(name)" }
+            line += "  model: \(agent.model ?? "not set (agents.defaults.model.primary)")"
+            lines.append(line)
+            guard let bindings else { continue }
+            let own = (bindings.arrayValue ?? []).filter { AgentCatalogText.normalize($0["agentId"]?.stringValue) == agent.id }
+            if own.isEmpty { lines.append("    bindings: none\(agent.id == result.defaultId ? " (gets everything unbound)" : "")") }
+            for binding in own { lines.append("    binding: \(describe(binding["match"]))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func render(_ result: ModelsListResult) -> String {
+        guard !result.models.isEmpty else { return "Models: none (configure models.providers or set OPENAI_API_KEY / ANTHROPIC_API_KEY / OPENROUTER_API_KEY)" }
+        var lines = ["Models: \(result.models.count)"]
+        for model in result.models {
+            var line = "- \(model.provider)/\(model.id)"
+            if model.name != model.id { line += "  \(model.name)" }
+            if let window = model.contextWindow { line += "  context \(window)" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `telegram account=ops peer=direct:42` from a binding's `match`.
+    private static func describe(_ match: JSONValue?) -> String {
+        var parts = [match?["channel"]?.stringValue ?? "?"]
+        if let account = match?["accountId"]?.stringValue { parts.append(account == "*" ? "every account" : "account=\(account)") }
+        if let peer = match?["peer"] { parts.append("peer=\(peer["kind"]?.stringValue ?? "?"):\(peer["id"]?.stringValue ?? "?")") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// Agent ids compare as the gateway compares them (trimmed, lowercase).
+enum AgentCatalogText {
+    static func normalize(_ id: String?) -> String? { id?.trimmingCharacters(in: .whitespaces).lowercased() }
+}
