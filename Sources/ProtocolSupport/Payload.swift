@@ -46,10 +46,13 @@ public enum WireJSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
-        try decoder.decode(T.self, from: Data(bytes))
+        // Untyped JSON skips Decodable's type probing (see `JSONValue.init(parsing:)`).
+        if T.self == JSONValue.self { return try JSONValue(parsing: bytes) as! T }
+        return try decoder.decode(T.self, from: Data(bytes))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder.decode(T.self, from: data)
+        if T.self == JSONValue.self { return try JSONValue(parsing: data) as! T }
+        return try decoder.decode(T.self, from: data)
     }
 }

@@ -62,7 +62,7 @@ public struct AnthropicMessagesProvider: ModelProvider {
                     var blocks: [JSONValue] = []
                     if !message.content.isEmpty { blocks.append(["type": "text", "text": .string(message.content)]) }
                     for call in message.toolCalls {
-                        let input = (try? JSONDecoder().decode(JSONValue.self, from: Data(call.arguments.utf8))) ?? .object([:])
+                        let input = (try? JSONValue(parsing: call.arguments)) ?? .object([:])
                         blocks.append(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": input])
                     }
                     messages.append(["role": "assistant", "content": .array(blocks)])
@@ -100,7 +100,7 @@ struct AnthropicTranslator: SSETranslator {
     init(provider: String) { self.provider = provider }
 
     mutating func translate(_ event: SSEEvent) throws -> [ModelEvent] {
-        guard let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8)) else {
+        guard let payload = try? JSONValue(parsing: event.data) else {
             throw ProviderError.malformed(provider: provider, message: "not JSON: \(event.data.prefix(200))")
         }
         let type = event.event ?? payload["type"]?.stringValue ?? ""

@@ -78,7 +78,7 @@ struct OpenAITranslator: SSETranslator {
             isDone = true
             return try finish()
         }
-        guard let chunk = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8)) else {
+        guard let chunk = try? JSONValue(parsing: event.data) else {
             throw ProviderError.malformed(provider: provider, message: "not JSON: \(event.data.prefix(200))")
         }
         if let error = chunk["error"] {

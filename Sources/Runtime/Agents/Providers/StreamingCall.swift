@@ -139,7 +139,7 @@ struct StreamingCall: Sendable {
     /// `{"error":"…"}`), else the body text, else the status reason.
     static func errorMessage(_ body: ByteBuffer, reason: String) -> String {
         let text = String(buffer: body)
-        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
+        if let json = try? JSONValue(parsing: text) {
             if let message = json["error"]?["message"]?.stringValue ?? json["message"]?.stringValue ?? json["error"]?.stringValue {
                 return message
             }

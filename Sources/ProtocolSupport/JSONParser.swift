@@ -1,0 +1,287 @@
+// Sources/ProtocolSupport/JSONParser.swift - JSON text straight to JSONValue
+
+/// Why a text is not JSON, and where (a byte offset).
+public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+extension JSONValue {
+    /// Parses JSON (RFC 8259, any value at the top, surrounding whitespace allowed) into a value.
+    ///
+    /// Why not `JSONDecoder().decode(JSONValue.self, …)`: through `Decodable`, every leaf probes its
+    /// type by failing (array? object? bool? int? double?) and each failure builds a `DecodingError`
+    /// with its coding path. Streaming a model's answer decodes one small JSON object per token, and
+    /// that probing was a tenth of the gateway's CPU. Values match Foundation's: integers (and
+    /// integral numbers such as `1.0`) become `.int`, others `.number`; the same inputs are refused
+    /// (invalid UTF-8, control characters in strings, lone surrogates, leading zeros, trailing
+    /// text, nesting deeper than 512). Where Foundation is lenient we follow RFC 8259 and
+    /// JavaScript's `JSON.parse` (upstream's parser): trailing commas are refused and a repeated
+    /// member name keeps its last value.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+        let parsed: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONParser(buffer)
+            return Result { () throws(JSONParseError) in try parser.document() }
+        }
+        if let parsed { self = try parsed.get() } else { self = try JSONValue(parsing: Array(bytes)) }
+    }
+
+    /// `init(parsing:)` on a string's UTF-8.
+    public init(parsing text: String) throws(JSONParseError) {
+        var text = text
+        let parsed: Result<JSONValue, JSONParseError> = text.withUTF8 { buffer in
+            var parser = JSONParser(buffer)
+            return Result { () throws(JSONParseError) in try parser.document() }
+        }
+        self = try parsed.get()
+    }
+}
+
+/// A recursive-descent parser over contiguous bytes.
+struct JSONParser {
+    static let maxDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    mutating func document() throws(JSONParseError) -> JSONValue {
+        // A UTF-8 byte order mark is tolerated, as Foundation does.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        skipWhitespace()
+        let value = try value(depth: 0)
+        skipWhitespace()
+        guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
+        return value
+    }
+
+    private func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw fail("unexpected character")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw fail("unexpected end of input") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw fail("invalid literal") }
+        index += count
+    }
+
+    private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= Self.maxDepth else { throw fail("nested too deeply") }
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try string()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            members[key] = try value(depth: depth)
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
+            default: throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= Self.maxDepth else { throw fail("nested too deeply") }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try value(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
+            default: throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// A string; the common case (no escapes) is one validated copy of the bytes.
+    private mutating func string() throws(JSONParseError) -> String {
+        index += 1
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = try utf8(start..<index)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte < 0x20 { throw fail("unescaped control character in string") }
+            index += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func escapedString(from start: Int) throws(JSONParseError) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: try utf8(start..<index).unicodeScalars)
+        var run = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                scalars.append(contentsOf: try utf8(run..<index).unicodeScalars)
+                index += 1
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                scalars.append(contentsOf: try utf8(run..<index).unicodeScalars)
+                index += 1
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
+                default:
+                    index -= 1
+                    throw fail("invalid escape")
+                }
+                run = index
+            default:
+                if byte < 0x20 { throw fail("unescaped control character in string") }
+                index += 1
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    /// After `\u`: four hex digits, a surrogate pair when the first is a high surrogate.
+    private mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+        let first = try hex4()
+        switch first {
+        case 0xD800...0xDBFF:
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw fail("a high surrogate without its low surrogate")
+            }
+            index += 2
+            let second = try hex4()
+            guard (0xDC00...0xDFFF).contains(second) else { throw fail("a high surrogate without its low surrogate") }
+            let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            return Unicode.Scalar(value)!
+        case 0xDC00...0xDFFF:
+            throw fail("a low surrogate without its high surrogate")
+        default:
+            return Unicode.Scalar(first)!
+        }
+    }
+
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail("unterminated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private func utf8(_ range: Range<Int>) throws(JSONParseError) -> String {
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+            throw JSONParseError(message: "invalid UTF-8 in string", offset: range.lowerBound)
+        }
+        return text
+    }
+
+    /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`: an `.int` when it is a whole number that fits.
+    private mutating func number() throws(JSONParseError) -> JSONValue {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, isDigit(bytes[index]) { throw fail("leading zero in number") }
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        var integral = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            integral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if integral, let value = Int(text) { return .int(value) }
+        guard let double = Double(text), double.isFinite else {
+            throw JSONParseError(message: "number out of range", offset: start)
+        }
+        // As Foundation decodes `1.0` or `1e2` into an Int: whole and in range → `.int`.
+        if double.rounded() == double, let whole = Int(exactly: double) { return .int(whole) }
+        return .number(double)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
