@@ -3,6 +3,7 @@
 import Foundation
 import Runtime
 import Synchronization
+import TestUpstream
 
 /// One `openclaw` process with a private state directory.
 final class OpenClawProcess: Sendable {
@@ -115,18 +116,8 @@ struct Sandbox {
 
     func remove() { try? FileManager.default.removeItem(atPath: home) }
 
-    /// A port nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A port nothing listens on right now (outside the ephemeral range, see `UnusedPort`).
+    static func freePort() -> Int { UnusedPort.next() }
 }
 
 /// Everything a process printed so far.

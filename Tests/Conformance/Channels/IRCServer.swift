@@ -4,6 +4,7 @@ import Foundation
 import Runtime
 import Synchronization
 import Testing
+import TestUpstream
 
 /// An `ngircd` the test starts in the foreground (`-n`) with a generated config, and stops.
 ///
@@ -140,18 +141,9 @@ final class IRCServer: Sendable {
 
     /// A loopback port nobody listens on right now.
     private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw IRCServerError(message: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let port = UnusedPort.next()
+        guard port > 0 else { throw IRCServerError(message: "no free port") }
+        return port
     }
 }
 
