@@ -25,9 +25,15 @@ public struct TelegramInbound: Sendable, Equatable {
     public var isGroup: Bool { chatType == "group" || chatType == "supergroup" }
     public var isDirect: Bool { chatType == "private" }
 
-    /// The text message in `update` as seen by `bot`; nil for updates without text (edits, joins, media without caption).
+    /// The message in `update` as seen by `bot`; nil for updates without text or attachment (edits,
+    /// joins). An attachment shows as upstream's placeholder, before its caption: `<media:image>`,
+    /// `<media:document> the caption` (the file is not fetched; the agent at least knows it came).
     public init?(_ update: TelegramUpdate, bot: TelegramUser) {
-        guard let message = update.message, let text = message.text ?? message.caption, !text.isEmpty else { return nil }
+        guard let message = update.message else { return nil }
+        let written = message.text ?? message.caption ?? ""
+        let placeholder = message.text == nil ? message.media.map { "<media:\($0)>" } : nil
+        let text = [placeholder, written.isEmpty ? nil : written].compactMap { $0 }.joined(separator: " ")
+        guard !text.isEmpty else { return nil }
         updateId = update.updateId
         chatId = message.chat.id
         chatType = message.chat.type
@@ -41,7 +47,7 @@ public struct TelegramInbound: Sendable, Equatable {
         date = message.date
         // Only forum topics (and topic DMs) take a thread id back; a reply thread in a plain supergroup does not.
         threadId = message.isTopicMessage == true ? message.messageThreadId : nil
-        mentionsBot = Self.mentions(message, text: text, bot: bot)
+        mentionsBot = Self.mentions(message, text: written, bot: bot)
     }
 
     static func mentions(_ message: TelegramMessage, text: String, bot: TelegramUser) -> Bool {

@@ -84,6 +84,9 @@ public final class TelegramMessage: Decodable, Sendable {
     public let captionEntities: [TelegramEntity]?
     public let replyToMessage: TelegramMessage?
     public let isTopicMessage: Bool?
+    /// What kind of attachment the message carries (`image`, `document`, …), if any; the file itself
+    /// is not fetched.
+    public let media: String?
 
     enum CodingKeys: String, CodingKey {
         case from, chat, date, text, caption, entities
@@ -92,6 +95,30 @@ public final class TelegramMessage: Decodable, Sendable {
         case captionEntities = "caption_entities"
         case replyToMessage = "reply_to_message"
         case isTopicMessage = "is_topic_message"
+        case photo, document, audio, voice, video, animation, sticker, location, contact
+        case videoNote = "video_note"
+    }
+
+    /// The Bot API's attachment fields and the placeholder kind each becomes (upstream's `<media:…>`).
+    static let mediaKinds: [(CodingKeys, String)] = [
+        (.photo, "image"), (.sticker, "sticker"), (.animation, "video"), (.video, "video"), (.videoNote, "video"),
+        (.voice, "audio"), (.audio, "audio"), (.document, "document"), (.location, "location"), (.contact, "contact"),
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        messageId = try container.decode(Int.self, forKey: .messageId)
+        messageThreadId = try container.decodeIfPresent(Int.self, forKey: .messageThreadId)
+        from = try container.decodeIfPresent(TelegramUser.self, forKey: .from)
+        chat = try container.decode(TelegramChat.self, forKey: .chat)
+        date = try container.decode(Int.self, forKey: .date)
+        text = try container.decodeIfPresent(String.self, forKey: .text)
+        caption = try container.decodeIfPresent(String.self, forKey: .caption)
+        entities = try container.decodeIfPresent([TelegramEntity].self, forKey: .entities)
+        captionEntities = try container.decodeIfPresent([TelegramEntity].self, forKey: .captionEntities)
+        replyToMessage = try container.decodeIfPresent(TelegramMessage.self, forKey: .replyToMessage)
+        isTopicMessage = try container.decodeIfPresent(Bool.self, forKey: .isTopicMessage)
+        media = Self.mediaKinds.first { container.contains($0.0) }?.1
     }
 }
 
