@@ -150,6 +150,44 @@ struct HooksTests {
         }
     }
 
+    @Test func wakeCanTargetAnAgentOrAnAllowedSessionKey() async throws {
+        let config = HooksHarness.hooks(["allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:"]])
+        try await HooksHarness.with(config: config, fallback: OpenAIScript.text(["ok"])) { harness async throws in
+            #expect(try await harness.hook("/hooks/wake", ["text": "for ops", "agentId": "ops"]).json["eventOutcome"] == "queued")
+            #expect(try await harness.hook("/hooks/wake", ["text": "for the build", "sessionKey": "hook:ci"]).json["eventOutcome"] == "queued")
+            let refusals: [(JSONValue, String)] = [
+                (["text": "x", "agentId": "nobody"], "unknown agent id"),
+                (["text": "x", "sessionKey": "hook:ci", "mode": "next-heartbeat"], "requires mode"),
+                (["text": "x", "sessionKey": "other:thing"], "allowedSessionKeyPrefixes"),
+                (["text": "x", "sessionKey": "agent:main:hook:ci", "agentId": "ops"], "does not belong"),
+            ]
+            for (body, expected) in refusals {
+                let answer = try await harness.hook("/hooks/wake", body)
+                #expect(answer.status == 400, "\(body) → \(answer.text)")
+                #expect(answer.json["error"]?.stringValue?.contains(expected) == true, "\(body) → \(answer.text)")
+            }
+            let socket = try await AgentHarness(upstream: harness.upstream, gateway: harness.gateway, stateDir: harness.stateDir).connect()
+            for (index, params) in [["agentId": "ops"], ["sessionKey": "hook:ci"]].enumerated() {
+                var request: [String: JSONValue] = ["message": "go", "idempotencyKey": .string("wake-target-\(index)")]
+                for (key, value) in params { request[key] = .string(value) }
+                try await socket.send("t\(index)", "agent", .object(request))
+                _ = try await socket.response("t\(index)")
+                #expect(try await socket.response("t\(index)")["ok"] == true)
+            }
+            await socket.close()
+            let inputs = harness.upstream.requests.withLock { requests in
+                requests.map { $0.body["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue }
+            }
+            #expect(inputs == ["System: for ops\n\ngo", "System: for the build\n\ngo"])
+        }
+        // Without the opt-in a request's sessionKey is refused.
+        try await HooksHarness.with(config: HooksHarness.hooks()) { harness async throws in
+            let answer = try await harness.hook("/hooks/wake", ["text": "x", "sessionKey": "hook:ci"])
+            #expect(answer.status == 400)
+            #expect(answer.json["error"]?.stringValue?.contains("hooks.allowRequestSessionKey") == true)
+        }
+    }
+
     @Test func agentRunReachesTheUpstreamOnceAndReplaysByIdempotencyKey() async throws {
         try await HooksHarness.with(config: HooksHarness.hooks(), replies: [OpenAIScript.text(["Got ", "it"])]) { harness async throws in
             let message: JSONValue = ["message": "deploy finished", "waitForCompletion": true]

@@ -68,7 +68,7 @@ struct HooksMiddleware: RouterMiddleware {
             return HookError(status: error.status, message: message).response
         }
         do {
-            if subpath == "wake" { return try HookWake(body).perform(hub: hub) }
+            if subpath == "wake" { return try HookWake(body).perform(hub: hub, settings: settings) }
             if subpath == "agent" {
                 return try await HookAgent(body, headers: request.headers, settings: settings).perform(hub: hub, path: settings.basePath + "/agent")
             }
@@ -94,7 +94,7 @@ struct HooksMiddleware: RouterMiddleware {
         let context = HookTemplate.Context(payload: body, headers: headers, query: query, path: subpath)
         switch try mapping.apply(context) {
         case .wake(let wake):
-            return try wake.perform(hub: hub)
+            return try wake.perform(hub: hub, settings: settings)
         case .agent(let agentBody):
             var agent = try HookAgent(agentBody, headers: request.headers, settings: settings)
             agent.sessionKeyFromConfig = true
