@@ -18,6 +18,7 @@ struct AgentCommand: CLICommand {
         guard options.sessionKey != nil || options.sessionId != nil || options.to != nil || options.agent != nil else {
             throw ValidationError("Pass --to <dest>, --session-key <key>, --session-id <id> or --agent <id> to choose a session")
         }
+        if let verbose = options.verbose, !["on", "off"].contains(verbose) { throw ValidationError("--verbose takes on or off") }
         if options.deliver, options.replyChannel ?? options.channel == nil || options.replyTo ?? options.to == nil {
             throw ValidationError("--deliver needs a channel (--channel or --reply-channel) and a target (--to or --reply-to)")
         }
@@ -36,8 +37,13 @@ struct AgentCommand: CLICommand {
         connection.token = options.token
         connection.password = options.password
         connection.timeout = ((options.timeout ?? 600) + Self.answerGraceSeconds) * 1000
+        let verbose = options.verbose
         let answer = try await CLIConnection.withClient(connection) { client in
-            try await client.request(GatewayMethod.agent.rawValue, params: .object(params), timeoutMs: connection.timeout, expectFinal: true)
+            let answer = try await client.request(GatewayMethod.agent.rawValue, params: .object(params), timeoutMs: connection.timeout, expectFinal: true)
+            if let verbose, let key = answer["result"]?["meta"]?["sessionKey"]?.stringValue {
+                _ = try await client.request(GatewayMethod.sessionsPatch.rawValue, params: ["key": .string(key), "verboseLevel": .string(verbose)])
+            }
+            return answer
         }
         if options.json {
             print(try JSONOutput.render(answer, pretty: true))

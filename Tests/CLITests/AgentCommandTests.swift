@@ -74,6 +74,12 @@ struct AgentCommandTests {
         #expect(deliverWithoutChannel.text.contains("--deliver needs a channel"))
         #expect(upstream.requestCount == 3)
 
+        // --verbose keeps the session's verbose level after the turn.
+        let verbose = try await agent(["--agent", "ops", "-m", "again", "--verbose", "on"])
+        #expect(verbose.status == 0, "\(verbose.text)")
+        #expect(try store.entry(key: "agent:ops:main")?.verboseLevel == "on")
+        #expect(try await agent(["--agent", "ops", "-m", "x", "--verbose", "loud"]).text.contains("--verbose takes on or off"))
+
         // What the gateway resolved: agents with their bindings, and the models.
         func run(_ arguments: [String]) async throws -> (status: Int32, text: String) {
             let process = try OpenClawProcess(arguments, environment: sandbox.environment())
