@@ -19,9 +19,6 @@ struct AgentCommand: CLICommand {
             throw ValidationError("Pass --to <dest>, --session-key <key>, --session-id <id> or --agent <id> to choose a session")
         }
         if let verbose = options.verbose, !["on", "off"].contains(verbose) { throw ValidationError("--verbose takes on or off") }
-        if options.deliver, options.replyChannel ?? options.channel == nil || options.replyTo ?? options.to == nil {
-            throw ValidationError("--deliver needs a channel (--channel or --reply-channel) and a target (--to or --reply-to)")
-        }
         var params: [String: JSONValue] = ["message": .string(message), "idempotencyKey": .string(UUID().uuidString.lowercased())]
         let text: [(String, String?)] = [
             ("sessionKey", options.sessionKey), ("sessionId", options.sessionId), ("agentId", options.agent), ("to", options.to),

@@ -70,8 +70,8 @@ struct AgentCommandTests {
         #expect(unknownId.status == 1)
         #expect(unknownId.text.contains("unknown sessionId"))
         let deliverWithoutChannel = try await agent(["--agent", "main", "-m", "hi", "--deliver"])
-        #expect(deliverWithoutChannel.status != 0)
-        #expect(deliverWithoutChannel.text.contains("--deliver needs a channel"))
+        #expect(deliverWithoutChannel.status == 1)
+        #expect(deliverWithoutChannel.text.contains("deliver needs a channel"), "\(deliverWithoutChannel.text)")
         #expect(upstream.requestCount == 3)
 
         // --verbose keeps the session's verbose level after the turn.

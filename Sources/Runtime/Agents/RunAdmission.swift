@@ -23,7 +23,8 @@ extension AgentRuntime {
             }
             let stored = try store.appendCreating(
                 key: request.sessionKey, agentId: request.agent.id,
-                TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
+                TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId),
+                route: request.route
             )
             request.userMessageId = stored.record.id
             entry = stored.entry

@@ -31,6 +31,8 @@ struct RunRequest: Sendable {
     var maxTokens: Int? = nil
     /// The transcript row of the user's message, set at admission.
     var userMessageId: String? = nil
+    /// The chat a channel message came from; recorded as the session's last route at admission.
+    var route: SessionRoute? = nil
     /// Sees the answer as it streams (HTTP streaming responses).
     var observer: (@Sendable (RunProgress) -> Void)? = nil
 }

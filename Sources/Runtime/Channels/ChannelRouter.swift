@@ -99,11 +99,12 @@ struct ChannelRouter: ChannelInbound {
             prompt = GroupHistory.prompt(message.text, sender: message.senderName ?? message.senderId, history: history)
         }
         let place = message.chatType == .group ? " in group \(message.groupName ?? message.groupId ?? "")" : ""
-        let request = RunRequest(
+        var request = RunRequest(
             runId: UUID().uuidString.lowercased(), origin: .channel, sessionKey: sessionKey, agent: agent, message: prompt, timeout: timeout,
             extraSystemPrompt: "This message came from \(who) on \(slot.plugin.meta.label)\(place); your reply is sent back there as plain text.",
             toolEventRecipient: nil, spawnedBy: nil, acceptedAt: Int(Clock.nowMs)
         )
+        request.route = SessionRoute(channel: slot.channel, to: message.replyTarget.peerId, accountId: slot.account.accountId)
         let target = message.replyTarget
         if slot.plugin.capabilities.typing, let handle = slot.handle.withLock({ $0 }) { await handle.sendTyping(to: target) }
         let active: ActiveRun

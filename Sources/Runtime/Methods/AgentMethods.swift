@@ -24,7 +24,7 @@ extension SystemMethods {
         let (agent, sessionKey) = try resolveTarget(agentId: params.agentId, sessionKey: requestedKey, catalog: catalog)
         let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid agent params: message must not be empty") }
-        let delivery = try params.deliver == true ? replyDelivery(params) : nil
+        let delivery = try params.deliver == true ? replyDelivery(params, lastRoute: try? runtime.store.entry(key: sessionKey)) : nil
         let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
         if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
         let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? hub.defaultRunTimeout
@@ -137,15 +137,22 @@ extension SystemMethods {
         return (agent, SessionKey.main(agent: agent.id))
     }
 
-    /// Where `deliver: true` sends the reply: the reply overrides, else `channel`/`to`/`accountId`.
-    private func replyDelivery(_ params: AgentParams) throws -> ReplyDelivery {
-        guard let channel = params.replyChannel ?? params.channel, let to = params.replyTo ?? params.to else {
-            throw GatewayError.invalidRequest("deliver needs a channel (replyChannel or channel) and a target (replyTo or to)")
+    /// Where `deliver: true` sends the reply: the reply overrides, else `channel`/`to`/`accountId`,
+    /// else (as upstream, when neither channel nor target is named) the session's last route.
+    private func replyDelivery(_ params: AgentParams, lastRoute entry: SessionEntry?) throws -> ReplyDelivery {
+        var channel = params.replyChannel ?? params.channel
+        var to = params.replyTo ?? params.to
+        var accountId = params.replyAccountId ?? params.accountId
+        if channel == nil, to == nil, let entry, let lastChannel = entry.lastChannel, let lastTo = entry.lastTo {
+            (channel, to, accountId) = (lastChannel, lastTo, accountId ?? entry.lastAccountId)
+        }
+        guard let channel, let to else {
+            throw GatewayError.invalidRequest(
+                "deliver needs a channel (replyChannel or channel) and a target (replyTo or to); the session has no last channel route to use"
+            )
         }
         do {
-            return try ReplyDelivery.resolve(
-                channel: channel, to: to, accountId: params.replyAccountId ?? params.accountId, threadId: params.threadId, hub: hub
-            )
+            return try ReplyDelivery.resolve(channel: channel, to: to, accountId: accountId, threadId: params.threadId, hub: hub)
         } catch {
             switch error {
             case .invalid(let message): throw GatewayError.invalidRequest("invalid delivery: \(message)")

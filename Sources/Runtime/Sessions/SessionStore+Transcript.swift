@@ -17,11 +17,17 @@ extension SessionStore {
 
     /// `append`, creating the session for `agentId` first when the key has none: a new session and its
     /// first message cost one commit (one fsync), which is what every stateless HTTP request pays.
-    public func appendCreating(key: String, agentId: String, _ message: TranscriptMessage) throws -> (entry: SessionEntry, record: TranscriptRecord) {
-        try append(key: key, message, creatingFor: agentId)
+    /// With `route`, the entry's `lastChannel`/`lastTo`/`lastAccountId` (and `channel`, once) in the
+    /// same transaction.
+    public func appendCreating(
+        key: String, agentId: String, _ message: TranscriptMessage, route: SessionRoute? = nil
+    ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        try append(key: key, message, creatingFor: agentId, route: route)
     }
 
-    private func append(key: String, _ message: TranscriptMessage, creatingFor agentId: String?) throws -> (entry: SessionEntry, record: TranscriptRecord) {
+    private func append(
+        key: String, _ message: TranscriptMessage, creatingFor agentId: String?, route: SessionRoute? = nil
+    ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
         let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
         let (entry, record) = try pool.write { db in
             var entry: SessionEntry
@@ -45,6 +51,12 @@ extension SessionStore {
             let seq = db.lastInsertedRowID
 
             entry.updatedAt = max(entry.updatedAt, message.timestamp)
+            if let route {
+                entry.channel = entry.channel ?? route.channel
+                entry.lastChannel = route.channel
+                entry.lastTo = route.to
+                entry.lastAccountId = route.accountId
+            }
             let text = TranscriptText.text(of: message.message)
             if !text.isEmpty, message.role == "user" || message.role == "assistant" {
                 entry.lastMessagePreview = TranscriptText.shorten(text, to: TranscriptText.previewLength)

@@ -112,4 +112,27 @@ struct AgentDeliveryTests {
             await socket.close()
         }
     }
+
+    @Test("a channel message records the session's last route; deliver without a destination uses it")
+    func deliverToTheLastRoute() async throws {
+        try await ChannelHarness.with(channels: #"{"fake":{"token":"good","dmPolicy":"open"}}"#, fallback: OpenAIScript.text(["noted"])) { harness in
+            _ = try await harness.events.next { $0 == .started("default") }
+            await harness.plugin.inject(.dm("alice", "remind me later"))
+            _ = try await harness.events.nextSent()
+            let socket = try await harness.connect()
+            let list = try await socket.call("l", "sessions.list", [:])
+            let main = list["payload"]?["sessions"]?.arrayValue?.first { $0["key"] == "agent:main:main" }
+            #expect(main?["lastChannel"] == "fake")
+            #expect(main?["lastTo"] == "alice")
+            #expect(main?["lastAccountId"] == "default")
+
+            try await socket.send("a", "agent", ["message": "reminder time", "idempotencyKey": "last-route", "deliver": true])
+            _ = try await socket.response("a")
+            let final = try await socket.response("a", timeout: .seconds(15))
+            #expect(final["payload"]?["result"]?["meta"]?["delivered"] == true, "\(final)")
+            let sent = try await harness.events.nextSent()
+            #expect(sent.target.peerId == "alice")
+            await socket.close()
+        }
+    }
 }
