@@ -72,7 +72,7 @@ enum AgentsText {
             line += "  model: \(agent.model ?? "not set (agents.defaults.model.primary)")"
             lines.append(line)
             guard let bindings else { continue }
-            let own = (bindings.arrayValue ?? []).filter { AgentCatalogText.normalize($0["agentId"]?.stringValue) == agent.id }
+            let own = (bindings.arrayValue ?? []).filter { $0["agentId"]?.stringValue.map(AgentID.normalize) == agent.id }
             if own.isEmpty { lines.append("    bindings: none\(agent.id == result.defaultId ? " (gets everything unbound)" : "")") }
             for binding in own { lines.append("    binding: \(describe(binding["match"]))") }
         }
@@ -98,9 +98,4 @@ enum AgentsText {
         if let peer = match?["peer"] { parts.append("peer=\(peer["kind"]?.stringValue ?? "?"):\(peer["id"]?.stringValue ?? "?")") }
         return parts.joined(separator: " ")
     }
-}
-
-/// Agent ids compare as the gateway compares them (trimmed, lowercase).
-enum AgentCatalogText {
-    static func normalize(_ id: String?) -> String? { id?.trimmingCharacters(in: .whitespaces).lowercased() }
 }

@@ -9,8 +9,7 @@ import Testing
 struct DoctorTests {
     /// A sandbox with its own TMPDIR (for the lock file) and a port nothing listens on.
     private func environment(_ sandbox: Sandbox) throws -> [String: String] {
-        try FileManager.default.createDirectory(atPath: sandbox.home + "/tmp", withIntermediateDirectories: true)
-        return sandbox.environment(["TMPDIR": sandbox.home + "/tmp", "OPENCLAW_GATEWAY_PORT": String(Sandbox.freePort())])
+        try sandbox.isolatedEnvironment(port: Sandbox.freePort())
     }
 
     private func doctor(_ arguments: [String], _ environment: [String: String]) async throws -> (Int32, String) {

@@ -9,8 +9,7 @@ import Testing
 struct GatewayStatusTests {
     /// The sandbox's environment with its own TMPDIR (so the lock file stays inside it) and a fixed port.
     private func environment(_ sandbox: Sandbox, port: Int) throws -> [String: String] {
-        try FileManager.default.createDirectory(atPath: sandbox.home + "/tmp", withIntermediateDirectories: true)
-        return sandbox.environment(["TMPDIR": sandbox.home + "/tmp", "OPENCLAW_GATEWAY_PORT": String(port)])
+        try sandbox.isolatedEnvironment(port: port)
     }
 
     private func run(_ arguments: [String], _ environment: [String: String]) async throws -> (Int32, String) {

@@ -109,6 +109,12 @@ struct Sandbox {
         return environment
     }
 
+    /// `environment` for a gateway on `port` with a TMPDIR of its own (so its lock file is private).
+    func isolatedEnvironment(port: Int) throws -> [String: String] {
+        try FileManager.default.createDirectory(atPath: home + "/tmp", withIntermediateDirectories: true)
+        return environment(["TMPDIR": home + "/tmp", "OPENCLAW_GATEWAY_PORT": String(port)])
+    }
+
     func writeConfig(_ text: String) throws {
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -11,8 +11,7 @@ struct StatusTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
-        try FileManager.default.createDirectory(atPath: sandbox.home + "/tmp", withIntermediateDirectories: true)
-        let env = sandbox.environment(["TMPDIR": sandbox.home + "/tmp", "OPENCLAW_GATEWAY_PORT": String(port)])
+        let env = try sandbox.isolatedEnvironment(port: port)
         let gateway = try OpenClawProcess(["gateway", "--allow-unconfigured"], environment: env)
         defer { Task { await gateway.stop() } }
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")

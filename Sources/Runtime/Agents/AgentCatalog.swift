@@ -29,7 +29,7 @@ struct AgentCatalog: Sendable {
         var agents: [AgentProfile] = []
         var defaultId: String?
         for entry in config.agents?.list?.arrayValue ?? [] {
-            guard let id = entry["id"]?.stringValue.map(Self.normalize), !id.isEmpty, !agents.contains(where: { $0.id == id }) else { continue }
+            guard let id = entry["id"]?.stringValue.map(AgentID.normalize), !id.isEmpty, !agents.contains(where: { $0.id == id }) else { continue }
             let identity = entry["identity"]
             let own = Self.models(entry["model"])
             agents.append(
@@ -55,14 +55,12 @@ struct AgentCatalog: Sendable {
     }
 
     func agent(_ id: String?) -> AgentProfile? {
-        let wanted = id.map(Self.normalize) ?? defaultId
+        let wanted = id.map(AgentID.normalize) ?? defaultId
         return agents.first { $0.id == wanted }
     }
 
     var defaultAgent: AgentProfile { agent(defaultId)! }
 
-    /// Agent ids are case-insensitive upstream.
-    static func normalize(_ id: String) -> String { id.trimmingCharacters(in: .whitespaces).lowercased() }
 
     /// `"provider/model"` or `{ primary, fallbacks }`.
     static func models(_ value: JSONValue?) -> [String] {
@@ -70,4 +68,9 @@ struct AgentCatalog: Sendable {
         guard let primary = value?["primary"]?.stringValue, !primary.isEmpty else { return [] }
         return [primary] + (value?["fallbacks"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { !$0.isEmpty }
     }
+}
+
+/// Agent ids are case-insensitive upstream: compared trimmed and lowercased (the CLI too).
+public enum AgentID {
+    public static func normalize(_ id: String) -> String { id.trimmingCharacters(in: .whitespaces).lowercased() }
 }

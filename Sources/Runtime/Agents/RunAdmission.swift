@@ -14,18 +14,15 @@ extension AgentRuntime {
         let now = request.acceptedAt
         let entry: SessionEntry
         do {
-            if label != nil || spawnedBy != nil {
-                _ = try store.ensure(key: request.sessionKey, agentId: request.agent.id, now: now)
-                _ = try store.update(key: request.sessionKey) { entry in
-                    if let label { entry.label = label }
-                    if let spawnedBy { entry.spawnedBy = spawnedBy }
-                }
-            }
+            let route = request.route
             let stored = try store.appendCreating(
                 key: request.sessionKey, agentId: request.agent.id,
-                TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId),
-                route: request.route
-            )
+                TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
+            ) { entry in
+                if let label { entry.label = label }
+                if let spawnedBy { entry.spawnedBy = spawnedBy }
+                if let route { entry.record(route) }
+            }
             request.userMessageId = stored.record.id
             entry = stored.entry
         } catch {

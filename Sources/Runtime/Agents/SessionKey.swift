@@ -26,6 +26,6 @@ enum SessionKey {
     private static func split(_ key: String) -> (agent: String, rest: String)? {
         let parts = key.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].lowercased() == "agent", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
-        return (AgentCatalog.normalize(String(parts[1])), String(parts[2]))
+        return (AgentID.normalize(String(parts[1])), String(parts[2]))
     }
 }

@@ -37,7 +37,7 @@ struct AgentBindings: Sendable {
     /// entries whose agent is in `knownAgents`.
     init(_ value: JSONValue?, knownAgents: Set<String>) {
         bindings = (value?.arrayValue ?? []).compactMap { entry in
-            guard let agentId = entry["agentId"]?.stringValue.map(AgentCatalog.normalize), knownAgents.contains(agentId),
+            guard let agentId = entry["agentId"]?.stringValue.map(AgentID.normalize), knownAgents.contains(agentId),
                 let match = entry["match"], let channel = match["channel"]?.stringValue?.lowercased(), !channel.isEmpty
             else { return nil }
             var peer: (PeerKind, String)?

@@ -32,7 +32,7 @@ struct ToolsInvokeRequest: Sendable {
     /// The session the tool runs for: the main session (of `agentId`, else the default agent)
     /// when no key or `main` is given; a key owned by another agent than `agentId` is refused.
     func sessionKey(catalog: AgentCatalog) throws(ToolsInvokeError) -> String {
-        let agentId = agentId.map(AgentCatalog.normalize)
+        let agentId = agentId.map(AgentID.normalize)
         if let agentId, catalog.agent(agentId) == nil { throw .invalid("unknown agent id \"\(agentId)\"") }
         guard let sessionKey, sessionKey != SessionKey.mainKey else { return SessionKey.main(agent: agentId ?? catalog.defaultId) }
         let key = SessionKey.canonical(sessionKey, defaultAgent: agentId ?? catalog.defaultId)

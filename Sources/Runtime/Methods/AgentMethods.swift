@@ -51,6 +51,8 @@ extension SystemMethods {
             Task {
                 let report = await delivery.deliver(outcome, runId: runId, logger: logger)
                 let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome, delivery: report, bestEffort: bestEffort)
+                // A retry now gets this answer (with `delivered`), not the one settled before delivery.
+                runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
                 connection.respond(id: requestId, ok: ok, payload: payload, error: error)
             }
         }
@@ -125,9 +127,9 @@ extension SystemMethods {
     /// The agent and canonical session key a request targets; an unknown agent is `UNKNOWN_AGENT_ID`.
     func resolveTarget(agentId: String?, sessionKey: String?, catalog: AgentCatalog) throws -> (AgentProfile, String) {
         if let sessionKey {
-            let key = SessionKey.canonical(sessionKey, defaultAgent: agentId.map(AgentCatalog.normalize) ?? catalog.defaultId)
-            let owner = SessionKey.agentId(of: key) ?? agentId.map(AgentCatalog.normalize) ?? catalog.defaultId
-            if let agentId, AgentCatalog.normalize(agentId) != owner {
+            let key = SessionKey.canonical(sessionKey, defaultAgent: agentId.map(AgentID.normalize) ?? catalog.defaultId)
+            let owner = SessionKey.agentId(of: key) ?? agentId.map(AgentID.normalize) ?? catalog.defaultId
+            if let agentId, AgentID.normalize(agentId) != owner {
                 throw GatewayError.invalidRequest("session key \"\(key)\" belongs to agent \"\(owner)\", not \"\(agentId)\"")
             }
             guard let agent = catalog.agent(owner) else { throw Self.unknownAgent(owner) }

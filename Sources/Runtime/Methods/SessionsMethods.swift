@@ -9,7 +9,7 @@ extension SystemMethods {
         let runtime = try hub.agents
         let now = Int(Clock.nowMs)
         let query = SessionQuery(
-            limit: nil, activeMinutes: params.activeMinutes, search: params.search, agentId: params.agentId.map(AgentCatalog.normalize),
+            limit: nil, activeMinutes: params.activeMinutes, search: params.search, agentId: params.agentId.map(AgentID.normalize),
             label: params.label, spawnedBy: params.spawnedBy, now: now
         )
         var entries = try runtime.store.list(query).filter { entry in
@@ -43,8 +43,8 @@ extension SystemMethods {
         let runtime = try hub.agents
         let given = [params.key, params.sessionId, params.label].compactMap { $0 }
         guard given.count == 1 else { throw GatewayError.invalidRequest("Provide either key, sessionId, or label (not several)") }
-        let defaultAgent = params.agentId.map(AgentCatalog.normalize) ?? hub.catalog.defaultId
-        let entries = try runtime.store.list(SessionQuery(agentId: params.agentId.map(AgentCatalog.normalize), spawnedBy: params.spawnedBy, now: Int(Clock.nowMs)))
+        let defaultAgent = params.agentId.map(AgentID.normalize) ?? hub.catalog.defaultId
+        let entries = try runtime.store.list(SessionQuery(agentId: params.agentId.map(AgentID.normalize), spawnedBy: params.spawnedBy, now: Int(Clock.nowMs)))
         let found: SessionEntry?
         if let key = params.key {
             found = try runtime.store.entry(key: SessionKey.canonical(key, defaultAgent: defaultAgent))

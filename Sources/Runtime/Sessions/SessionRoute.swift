@@ -14,3 +14,13 @@ public struct SessionRoute: Sendable, Equatable {
         self.accountId = accountId
     }
 }
+
+extension SessionEntry {
+    /// The session's last route becomes `route`; its originating `channel` is kept once set.
+    public mutating func record(_ route: SessionRoute) {
+        channel = channel ?? route.channel
+        lastChannel = route.channel
+        lastTo = route.to
+        lastAccountId = route.accountId
+    }
+}

@@ -15,18 +15,17 @@ extension SessionStore {
         try append(key: key, message, creatingFor: nil).record
     }
 
-    /// `append`, creating the session for `agentId` first when the key has none: a new session and its
-    /// first message cost one commit (one fsync), which is what every stateless HTTP request pays.
-    /// With `route`, the entry's `lastChannel`/`lastTo`/`lastAccountId` (and `channel`, once) in the
-    /// same transaction.
+    /// `append`, creating the session for `agentId` first when the key has none, and applying
+    /// `change` to the entry: the session, its metadata and the message cost one commit (one fsync),
+    /// which is what every accepted message pays.
     public func appendCreating(
-        key: String, agentId: String, _ message: TranscriptMessage, route: SessionRoute? = nil
+        key: String, agentId: String, _ message: TranscriptMessage, change: (inout SessionEntry) -> Void = { _ in }
     ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
-        try append(key: key, message, creatingFor: agentId, route: route)
+        try append(key: key, message, creatingFor: agentId, change: change)
     }
 
     private func append(
-        key: String, _ message: TranscriptMessage, creatingFor agentId: String?, route: SessionRoute? = nil
+        key: String, _ message: TranscriptMessage, creatingFor agentId: String?, change: (inout SessionEntry) -> Void = { _ in }
     ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
         let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
         let (entry, record) = try pool.write { db in
@@ -50,13 +49,8 @@ extension SessionStore {
             )
             let seq = db.lastInsertedRowID
 
+            change(&entry)
             entry.updatedAt = max(entry.updatedAt, message.timestamp)
-            if let route {
-                entry.channel = entry.channel ?? route.channel
-                entry.lastChannel = route.channel
-                entry.lastTo = route.to
-                entry.lastAccountId = route.accountId
-            }
             let text = TranscriptText.text(of: message.message)
             if !text.isEmpty, message.role == "user" || message.role == "assistant" {
                 entry.lastMessagePreview = TranscriptText.shorten(text, to: TranscriptText.previewLength)

@@ -29,14 +29,14 @@ struct HookAgent: Sendable {
     static let maxIdempotencyKeyLength = 256
 
     init(_ body: JSONValue, headers: HTTPFields, settings: HooksSettings) throws(HookError) {
-        guard let message = Self.text(body["message"]) else { throw .invalid("message required: a non-empty string") }
+        guard let message = HookFields.text(body["message"]) else { throw .invalid("message required: a non-empty string") }
         self.message = message
-        name = Self.text(body["name"]) ?? "Hook"
-        agentId = Self.text(body["agentId"]).map(AgentCatalog.normalize)
-        sessionKey = Self.text(body["sessionKey"])
+        name = HookFields.text(body["name"]) ?? "Hook"
+        agentId = HookFields.text(body["agentId"]).map(AgentID.normalize)
+        sessionKey = HookFields.text(body["sessionKey"])
         // The header wins over the body, as upstream reads them.
-        idempotencyKey = Self.text(headers[HTTPField.Name("Idempotency-Key")!].map(JSONValue.string))
-            ?? Self.text(headers[HTTPField.Name("X-OpenClaw-Idempotency-Key")!].map(JSONValue.string)) ?? Self.text(body["idempotencyKey"])
+        idempotencyKey = HookFields.text(headers[HTTPField.Name("Idempotency-Key")!].map(JSONValue.string))
+            ?? HookFields.text(headers[HTTPField.Name("X-OpenClaw-Idempotency-Key")!].map(JSONValue.string)) ?? HookFields.text(body["idempotencyKey"])
         if let key = idempotencyKey, key.count > Self.maxIdempotencyKeyLength {
             throw .invalid("idempotency key longer than \(Self.maxIdempotencyKeyLength) characters")
         }
@@ -50,12 +50,7 @@ struct HookAgent: Sendable {
     }
 
     func perform(hub: GatewayHub, path: String) async throws(HookError) -> Response {
-        let runtime: AgentRuntime
-        do {
-            runtime = try hub.agents
-        } catch {
-            throw HookError(status: .serviceUnavailable, message: "gateway_unavailable: the agent runtime is not running")
-        }
+        let runtime = try HookFields.runtime(hub)
         let (agent, sessionKey) = try target(catalog: hub.catalog)
         let delivery = try destination.map { destination throws(HookError) in try HookDelivery.resolve(destination, hub: hub) }
         let now = Int(Clock.nowMs)
@@ -101,10 +96,7 @@ struct HookAgent: Sendable {
     /// The agent and canonical session key: request key only with `hooks.allowRequestSessionKey`,
     /// else `hooks.defaultSessionKey`, else a fresh `hook:<uuid>`; all under the agent's namespace.
     func target(catalog: AgentCatalog) throws(HookError) -> (AgentProfile, String) {
-        if let agentId {
-            guard catalog.agent(agentId) != nil else { throw .invalid("unknown agent id \"\(agentId)\"") }
-            guard settings.allows(agent: agentId) else { throw .invalid("agent \"\(agentId)\" is not in hooks.allowedAgentIds") }
-        }
+        if let agentId { try HookFields.check(agent: agentId, catalog: catalog, settings: settings) }
         let raw: String
         if let sessionKey {
             guard settings.allowRequestSessionKey || sessionKeyFromConfig else {
@@ -118,9 +110,7 @@ struct HookAgent: Sendable {
         let owner = SessionKey.agentId(of: key) ?? agentId ?? catalog.defaultId
         if let agentId, owner != agentId { throw .invalid("session key \"\(key)\" belongs to agent \"\(owner)\", not \"\(agentId)\"") }
         guard let agent = catalog.agent(owner) else { throw .invalid("unknown agent id \"\(owner)\"") }
-        guard settings.allows(sessionKey: key) else {
-            throw .invalid("session key \"\(key)\" does not start with one of hooks.allowedSessionKeyPrefixes")
-        }
+        try HookFields.check(sessionKey: key, settings: settings)
         return (agent, key)
     }
 
@@ -174,10 +164,5 @@ struct HookAgent: Sendable {
 
     private static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func text(_ value: JSONValue?) -> String? {
-        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        return text
     }
 }

@@ -16,12 +16,8 @@ enum HookDelivery {
     /// `channel: "last"` and a channel without `to` (or the reverse) are refused as upstream's direct
     /// `/agent` does.
     static func destination(_ body: JSONValue) throws(HookError) -> Destination? {
-        let field = { (name: String) -> String? in
-            guard let text = body[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-            return text
-        }
-        let channel = field("channel")?.lowercased()
-        let to = field("to")
+        let channel = HookFields.text(body["channel"])?.lowercased()
+        let to = HookFields.text(body["to"])
         if channel == "last" { throw .invalid("channel \"last\" is not supported by /agent: pass channel and to") }
         guard let channel, let to else {
             if channel != nil || to != nil { throw .invalid("channel and to go together: pass both, or neither") }
@@ -29,7 +25,7 @@ enum HookDelivery {
         }
         if channel == ChannelManager.webchat.id { throw .invalid("unsupported channel: webchat (internal-only)") }
         guard body["deliver"]?.boolValue ?? true else { return nil }
-        return Destination(channel: channel, to: to, accountId: field("accountId"))
+        return Destination(channel: channel, to: to, accountId: HookFields.text(body["accountId"]))
     }
 
     /// The running account and target for `destination`: 400 for what the request got wrong, 503

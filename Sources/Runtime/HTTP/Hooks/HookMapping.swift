@@ -63,10 +63,7 @@ struct HookMapping: Sendable, Equatable {
                 problems.append("hooks.mappings[\(index)].action must be \"wake\" or \"agent\", not \"\(actionText)\"")
                 continue
             }
-            let text = { (key: String) -> String? in
-                guard let value = entry[key]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
-                return value
-            }
+            let text = { (key: String) in HookFields.text(entry[key]) }
             resolved.append(
                 HookMapping(
                     id: text("id") ?? "mapping-\(index + 1)", matchPath: entry["match"]?["path"]?.stringValue.flatMap(Self.normalize),

@@ -27,26 +27,19 @@ struct HookWake: Sendable {
     }
 
     init(_ body: JSONValue) throws(HookError) {
-        guard let text = body["text"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+        guard let text = HookFields.text(body["text"]) else {
             throw .invalid("text required: a non-empty string")
         }
         self.text = text
         // Like upstream, anything but "next-heartbeat" means now.
         mode = body["mode"]?.stringValue == Mode.nextHeartbeat.rawValue ? .nextHeartbeat : .now
-        let field = { (name: String) -> String? in
-            guard let value = body[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
-            return value
-        }
-        agentId = field("agentId").map(AgentCatalog.normalize)
-        sessionKey = field("sessionKey")
+        agentId = HookFields.text(body["agentId"]).map(AgentID.normalize)
+        sessionKey = HookFields.text(body["sessionKey"])
     }
 
     /// The session the event waits for.
     func target(catalog: AgentCatalog, settings: HooksSettings) throws(HookError) -> String {
-        if let agentId {
-            guard catalog.agent(agentId) != nil else { throw .invalid("unknown agent id \"\(agentId)\"") }
-            guard settings.allows(agent: agentId) else { throw .invalid("agent \"\(agentId)\" is not in hooks.allowedAgentIds") }
-        }
+        if let agentId { try HookFields.check(agent: agentId, catalog: catalog, settings: settings) }
         let owner = agentId ?? catalog.defaultId
         guard let sessionKey else { return SessionKey.main(agent: owner) }
         guard mode == .now else { throw .invalid("sessionKey requires mode \"now\"") }
@@ -57,19 +50,12 @@ struct HookWake: Sendable {
         if let agentId, SessionKey.agentId(of: key) != agentId {
             throw .invalid("session key \"\(key)\" does not belong to agent \"\(agentId)\"")
         }
-        guard settings.allows(sessionKey: key) else {
-            throw .invalid("session key \"\(key)\" does not start with one of hooks.allowedSessionKeyPrefixes")
-        }
+        try HookFields.check(sessionKey: key, settings: settings)
         return key
     }
 
     func perform(hub: GatewayHub, settings: HooksSettings) throws(HookError) -> Response {
-        let runtime: AgentRuntime
-        do {
-            runtime = try hub.agents
-        } catch {
-            throw HookError(status: .serviceUnavailable, message: "gateway_unavailable: the agent runtime is not running")
-        }
+        let runtime = try HookFields.runtime(hub)
         let sessionKey = try target(catalog: hub.catalog, settings: settings)
         let outcome = runtime.systemEvents.enqueue(text, sessionKey: sessionKey)
         let preview = text.count > 200 ? text.prefix(200) + "…" : Substring(text)

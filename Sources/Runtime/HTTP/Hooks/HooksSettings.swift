@@ -44,7 +44,7 @@ struct HooksSettings: Sendable, Equatable {
                 allowRequestSessionKey: config.allowRequestSessionKey ?? ConfigDefaults.hooksAllowRequestSessionKey,
                 allowedSessionKeyPrefixes: (config.allowedSessionKeyPrefixes ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                     .filter { !$0.isEmpty },
-                allowedAgentIds: config.allowedAgentIds.map { $0.map(AgentCatalog.normalize) }, mappings: mappings, mappingProblems: problems
+                allowedAgentIds: config.allowedAgentIds.map { $0.map(AgentID.normalize) }, mappings: mappings, mappingProblems: problems
             )
         )
     }

@@ -50,7 +50,7 @@ struct OpenAIAgentTarget: Sendable, Equatable {
     static func explicitAgentId(headers: HTTPFields, model: String?) throws(HTTPRouteError) -> String? {
         if let raw = header(headers, "x-openclaw-agent-id") ?? header(headers, "x-openclaw-agent") {
             guard isAgentId(raw) else { throw .invalid("Invalid agent id \"\(raw)\" in the x-openclaw-agent-id header.") }
-            return AgentCatalog.normalize(raw)
+            return AgentID.normalize(raw)
         }
         guard let raw = model?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         let lowered = raw.lowercased()
@@ -58,7 +58,7 @@ struct OpenAIAgentTarget: Sendable, Equatable {
         for prefix in ["openclaw/", "openclaw:", "agent:"] where lowered.hasPrefix(prefix) {
             let id = String(raw.dropFirst(prefix.count))
             guard isAgentId(id) else { throw .invalid(invalidModelMessage) }
-            return AgentCatalog.normalize(id)
+            return AgentID.normalize(id)
         }
         throw .invalid(invalidModelMessage)
     }
