@@ -34,7 +34,9 @@ struct ControlUIBrowserTests {
         )
         #expect(try await page.evaluate("location.hash") == "")
         #expect(try await page.evaluate("localStorage.getItem('openclaw.token')") == .string(ControlUIStack.token))
-        #expect(try await page.evaluate("document.querySelector('[data-testid=presence]').innerText.includes('Control UI')") == true)
+        // The snapshot lists the gateway itself; the UI's own entry follows in the first presence event.
+        #expect(try await page.evaluate("document.querySelector('[data-testid=presence] tbody tr').innerText.includes('gateway')") == true)
+        _ = try await page.waitFor("document.querySelector('[data-testid=presence]').innerText.includes('Control UI')")
         #expect(try await page.evaluate("document.querySelector('[data-testid=version]').textContent.length > 0") == true)
         try await recordPageLoad(page, overviewMs: overviewMs)
         try await page.screenshot(to: shots + "/01-overview.png")

@@ -6,6 +6,7 @@ import Generated
 import HTTPTypes
 import NIOHTTP1
 import NIOCore
+import Runtime
 import Testing
 import TestUpstream
 
@@ -79,6 +80,24 @@ struct ControlUITests {
         #expect(try await get(stack.base + "/other").status == 404)
     }
 
+    /// Upstream answers other methods on the UI's paths with 405 and `Allow: GET, HEAD`; API routes keep theirs.
+    @Test(.timeLimit(.minutes(1)))
+    func otherMethodsOnUIPathsAnswer405() async throws {
+        let stack = try await ControlUIStack.start(controlUi: #"{ basePath: "/openclaw" }"#)
+        defer { Task { await stack.stop() } }
+        for method: HTTPMethod in [.POST, .PUT, .PATCH, .DELETE] {
+            for path in ["/openclaw/", "/openclaw/chat", "/openclaw/assets/x/app.js"] {
+                let answer = try await get(stack.base + path, method: method)
+                #expect(answer.status == 405, "\(method) \(path)")
+                #expect(answer.headers["Allow"].first == "GET, HEAD", "\(method) \(path)")
+                #expect(answer.body == "Method Not Allowed")
+            }
+        }
+        // Outside the UI's base: still 404. An API route answers its own way (401 without the token).
+        #expect(try await get(stack.base + "/other", method: .POST).status == 404)
+        #expect(try await get(stack.base + "/tools/invoke", method: .POST).status == 401)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func disabledUIAnswers404() async throws {
         let stack = try await ControlUIStack.start(controlUi: "{ enabled: false }")
@@ -126,6 +145,56 @@ struct ControlUITests {
         #expect(try await stack.connectAsControlUI(origin: "http://localhost:5173").response["ok"] == true)
         #expect(try await stack.connectAsControlUI(origin: "http://127.0.0.1:\(stack.port)").response["ok"] == true)
         #expect(await stack.gateway.waitForOutput("origin not allowed"))
+    }
+
+    /// Upstream's cross-site WebSocket hijacking fix: the origin is checked for every socket that carries a
+    /// browser `Origin`, whatever client it claims to be. Non-browser clients (no Origin, or swift-websocket's
+    /// `ws://host`) are not checked.
+    @Test(.timeLimit(.minutes(1)))
+    func everyClientWithABrowserOriginIsChecked() async throws {
+        let stack = try await ControlUIStack.start(controlUi: #"{ allowedOrigins: ["https://console.example.com"] }"#)
+        defer { Task { await stack.stop() } }
+        let refusal = "origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)"
+        let backend: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"]
+        let cli: JSONValue = ["id": "cli", "version": "1", "platform": "linux", "mode": "cli"]
+
+        for client in [backend, cli] {
+            let evil = try await stack.connect(origin: "https://evil.example.com", client: client)
+            #expect(evil.response["error"]?["message"]?.stringValue == refusal, "\(evil.response.text)")
+            #expect(evil.response["error"]?["details"]?["code"] == "CONTROL_UI_ORIGIN_NOT_ALLOWED")
+            #expect(evil.close == .close(code: 1008, reason: refusal))
+            #expect(try await stack.connect(origin: "null", client: client).response["error"]?["message"]?.stringValue == refusal)
+            // Allowed pages, loopback pages on a loopback socket, and clients that are not browsers.
+            #expect(try await stack.connect(origin: "https://console.example.com", client: client).response["ok"] == true)
+            #expect(try await stack.connect(origin: "http://localhost:5173", client: client).response["ok"] == true)
+            #expect(try await stack.connect(origin: nil, client: client).response["ok"] == true)
+            #expect(try await stack.connect(origin: "ws://127.0.0.1", client: client).response["ok"] == true)
+        }
+    }
+
+    /// Failed auth from a browser origin is limited even on loopback (exempt for other clients by default),
+    /// per page origin: a page on the operator's machine cannot brute-force the token.
+    @Test(.timeLimit(.minutes(1)))
+    func browserAuthFailuresAreRateLimitedOnLoopback() async throws {
+        let stack = try await ControlUIStack.start(controlUi: #"{ allowedOrigins: ["https://console.example.com"] }"#)
+        defer { Task { await stack.stop() } }
+        let backend: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"]
+        let limit = AuthRateLimit.defaults.maxAttempts
+        for attempt in 1...limit {
+            let wrong = try await stack.connect(origin: "http://localhost:5173", client: backend, token: "wrong")
+            #expect(wrong.response["error"]?["details"]?["code"] == "AUTH_TOKEN_MISMATCH", "attempt \(attempt): \(wrong.response.text)")
+        }
+        let limited = try await stack.connect(origin: "http://localhost:5173", client: backend, token: "wrong")
+        #expect(limited.response["error"]?["details"]?["code"] == "AUTH_RATE_LIMITED", "\(limited.response.text)")
+        #expect(limited.response["error"]?["retryAfterMs"]?.intValue ?? 0 > 0)
+        // Even the right token waits out the lockout from that page …
+        #expect(try await stack.connect(origin: "http://localhost:5173", client: backend).response["error"]?["details"]?["code"] == "AUTH_RATE_LIMITED")
+        // … while another page, and the loopback client without an Origin (exempt by default), are not affected.
+        #expect(try await stack.connect(origin: "https://console.example.com", client: backend).response["ok"] == true)
+        for _ in 0...limit {
+            _ = try await stack.connect(origin: nil, client: backend, token: "wrong")
+        }
+        #expect(try await stack.connect(origin: nil, client: backend).response["ok"] == true)
     }
 
     @Test(.timeLimit(.minutes(1)))

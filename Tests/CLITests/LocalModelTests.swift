@@ -51,6 +51,11 @@ struct LocalModelTests {
         )
         let status = await call.wait(timeout: .seconds(150))
         await gateway.stop()
+        // A server that died (SIGILL from a build for another CPU) is the cause, not the gateway's stream error.
+        if let death = server.death() {
+            Issue.record("\(death)\n--- the call said:\n\(call.text)")
+            return
+        }
         await server.stop()
 
         #expect(status == 0, "\(call.text)\n--- gateway:\n\(gateway.text)\n--- llama server:\n\(server.log)")
@@ -104,6 +109,7 @@ private final class LlamaServer: Sendable {
             if let (_, status) = try? await HTTP.get("http://127.0.0.1:\(port)/v1/models"), status == 200 { return server }
             try await Task.sleep(for: .milliseconds(100))
         }
+        if let death = server.death() { throw LocalModelError(death) }
         let output = server.log
         await server.stop()
         throw LocalModelError("llama server on port \(port) did not answer GET /v1/models within \(timeout):\n\(output)")
@@ -128,6 +134,25 @@ private final class LlamaServer: Sendable {
             throw LocalModelError("scripts/local-model --gguf-path failed (status \(process.terminationStatus)): \(path)")
         }
         return path
+    }
+
+    /// How the server ended, if it did on its own: "the model server exited with signal 4 (SIGILL)" and the tail
+    /// of its log. Asked after the gateway has stopped, long after a crashed server was reaped.
+    func death() -> String? {
+        guard !process.isRunning else { return nil }
+        let status = process.terminationStatus
+        let how = process.terminationReason == .uncaughtSignal
+            ? "signal \(status) (\(Self.signalName(status)))" : "status \(status)"
+        let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
+        return "the model server exited with \(how); last lines of \(logPath):\n\(tail)"
+    }
+
+    private static func signalName(_ number: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGILL: "SIGILL", SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGABRT: "SIGABRT", SIGFPE: "SIGFPE",
+            SIGKILL: "SIGKILL", SIGTERM: "SIGTERM",
+        ]
+        return names[number] ?? "SIG\(number)"
     }
 
     /// SIGTERM (uvicorn shuts down gracefully), SIGKILL if it is still there after 10 s.

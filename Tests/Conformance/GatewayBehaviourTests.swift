@@ -55,14 +55,53 @@ struct GatewayBehaviourTests {
         }
     }
 
+    /// Upstream keeps one entry for the gateway host so UIs always show at least the gateway: first in the
+    /// hello-ok snapshot, in `system-presence` and in every `presence` event, never pruned.
+    @Test func theGatewayListsItselfFirstInEveryPresenceList() async throws {
+        try await TestGateway.with() { gateway in
+            let (socket, hello) = try await Self.connected(gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "me"])
+            let version = try #require(hello["payload"]?["server"]?["version"]?.stringValue)
+            let snapshotSelf = try #require(hello["payload"]?["snapshot"]?["presence"]?.arrayValue?.first)
+            Self.expectSelfEntry(snapshotSelf, version: version)
+
+            let event = try await Self.next(socket) { $0["event"] == "presence" }
+            let listed = event["payload"]?["presence"]?.arrayValue ?? []
+            #expect(listed.count == 2)
+            Self.expectSelfEntry(listed.first ?? .null, version: version)
+            #expect(listed.last?["instanceId"] == "me")
+
+            let before = Int(Date().timeIntervalSince1970 * 1000)
+            try await socket.send(#"{"type":"req","id":"p","method":"system-presence"}"#)
+            let list = try await Self.next(socket) { $0["id"] == "p" }
+            let own = list["payload"]?.arrayValue?.first ?? .null
+            Self.expectSelfEntry(own, version: version)
+            #expect((own["ts"]?.intValue ?? 0) >= before, "the gateway's entry is as fresh as the listing")
+            await socket.close()
+        }
+    }
+
+    static func expectSelfEntry(_ entry: JSONValue, version: String) {
+        let host = entry["host"]?.stringValue ?? ""
+        let ip = entry["ip"]?.stringValue ?? ""
+        #expect(!host.isEmpty && !ip.isEmpty, "\(entry.text)")
+        #expect(entry["mode"] == "gateway")
+        #expect(entry["reason"] == "self")
+        #expect(entry["version"]?.stringValue == version)
+        #expect(entry["platform"]?.stringValue?.hasPrefix("linux ") == true, "\(entry.text)")
+        #expect(entry["deviceFamily"] == "Linux")
+        #expect(entry["modelIdentifier"]?.stringValue?.isEmpty == false)
+        #expect(entry["text"]?.stringValue == "Gateway: \(host) (\(ip)) · app \(version) · mode gateway · reason self")
+        #expect(entry["ts"]?.intValue != nil)
+    }
+
     @Test func cliClientsAreNotTrackedInPresence() async throws {
         try await TestGateway.with() { gateway in
             let (admin, hello) = try await Self.connected(gateway)
-            #expect(hello["payload"]?["snapshot"]?["presence"]?.arrayValue?.count == 0)
+            #expect(hello["payload"]?["snapshot"]?["presence"]?.arrayValue?.map { $0["reason"] } == ["self"], "only the gateway itself")
             let (cli, _) = try await Self.connected(gateway, client: ["id": "cli", "version": "1", "platform": "linux", "mode": "cli"])
             try await admin.send(#"{"type":"req","id":"p","method":"system-presence"}"#)
             let list = try await Self.next(admin) { $0["id"] == "p" }
-            #expect(list["payload"]?.arrayValue?.count == 1, "only the backend client is tracked")
+            #expect(list["payload"]?.arrayValue?.count == 2, "the gateway and the backend client; the CLI is not tracked")
             await cli.close()
             await admin.close()
         }

@@ -4,6 +4,8 @@ import Foundation
 import Synchronization
 
 /// Counts failed attempts per client address in a sliding window and locks an address out past the limit.
+/// The browser-origin instance never exempts loopback: a page on the operator's machine must not brute-force
+/// the token from localhost.
 final class AuthRateLimiter: Sendable {
     private struct Entry {
         var failures: [UInt64] = []
@@ -13,9 +15,12 @@ final class AuthRateLimiter: Sendable {
     private let limits: Mutex<AuthRateLimit>
     private let entries = Mutex<[String: Entry]>([:])
     private static let maxEntries = 10_000
+    /// False for browser-origin sockets: `exemptLoopback` does not apply to them.
+    private let honoursLoopbackExemption: Bool
 
-    init(limit: AuthRateLimit) {
+    init(limit: AuthRateLimit, honoursLoopbackExemption: Bool = true) {
         self.limits = Mutex(limit)
+        self.honoursLoopbackExemption = honoursLoopbackExemption
     }
 
     /// The limits in force; a hot config reload swaps them (existing lockouts stay until they expire).
@@ -27,7 +32,7 @@ final class AuthRateLimiter: Sendable {
 
     /// - Returns: ms until the address may try again, or nil when it may try now.
     func retryAfterMs(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) -> Int? {
-        if isLoopback && limit.exemptLoopback { return nil }
+        if isLoopback && limit.exemptLoopback && honoursLoopbackExemption { return nil }
         return entries.withLock { entries in
             guard let entry = entries[address], entry.lockedUntil > now else { return nil }
             return Int(entry.lockedUntil - now)
@@ -37,7 +42,7 @@ final class AuthRateLimiter: Sendable {
     /// Records a failure; locks the address when the window holds `maxAttempts` failures.
     func recordFailure(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) {
         let limit = self.limit
-        if isLoopback && limit.exemptLoopback { return }
+        if isLoopback && limit.exemptLoopback && honoursLoopbackExemption { return }
         entries.withLock { entries in
             if entries.count >= Self.maxEntries { entries = entries.filter { $0.value.lockedUntil > now } }
             var entry = entries[address] ?? Entry()

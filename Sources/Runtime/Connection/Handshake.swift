@@ -95,14 +95,20 @@ struct Handshake {
         return ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
     }
 
-    /// Browser sockets (the Control UI and webchat clients) must come from an allowed page, checked before auth
-    /// as upstream does (reference/http.md §5); config is read per connect. Other clients are not checked: their
-    /// WebSocket libraries send an `Origin` of their own (swift-websocket sends `ws://<host>`).
+    /// Any socket whose upgrade carries a browser `Origin` must come from an allowed page, whatever client id it
+    /// claims: upstream's fix for cross-site WebSocket hijacking (a page on the operator's machine could otherwise
+    /// open `ws://127.0.0.1` as `gateway-client`). Checked before auth (reference/http.md §5); config is read per
+    /// connect. The Control UI and webchat clients always need an allowed `Origin`; other clients that send none,
+    /// or a `ws://` one, are not browsers and are not checked.
     private func checkBrowserOrigin(_ params: ConnectParams) throws {
         let peer = connection.peer
-        guard params.client.id == .openclawControlUi || params.client.id == .webchatUi || params.client.mode == .webchat else { return }
-        let allowed = hub.config.withLock { $0.config.gateway?.controlUi?.allowedOrigins } ?? []
-        let check = BrowserOriginCheck(allowedOrigins: allowed, isLocalClient: peer.isDirectLoopback)
+        let isBrowserClient = params.client.id == .openclawControlUi || params.client.id == .webchatUi || params.client.mode == .webchat
+        guard isBrowserClient || BrowserOriginCheck.browserOrigin(peer.origin) != nil else { return }
+        let controlUi = hub.config.withLock { $0.config.gateway?.controlUi }
+        let check = BrowserOriginCheck(
+            allowedOrigins: controlUi?.allowedOrigins ?? [], isLocalClient: peer.isDirectLoopback,
+            allowHostHeaderFallback: controlUi?.dangerouslyAllowHostHeaderOriginFallback ?? false
+        )
         guard let reason = check.failure(origin: peer.origin, host: peer.host) else { return }
         hub.logger.warning("origin not allowed", metadata: ["connId": "\(connection.id)", "origin": "\(peer.origin ?? "n/a")", "reason": "\(reason)"])
         throw refuse(BrowserOriginCheck.refusal, details: ["code": .string(ErrorDetailCode.controlUiOriginNotAllowed.rawValue)])
@@ -125,16 +131,25 @@ struct Handshake {
         }
     }
 
+    /// Where failed auth is counted: browser-origin sockets in their own limiter that never exempts loopback,
+    /// keyed by the page's origin on loopback (every local page shares 127.0.0.1); everyone else by address.
+    private var rateLimitBucket: (AuthRateLimiter, String) {
+        let peer = connection.peer
+        guard let origin = BrowserOriginCheck.browserOrigin(peer.origin) else { return (limiter, peer.ip) }
+        return (hub.browserAuthLimiter, peer.isDirectLoopback ? "origin:\(origin.lowercased())" : peer.ip)
+    }
+
     private func authenticate(_ params: ConnectParams) throws {
         let peer = connection.peer
-        if let retryAfter = limiter.retryAfterMs(address: peer.ip, isLoopback: peer.isDirectLoopback) {
+        let (limiter, address) = rateLimitBucket
+        if let retryAfter = limiter.retryAfterMs(address: address, isLoopback: peer.isDirectLoopback) {
             throw unauthorized(.rateLimited, params, retryAfterMs: retryAfter)
         }
         guard let reason = SharedSecretAuth(policy: hub.settings.auth).check(params.auth) else {
-            limiter.recordSuccess(address: peer.ip)
+            limiter.recordSuccess(address: address)
             return
         }
-        if reason.countsAsFailure { limiter.recordFailure(address: peer.ip, isLoopback: peer.isDirectLoopback) }
+        if reason.countsAsFailure { limiter.recordFailure(address: address, isLoopback: peer.isDirectLoopback) }
         throw unauthorized(reason, params, retryAfterMs: nil)
     }
 

@@ -2,9 +2,10 @@
 
 import Foundation
 
-/// Upstream's browser-origin rule for the Control UI and webchat sockets: the page's `Origin` must be
-/// in `gateway.controlUi.allowedOrigins` (or `*` is), or be the gateway's own private/loopback host,
-/// or be a loopback origin while the socket itself comes straight from loopback.
+/// Upstream's browser-origin rule for every socket whose upgrade carries a browser `Origin`: the page's
+/// origin must be in `gateway.controlUi.allowedOrigins` (or `*` is), or be the gateway's own private/loopback
+/// host, or be a loopback origin while the socket itself comes straight from loopback, or (only with
+/// `dangerouslyAllowHostHeaderOriginFallback`) match the `Host` header.
 struct BrowserOriginCheck {
     /// Upstream's refusal text; the handshake sends it as the error and the 1008 close reason.
     static let refusal = "origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)"
@@ -12,6 +13,17 @@ struct BrowserOriginCheck {
     var allowedOrigins: [String]
     /// Whether the socket's peer is loopback with no forwarding headers.
     var isLocalClient: Bool
+    /// `gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback`: an origin whose host is the `Host` header passes.
+    var allowHostHeaderFallback = false
+
+    /// The `Origin` of a browser page, or nil when the upgrade has none. `ws://`/`wss://` origins are not
+    /// browsers' (no page has one): WebSocket libraries such as swift-websocket send them on their own.
+    static func browserOrigin(_ raw: String?) -> String? {
+        let text = raw?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !text.isEmpty else { return nil }
+        let scheme = text.prefix { $0 != ":" }.lowercased()
+        return scheme == "ws" || scheme == "wss" ? nil : text
+    }
 
     /// Nil when allowed, else why not (`origin missing or invalid`, `origin not allowed`).
     func failure(origin rawOrigin: String?, host rawHost: String?) -> String? {
@@ -21,6 +33,7 @@ struct BrowserOriginCheck {
         let host = rawHost?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         if !host.isEmpty && origin.host == host && Self.isTrustedSameOriginHost(origin.hostname, isLocalClient: isLocalClient) { return nil }
         if isLocalClient && Self.isLoopback(origin.hostname) { return nil }
+        if allowHostHeaderFallback && !host.isEmpty && origin.host == host { return nil }
         return "origin not allowed"
     }
 

@@ -7,17 +7,18 @@ import Hummingbird
 import NIOCore
 
 /// Serves the Control UI (reference/http.md §5) at `/` or `gateway.controlUi.basePath`, reading the
-/// config per request. GET and HEAD only; every other GET path under the base answers `index.html`
-/// (the app routes on the client), `..` segments answer 404. Registered as the catch-all, so any
-/// route another stage registers wins on its own path.
+/// config per request. GET and HEAD only (other methods on its paths answer 405 with `Allow: GET, HEAD`, as
+/// upstream); every other GET path under the base answers `index.html` (the app routes on the client), `..`
+/// segments answer 404. Registered as the catch-all, so any route another stage registers wins on its own path.
 enum ControlUIRoute {
     static func register(on router: Router<GatewayRequestContext>, hub: GatewayHub) {
         let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, _ in
             respond(to: request, config: hub.config.withLock { $0.config.gateway?.controlUi }, assets: ControlUIAssets.shipped)
         }
         for path in ["/", "/**"] {
-            router.on(RouterPath(path), method: .get, use: handler)
-            router.on(RouterPath(path), method: .head, use: handler)
+            for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
+                router.on(RouterPath(path), method: method, use: handler)
+            }
         }
     }
 
@@ -38,6 +39,15 @@ enum ControlUIRoute {
             // Upstream's old mount point; without a base path it is not the app.
             return HTTPJSON.notFound()
         }
+        // Other methods on the app's paths answer 405; the API surfaces' prefixes stay 404 when no route took them
+        // (hooks disabled or on another path, an unknown /v1 or /tools path).
+        guard request.method == .get || request.method == .head else {
+            if base.isEmpty, let first = segments(of: relative).first, apiPrefixes.contains(first) { return HTTPJSON.notFound() }
+            return Response(
+                status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "Method Not Allowed"))
+            )
+        }
         let segments = relative.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard !segments.contains(where: { $0 == ".." || $0 == "." || $0.contains("\\") || $0.contains("\0") }) else {
             return HTTPJSON.notFound()
@@ -56,6 +66,13 @@ enum ControlUIRoute {
             return serve(file.bytes, type: file.contentType, cache: cache, head: isHead)
         }
         return serve(assets.index(basePath: base), type: "text/html; charset=utf-8", cache: "no-cache", head: isHead)
+    }
+
+    /// First path segments that belong to the HTTP APIs, never to the app (without a base path).
+    static let apiPrefixes: Set<String> = ["hooks", "v1", "tools", "api"]
+
+    private static func segments(of path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
     /// `/openclaw/` → `/openclaw`; `""`, `/` and nil → `""`.

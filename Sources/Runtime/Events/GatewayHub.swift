@@ -16,7 +16,7 @@ final class GatewayHub: Sendable {
 
     private struct State {
         var connections: [String: Connection] = [:]
-        var presence = PresenceRegistry()
+        var presence: PresenceRegistry
         var presenceVersion = 1
         var healthVersion = 1
         var health: HealthCache?
@@ -36,8 +36,10 @@ final class GatewayHub: Sendable {
     let config: Mutex<LoadedConfig>
     /// Failed-auth limiter shared by every listener; a hot reload of `gateway.auth.rateLimit` reconfigures it.
     let authLimiter: AuthRateLimiter
+    /// Failed auth from browser-origin sockets, loopback included, keyed by page origin on loopback (upstream).
+    let browserAuthLimiter: AuthRateLimiter
     let startedAt = Date()
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// The ports actually bound, filled in once listeners run.
     let boundPorts = Mutex<[Int]>([])
     /// The agent runtime, installed once the session store is open.
@@ -50,6 +52,8 @@ final class GatewayHub: Sendable {
         self.logger = logger
         self.config = Mutex(settings.config)
         self.authLimiter = AuthRateLimiter(limit: settings.rateLimit)
+        self.browserAuthLimiter = AuthRateLimiter(limit: settings.rateLimit, honoursLoopbackExemption: false)
+        self.state = Mutex(State(presence: PresenceRegistry(selfEntry: SelfPresence.entry(version: settings.version, now: Int(Clock.nowMs)))))
     }
 
     var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }

@@ -2,13 +2,17 @@
 
 import Generated
 
-/// Presence entries keyed by device id, instance id or connection id (lowercased).
+/// Presence entries keyed by device id, instance id or connection id (lowercased), after the gateway's own
+/// entry, which is never pruned.
 struct PresenceRegistry {
     private(set) var entries: [String: PresenceEntry] = [:]
+    /// The gateway host (SelfPresence); listed first with the listing's time.
+    let selfEntry: PresenceEntry?
     let ttlMs: Int
     let maxEntries: Int
 
-    init(ttlMs: Int = ProtocolLimits.presenceTtlMs, maxEntries: Int = ProtocolLimits.presenceMaxEntries) {
+    init(selfEntry: PresenceEntry? = nil, ttlMs: Int = ProtocolLimits.presenceTtlMs, maxEntries: Int = ProtocolLimits.presenceMaxEntries) {
+        self.selfEntry = selfEntry
         self.ttlMs = ttlMs
         self.maxEntries = maxEntries
     }
@@ -23,9 +27,12 @@ struct PresenceRegistry {
         entries.removeValue(forKey: key.lowercased()) != nil
     }
 
-    /// Newest first.
+    /// The gateway's own entry, then the others newest first.
     func list(now: Int) -> [PresenceEntry] {
-        entries.values.filter { now - $0.ts <= ttlMs }.sorted { $0.ts > $1.ts }
+        let others = entries.values.filter { now - $0.ts <= ttlMs }.sorted { $0.ts > $1.ts }
+        guard var own = selfEntry else { return others }
+        own.ts = now
+        return [own] + others
     }
 
     private mutating func prune(now: Int) {

@@ -62,7 +62,8 @@ extension SystemMethods {
     func sessionsPatch(_ params: SessionsPatchParams, context: MethodContext) async throws -> Payload<SessionsPatchResult> {
         try rejectWebchatMutation(context, verb: "patch")
         let runtime = try hub.agents
-        let key = SessionKey.canonical(params.key, defaultAgent: hub.catalog.defaultId)
+        // A key without a session gets one (upstream: patching is how clients ensure a session); its agent must exist.
+        let (agent, key) = try resolveTarget(agentId: nil, sessionKey: params.key, catalog: hub.catalog)
         if let level = params.verboseLevel?.stringValue, !["off", "on", "full"].contains(level) {
             throw GatewayError.invalidRequest("invalid verboseLevel \"\(level)\" (use off, on or full)")
         }
@@ -77,9 +78,9 @@ extension SystemMethods {
                 throw GatewayError.invalidRequest("invalid sessions.patch params: at /\(name): must be string or null")
             }
         }
-        let entry: SessionEntry?
+        let entry: SessionEntry
         do {
-            entry = try runtime.store.update(key: key) { entry in
+            entry = try runtime.store.upsert(key: key, agentId: agent.id, now: Int(Clock.nowMs)) { entry in
                 func apply(_ value: JSONValue?, _ field: inout String?) {
                     guard let value else { return }
                     field = value.stringValue
@@ -101,7 +102,6 @@ extension SystemMethods {
         } catch {
             throw GatewayError(.unavailable, "could not update the session: \(error)")
         }
-        guard let entry else { throw GatewayError.invalidRequest("No session found: \(params.key)") }
         return try Payload(SessionsPatchResult(ok: true, path: runtime.store.path, key: key, entry: Self.row(entry, titles: true, lastMessage: true)))
     }
 

@@ -105,6 +105,22 @@ public final class SessionStore: Sendable {
         }
     }
 
+    /// Applies `change` to the entry, creating it first (fresh sessionId, `agentId`, createdAt = updatedAt = `now`)
+    /// when the key has none: upstream's `sessions.patch`, which clients use to ensure a session before its first
+    /// message. One transaction either way.
+    public func upsert(key: String, agentId: String, now: Int, _ change: @Sendable (inout SessionEntry) -> Void) throws -> SessionEntry {
+        try pool.write { db in
+            let existing = try SessionEntry.fetchOne(db, key: key)
+            var entry = existing ?? SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: now, updatedAt: now)
+            let previous = existing?.sessionId
+            change(&entry)
+            entry.key = key
+            if entry.sessionId != previous { try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt) }
+            if existing == nil { try entry.insert(db) } else { try entry.update(db) }
+            return entry
+        }
+    }
+
     /// Starts a new, empty transcript: new sessionId, token counts, title and preview cleared; label, levels
     /// and routing kept. The old transcript's rows stay in the database under the old sessionId.
     public func reset(key: String, now: Int) throws -> SessionEntry? {

@@ -54,20 +54,25 @@ struct ControlUIStack {
 
     /// Opens a socket with `origin` (or none), sends the Control UI's `connect`; returns the answer and the close.
     func connectAsControlUI(origin: String?) async throws -> (response: JSONValue, close: RawWebSocket.Message?) {
-        let port = self.port
-        return try await OffThread.run { try Self.controlUIHandshake(port: port, origin: origin) }
+        try await connect(origin: origin, client: ["id": "openclaw-control-ui", "version": "1", "platform": "test", "mode": "webchat"])
     }
 
-    /// The blocking exchange behind `connectAsControlUI`.
-    private static func controlUIHandshake(port: Int, origin: String?) throws -> (response: JSONValue, close: RawWebSocket.Message?) {
+    /// A raw upgrade with `origin` (if any) and a `connect` as `client` with `token`; the response and, when
+    /// refused, the close.
+    func connect(origin: String?, client: JSONValue, token: String = ControlUIStack.token) async throws -> (response: JSONValue, close: RawWebSocket.Message?) {
+        let port = self.port
+        return try await OffThread.run { try Self.handshake(port: port, origin: origin, client: client, token: token) }
+    }
+
+    /// The blocking exchange behind `connect`.
+    private static func handshake(port: Int, origin: String?, client: JSONValue, token: String) throws -> (response: JSONValue, close: RawWebSocket.Message?) {
         let socket = try RawWebSocket(port: port, headers: origin.map { ["Origin": $0] } ?? [:])
         guard case .text = try socket.next() else { throw CDPError("no connect.challenge") }
         let connect: JSONValue = [
             "type": "req", "id": "c", "method": "connect",
             "params": [
                 "minProtocol": 3, "maxProtocol": 3, "role": "operator", "scopes": ["operator.read"],
-                "client": ["id": "openclaw-control-ui", "version": "1", "platform": "test", "mode": "webchat"],
-                "auth": ["token": .string(Self.token)],
+                "client": client, "auth": ["token": .string(token)],
             ],
         ]
         try socket.send(connect.text)

@@ -114,8 +114,42 @@ struct SessionsMethodsTests {
             #expect(badLevel["error"]?["message"] == #"invalid verboseLevel "loud" (use off, on or full)"#)
             let badType = try await socket.call("4", "sessions.patch", ["key": "main", "label": 7])
             #expect(badType["error"]?["code"] == "INVALID_REQUEST")
-            let ghost = try await socket.call("5", "sessions.patch", ["key": "ghost", "label": "x"])
-            #expect(ghost["error"]?["message"] == "No session found: ghost")
+        }
+    }
+
+    /// Upstream's `sessions.patch` creates the entry a key lacks; webchat clients rely on it to ensure a session
+    /// (label, send policy, levels) before their first `chat.send`.
+    @Test func patchCreatesAMissingSessionThatChatUsesAtOnce() async throws {
+        try await AgentHarness.with([], fallback: OpenAIScript.text(["hello back"])) { harness in
+            let socket = try await harness.connect()
+            defer { Task { await socket.close() } }
+            let before = Int(Date().timeIntervalSince1970 * 1000)
+            let created = try await socket.call("1", "sessions.patch", ["key": "ghost", "label": "Fresh", "sendPolicy": "allow"])
+            #expect(created["ok"] == true, "\(created.text)")
+            let entry = try #require(created["payload"]?["entry"])
+            #expect(created["payload"]?["key"] == "agent:main:ghost")
+            #expect(entry["label"] == "Fresh")
+            #expect(entry["sendPolicy"] == "allow")
+            let sessionId = try #require(entry["sessionId"]?.stringValue)
+            #expect(UUID(uuidString: sessionId) != nil, "sessionId \(sessionId) is not a UUID")
+            #expect((entry["updatedAt"]?.intValue ?? 0) >= before)
+
+            let listed = try await socket.call("2", "sessions.list", [:])
+            #expect(Self.keys(listed).contains("agent:main:ghost"))
+            // Patching again changes the same session.
+            let again = try await socket.call("3", "sessions.patch", ["key": "agent:main:ghost", "label": "Renamed"])
+            #expect(again["payload"]?["entry"]?["sessionId"]?.stringValue == sessionId)
+
+            try await Self.chat(socket, "ghost", "hi", id: "g1")
+            let history = try await socket.call("4", "chat.history", ["sessionKey": "ghost"])
+            #expect(history["payload"]?["sessionId"]?.stringValue == sessionId)
+            #expect(history["payload"]?["messages"]?.arrayValue?.count == 2, "\(history.text)")
+
+            // The key's agent must exist.
+            let stranger = try await socket.call("5", "sessions.patch", ["key": "agent:nobody:x", "label": "x"])
+            #expect(stranger["ok"] == false)
+            #expect(stranger["error"]?["code"] == "INVALID_REQUEST")
+            #expect(Self.keys(try await socket.call("6", "sessions.list", [:])).contains("agent:nobody:x") == false)
         }
     }
 
