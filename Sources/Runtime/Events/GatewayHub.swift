@@ -36,6 +36,10 @@ final class GatewayHub: Sendable {
     let config: Mutex<LoadedConfig>
     /// Failed-auth limiter shared by every listener; a hot reload of `gateway.auth.rateLimit` reconfigures it.
     let authLimiter: AuthRateLimiter
+    /// Failed device-token attempts, counted apart from shared-secret failures (upstream's own bucket).
+    let deviceTokenLimiter: AuthRateLimiter
+    /// Pending pairing requests, paired devices and their tokens (`<stateDir>/devices/`).
+    let devices: DevicePairingStore
     let startedAt = Date()
     private let state = Mutex(State())
     /// The ports actually bound, filled in once listeners run.
@@ -50,10 +54,14 @@ final class GatewayHub: Sendable {
         self.logger = logger
         self.config = Mutex(settings.config)
         self.authLimiter = AuthRateLimiter(limit: settings.rateLimit)
+        self.deviceTokenLimiter = AuthRateLimiter(limit: settings.rateLimit)
+        self.devices = DevicePairingStore(stateDir: settings.paths.stateDir)
     }
 
     var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }
     var connectionCount: Int { state.withLock { $0.connections.count } }
+    /// Every registered socket (connected or still in its handshake).
+    var openConnections: [Connection] { state.withLock { Array($0.connections.values) } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
     var lastHeartbeat: HeartbeatEvent? { state.withLock { $0.lastHeartbeat } }
 
