@@ -174,4 +174,42 @@ struct DevicePairingTests {
             await admin.close()
         }
     }
+
+    @Test func theRefusalIsNotPairedThenClose1008() async throws {
+        try await LANGateway.with { lan in
+            let socket = try await lan.rawSignedConnect(DeviceIdentity())
+            let response = try await GatewayBehaviourTests.next(socket) { $0["type"] == "res" }
+            #expect(response["ok"] == false)
+            #expect(response["error"]?["code"] == "NOT_PAIRED")
+            #expect(response["error"]?["message"] == "pairing required")
+            #expect(response["error"]?["details"]?["code"] == "PAIRING_REQUIRED")
+            #expect(response["error"]?["details"]?["reason"] == "not-paired")
+            #expect(response["error"]?["details"]?["requestId"]?.stringValue?.isEmpty == false)
+            let close = try await socket.waitForClose()
+            #expect(close.code == 1008 && close.reason == "pairing required")
+            await socket.close()
+        }
+    }
+
+    @Test func deviceTokenFailuresHaveTheirOwnRateLimitBucket() async throws {
+        try await LANGateway.with(GatewaySetup(rateLimitMaxAttempts: 2)) { lan in
+            let admin = try await lan.admin()
+            let device = DeviceIdentity()
+            let requestId = try #require(
+                try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
+            )
+            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            for _ in 0..<2 {
+                let wrong = try await ConnectOutcome.attempt(lan.remote(device, deviceToken: "wrong"))
+                #expect(wrong.error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
+            }
+            let limited = try #require(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: "wrong")).error)
+            #expect(limited.details?["code"]?.stringValue == "AUTH_RATE_LIMITED")
+            #expect(limited.retryAfterMs != nil)
+            // The shared secret's bucket is untouched: the same address still connects with it.
+            let shared = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).client)
+            await shared.close()
+            await admin.close()
+        }
+    }
 }

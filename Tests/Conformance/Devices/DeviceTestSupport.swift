@@ -36,16 +36,21 @@ struct LANGateway {
     var localURL: String { "ws://127.0.0.1:\(port)" }
     var remoteURL: String { "ws://\(remoteIP):\(port)" }
 
-    static func start(stateDir: String = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-devices-\(UUID().uuidString)").path) async throws -> LANGateway? {
+    static func start(
+        _ setup: GatewaySetup = GatewaySetup(),
+        stateDir: String = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-devices-\(UUID().uuidString)").path
+    ) async throws -> LANGateway? {
         guard let ip = LocalAddress.nonLoopbackIPv4 else { return nil }
-        let gateway = try await TestGateway.start(GatewaySetup(hosts: ["0.0.0.0"]), stateDir: stateDir)
+        var setup = setup
+        setup.hosts = ["0.0.0.0"]
+        let gateway = try await TestGateway.start(setup, stateDir: stateDir)
         let port = Int(gateway.url.split(separator: ":").last!)!
         return LANGateway(gateway: gateway, stateDir: stateDir, port: port, remoteIP: ip)
     }
 
     /// Runs `body` against a fresh LAN gateway and always stops it; records why when the machine has no LAN address.
-    static func with(_ body: (LANGateway) async throws -> Void) async throws {
-        guard let lan = try await start() else {
+    static func with(_ setup: GatewaySetup = GatewaySetup(), _ body: (LANGateway) async throws -> Void) async throws {
+        guard let lan = try await start(setup) else {
             Issue.record("skipped: this machine has no non-loopback IPv4 address to connect from as a remote peer")
             return
         }
@@ -122,5 +127,22 @@ extension GatewayClient {
 extension EventFrame {
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try WireJSON.decode(T.self, from: WireJSON.encode(payload ?? .null))
+    }
+}
+
+extension LANGateway {
+    /// A raw socket from the LAN address that sends a connect signed by `identity`; for checking frames and closes exactly.
+    func rawSignedConnect(_ identity: DeviceIdentity, scopes: [String] = ["operator.read"]) async throws -> WireClient {
+        let socket = try await WireClient.connect(remoteURL)
+        let challenge = try await GatewayBehaviourTests.next(socket) { $0["event"] == "connect.challenge" }
+        let nonce = try #require(challenge["payload"]?["nonce"]?.stringValue)
+        var params = ConnectParams(
+            minProtocol: 3, maxProtocol: 3, client: ConnectClient(id: .test, version: "1.0.0", platform: "linux", mode: .test), role: "operator",
+            scopes: scopes, auth: ConnectAuth(token: gateway.token)
+        )
+        params.device = try identity.sign(params, nonce: nonce)
+        let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))]
+        try await socket.send(request.text)
+        return socket
     }
 }
