@@ -104,7 +104,9 @@ struct Handshake {
             scopes = trusted ? Set(requestedScopes) : []
         }
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
-        let client = ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
+        let client = ConnectedClient(
+            params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey, authMethod: authMethod
+        )
         return (client, deviceToken)
     }
 

@@ -212,4 +212,35 @@ struct DevicePairingTests {
             await admin.close()
         }
     }
+
+    @Test func aDeviceTokenCallerWithoutAdminManagesOnlyItsOwnDevice() async throws {
+        try await LANGateway.with { lan in
+            let admin = try await lan.admin()
+            let device = DeviceIdentity()
+            let scopes = ["operator.pairing", "operator.read"]
+            let requestId = try #require(
+                try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
+            )
+            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            let token = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).client?.hello.auth?.deviceToken)
+            let own = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, deviceToken: token)).client)
+            let list = try await own.call(.devicePairList, as: DevicePairListResult.self)
+            #expect(list.paired.map(\.deviceId) == [device.deviceId])
+            do {
+                _ = try await own.call(.devicePairRemove, DeviceIdParams(deviceId: admin.options.identity!.deviceId), as: DeviceIdParams.self)
+                Issue.record("a device-token caller removed another device")
+            } catch let error as GatewayClientError {
+                guard case .requestFailed(_, let shape) = error else { throw error }
+                #expect(shape.message == "device pairing removal denied")
+            }
+            // Rotating its own token returns the new token to it, then closes its socket.
+            let rotated = try await own.call(.deviceTokenRotate, DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"), as: DeviceTokenRotateResult.self)
+            let fresh = try #require(rotated.token)
+            #expect(fresh != token && rotated.scopes == scopes)
+            try await own.waitUntilClosed()
+            let reconnected = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, deviceToken: fresh)).client)
+            await reconnected.close()
+            await admin.close()
+        }
+    }
 }
