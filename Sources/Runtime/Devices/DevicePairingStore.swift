@@ -125,11 +125,13 @@ actor DevicePairingStore {
     /// Records a connect that needed no approval: only the name, client and address follow the device.
     func recordConnect(_ claim: DeviceClaim) throws {
         var paired = try files.readPaired()
-        guard var device = paired[claim.deviceId] else { return }
+        guard let before = paired[claim.deviceId] else { return }
+        var device = before
         device.displayName = claim.displayName ?? device.displayName
         device.clientId = claim.clientId
         device.clientMode = claim.clientMode
         device.remoteIp = claim.remoteIp
+        guard device != before else { return }
         paired[claim.deviceId] = device
         try files.writePaired(paired)
     }

@@ -55,6 +55,10 @@ struct DevicePairingTests {
             let tokenOnly = try #require(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: deviceToken)).client)
             #expect(tokenOnly.hello.auth?.deviceToken == deviceToken)
             _ = try await tokenOnly.request(GatewayMethod.status.rawValue)
+            // v3-mid fallback: the device token sent as `auth.token` also authenticates a signed device.
+            let fallback = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: deviceToken)).client)
+            #expect(fallback.hello.auth?.deviceToken == deviceToken)
+            await fallback.close()
             let listJSON = try await admin.request(GatewayMethod.devicePairList.rawValue)
             #expect(!listJSON.text.contains(deviceToken))
             #expect(!listJSON.text.contains("approvedScopes"))
