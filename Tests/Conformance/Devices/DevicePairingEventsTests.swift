@@ -6,7 +6,7 @@ import Runtime
 import Testing
 
 /// `device.pair.requested` / `.resolved` reach only connections holding `operator.pairing` or admin.
-@Suite("Device pairing events")
+@Suite("Device pairing events", LocalAddress.skipWithoutLAN)
 struct DevicePairingEventsTests {
     /// A device-less local backend with the shared token keeps the scopes it asks for.
     static func backend(_ url: String, token: String?, scopes: [String]) async throws -> WireClient {

@@ -7,7 +7,7 @@ import Testing
 
 /// A device connecting from this machine's LAN address is a remote peer: it must be approved, then gets a
 /// device token it can connect with alone; revoke, rotate and remove take effect on its open sockets.
-@Suite("Device pairing (remote peers)")
+@Suite("Device pairing (remote peers)", LocalAddress.skipWithoutLAN)
 struct DevicePairingTests {
     @Test func remoteDeviceIsPairedApprovedAndConnectsWithItsTokenUntilRevokedRotatedAndRemoved() async throws {
         try await LANGateway.with { lan in
