@@ -247,4 +247,31 @@ struct DevicePairingTests {
             await admin.close()
         }
     }
+
+    @Test func aPairedOperatorAskingToBeANodeIsARoleUpgradeWithATokenPerRole() async throws {
+        try await LANGateway.with { lan in
+            let admin = try await lan.admin()
+            let device = DeviceIdentity()
+            let first = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
+            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: first), as: DevicePairApproveResult.self)
+            var node = lan.remote(device, scopes: [], token: lan.gateway.token)
+            node.role = "node"
+            let upgrade = try #require(try await ConnectOutcome.attempt(node).error)
+            #expect(upgrade.details?["reason"]?.stringValue == "role-upgrade")
+            let approved = try await admin.call(
+                .devicePairApprove, DevicePairRequestIdParams(requestId: try #require(upgrade.details?["requestId"]?.stringValue)), as: DevicePairApproveResult.self
+            )
+            #expect(approved.device.roles == ["node", "operator"])
+            #expect(approved.device.tokens?.map(\.role) == ["node", "operator"])
+            let asNode = try #require(try await ConnectOutcome.attempt(node).client)
+            #expect(asNode.hello.auth?.role == "node" && asNode.hello.auth?.scopes == [] && asNode.hello.auth?.deviceToken != nil)
+            // Revoking the node token closes only the node socket; the operator role keeps working.
+            let asOperator = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).client)
+            _ = try await admin.call(.deviceTokenRevoke, DeviceTokenRevokeParams(deviceId: device.deviceId, role: "node"), as: DeviceTokenRevokeResult.self)
+            try await asNode.waitUntilClosed()
+            _ = try await asOperator.request(GatewayMethod.status.rawValue)
+            await asOperator.close()
+            await admin.close()
+        }
+    }
 }
