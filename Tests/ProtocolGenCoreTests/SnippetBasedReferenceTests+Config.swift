@@ -362,6 +362,25 @@ struct SnippetConfigTests {
         )
     }
 
+    @Test("A list option repeats on the command line and defaults to empty")
+    func listOption() throws {
+        let text = try Snippet.swift(
+            "Commands.swift",
+            [
+                "spec/cli/commands.yaml": #"""
+                rotate:
+                  doc: Rotate.
+                  options:
+                    scope: {type: "[string]", doc: "A scope (repeatable)."}
+                """#
+            ]
+        )
+        let declaration = try requireDeclaration("struct RotateOptions", in: text)
+        #expect(declaration.contains(#"@Option(name: .customLong("scope"), help: "A scope (repeatable).") public var scope: [Swift.String] = []"#))
+        #expect(declaration.contains(#"if !self.scope.isEmpty { flags["scope"] = self.scope.map { Swift.String(describing: $0) }.joined(separator: ",") }"#))
+        #expect(compileBlockers(in: text) == [])
+    }
+
     @Test("A spec with only types still renders every file in a form that compiles")
     func minimalSpecRendersCompilableFiles() throws {
         let files = try Snippet.swift([

@@ -31,6 +31,12 @@ public indirect enum TypeRef: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a list (`[T]`).
+    public var isArray: Bool {
+        if case .array = self { return true }
+        return false
+    }
+
     /// Every named type this expression mentions.
     public var namedReferences: [String] {
         switch self {

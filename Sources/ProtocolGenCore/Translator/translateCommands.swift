@@ -29,7 +29,8 @@ struct CommandsTranslator {
             let help = SwiftNames.stringLiteral(option.doc)
             let wrapper = "@Option(name: \(Self.names(option.name, short: option.short)), help: \(help))"
             let type = option.type.swift
-            let value: String? = option.defaultValue.map { option.type == .string ? SwiftNames.stringLiteral($0) : $0 }
+            // A list option (`[string]`) repeats on the command line (`--scope a --scope b`) and defaults to empty.
+            let value: String? = option.type.isArray ? "[]" : option.defaultValue.map { option.type == .string ? SwiftNames.stringLiteral($0) : $0 }
             members.append(
                 .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(option.name), type: value == nil ? type + "?" : type, value: value)
             )
@@ -45,7 +46,9 @@ struct CommandsTranslator {
         var given: [String] = []
         for option in command.options {
             let ident = SwiftNames.identifier(option.name)
-            if option.defaultValue == nil {
+            if option.type.isArray {
+                given.append("if !self.\(ident).isEmpty { flags[\(SwiftNames.stringLiteral(option.name))] = self.\(ident).map { Swift.String(describing: $0) }.joined(separator: \",\") }")
+            } else if option.defaultValue == nil {
                 given.append("if let value = self.\(ident) { flags[\(SwiftNames.stringLiteral(option.name))] = \(option.type == .string ? "value" : "Swift.String(value)") }")
             }
         }

@@ -31,7 +31,7 @@ struct DeviceIdentityVerifier {
         guard sent == nonce else { throw .nonceMismatch }
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawKey) else { throw .publicKeyInvalid }
         guard let signature = Base64URL.decode(device.signature) else { throw .signatureInvalid }
-        let token = params.auth?.token ?? ""
+        let token = DevicePayload.signedToken(params.auth)
         let payloads = [
             DevicePayload.v3(device: device, params: params, role: role, scopes: scopes, token: token, nonce: sent),
             DevicePayload.v2(device: device, params: params, role: role, scopes: scopes, token: token, nonce: sent),
@@ -42,6 +42,11 @@ struct DeviceIdentityVerifier {
 
 /// The strings a device signs.
 public enum DevicePayload {
+    /// The `token` field of the payload: the token actually sent (`auth.token`, else `auth.deviceToken`), or empty.
+    public static func signedToken(_ auth: ConnectAuth?) -> String {
+        auth?.token ?? auth?.deviceToken ?? ""
+    }
+
     /// `v2|deviceId|clientId|clientMode|role|scopesCSV|signedAtMs|token|nonce`
     public static func v2(device: ConnectDevice, params: ConnectParams, role: String, scopes: [String], token: String, nonce: String) -> String {
         [

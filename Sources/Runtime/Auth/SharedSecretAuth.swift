@@ -14,6 +14,8 @@ enum AuthFailureReason: String, Sendable {
     case passwordMissingConfig = "password_missing_config"
     case rateLimited = "rate_limited"
     case unauthorized = "unauthorized"
+    /// An explicit `auth.deviceToken` that is not the device's live token for the role.
+    case deviceTokenMismatch = "device_token_mismatch"
 
     var detailCode: ErrorDetailCode {
         switch self {
@@ -25,6 +27,7 @@ enum AuthFailureReason: String, Sendable {
         case .passwordMissingConfig: .authPasswordNotConfigured
         case .rateLimited: .authRateLimited
         case .unauthorized: .authUnauthorized
+        case .deviceTokenMismatch: .authDeviceTokenMismatch
         }
     }
 
@@ -32,14 +35,14 @@ enum AuthFailureReason: String, Sendable {
     var recommendedNextStep: String {
         switch self {
         case .tokenMissing, .tokenMissingConfig, .passwordMissing, .passwordMissingConfig: "update_auth_configuration"
-        case .tokenMismatch, .passwordMismatch: "update_auth_credentials"
+        case .tokenMismatch, .passwordMismatch, .deviceTokenMismatch: "update_auth_credentials"
         case .rateLimited: "wait_then_retry"
         case .unauthorized: "review_auth_configuration"
         }
     }
 
     /// Counts toward the failed-attempt limit (a wrong secret does; a missing one does not).
-    var countsAsFailure: Bool { self == .tokenMismatch || self == .passwordMismatch }
+    var countsAsFailure: Bool { self == .tokenMismatch || self == .passwordMismatch || self == .deviceTokenMismatch }
 }
 
 /// Checks the shared secret a client sent.
@@ -88,6 +91,7 @@ struct SharedSecretAuth {
         case .passwordMissingConfig: return "unauthorized: gateway password not configured on gateway (set gateway.auth.password)"
         case .rateLimited: return "unauthorized: too many failed authentication attempts (retry later)"
         case .unauthorized: return "unauthorized"
+        case .deviceTokenMismatch: return "unauthorized: device token mismatch (rotate/reissue device token)"
         }
     }
 }

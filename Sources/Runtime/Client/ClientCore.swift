@@ -94,7 +94,8 @@ final class ClientCore: Sendable {
                 mode: options.clientMode, instanceId: nil
             ),
             role: options.role, scopes: options.scopes, caps: options.caps.isEmpty ? nil : options.caps,
-            auth: options.token != nil || options.password != nil ? ConnectAuth(token: options.token, password: options.password) : nil
+            auth: options.token != nil || options.password != nil || options.deviceToken != nil
+                ? ConnectAuth(token: options.token, password: options.password, deviceToken: options.deviceToken) : nil
         )
         if let identity = options.identity { params.device = try? identity.sign(params, nonce: nonce) }
         guard let paramsJSON = try? JSONDecoder().decode(JSONValue.self, from: Data(WireJSON.encode(params))) else { return }

@@ -13,6 +13,8 @@ public struct GatewayClientOptions: Sendable {
     public var url: String
     public var token: String?
     public var password: String?
+    /// A device token from an earlier `hello-ok.auth` (sent as `auth.deviceToken`; needs `identity`).
+    public var deviceToken: String?
     public var clientId: ClientId = .cli
     public var clientMode: ClientMode = .cli
     public var displayName: String? = "openclaw cli"

@@ -159,6 +159,7 @@ final class ConfigReloader: Sendable {
         if changed.contains(where: { $0 == "gateway.auth.rateLimit" || $0.hasPrefix("gateway.auth.rateLimit.") }) {
             hub.authLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
             hub.browserAuthLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
+            hub.deviceTokenLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
         }
         hub.config.withLock { $0 = next }
         if plan.actions.contains("restart-channels") { hub.channelsConfigChanged() }

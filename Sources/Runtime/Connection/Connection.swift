@@ -28,6 +28,8 @@ struct ConnectedClient: Sendable {
     var deviceId: String?
     /// Presence key (device id, instance id or connection id), lowercased; nil when not tracked.
     var presenceKey: String?
+    /// How `connect` authenticated; a device-token caller without admin manages only its own device.
+    var authMethod: ConnectAuthMethod = .sharedSecret
 }
 
 /// One socket. Reading happens in the socket's task; anything may enqueue frames through `outbox`.

@@ -18,7 +18,7 @@ struct Handshake {
     }
 
     /// Handles the first text message. Returns true when the connection is now authenticated.
-    func handle(_ message: [UInt8]) -> Bool {
+    func handle(_ message: [UInt8]) async -> Bool {
         let request: RequestFrame
         switch InboundFrame.parse(message) {
         case .notJSON:
@@ -31,9 +31,9 @@ struct Handshake {
             request = frame
         }
         do {
-            let client = try accept(request, message: message)
+            let (client, deviceToken) = try await accept(request, message: message)
             connection.markConnected(client)
-            connection.respond(id: request.id, ok: true, payload: try hello(for: client))
+            connection.respond(id: request.id, ok: true, payload: try hello(for: client, deviceToken: deviceToken))
             if let key = client.presenceKey { hub.upsertPresence(key: key, entry: presenceEntry(client)) }
             hub.logger.debug("client connected", metadata: ["connId": "\(connection.id)", "client": "\(client.params.client.id.rawValue)"])
             return true
@@ -52,7 +52,7 @@ struct Handshake {
         Refusal(error: ErrorShape(code: code, message: message, details: details), close: close, reason: close.reason ?? message)
     }
 
-    private func accept(_ request: RequestFrame, message: [UInt8]) throws -> ConnectedClient {
+    private func accept(_ request: RequestFrame, message: [UInt8]) async throws -> (ConnectedClient, DeviceAuthToken?) {
         guard request.method == GatewayMethod.connect.rawValue else {
             throw refuse("invalid handshake: first request must be connect")
         }
@@ -77,22 +77,37 @@ struct Handshake {
             }
         }
 
-        try authenticate(params)
+        let authMethod = try await authenticate(params)
 
-        if params.device != nil && !connection.peer.isDirectLoopback {
-            throw refuse(
-                "pairing required", code: .notPaired,
-                details: ["code": .string(ErrorDetailCode.pairingRequired.rawValue), "reason": "not-paired", "requestId": .string(UUID().uuidString.lowercased())]
-            )
+        // A signed device gets what its pairing covers (Devices/DeviceAdmission); a device-less client keeps its
+        // requested scopes only on upstream's trust path: a direct-loopback `gateway-client` in `backend` mode
+        // that passed shared-secret auth. Everyone else starts with none.
+        let scopes: Set<String>
+        var deviceToken: DeviceAuthToken?
+        if let device = params.device {
+            do {
+                let admitted = try await DeviceAdmission(hub: hub, peer: connection.peer)
+                    .admit(params, device: device, role: role, scopes: requestedScopes, auth: authMethod)
+                scopes = Set(admitted.scopes)
+                deviceToken = admitted.token
+            } catch let required as DeviceAdmission.PairingRequired {
+                throw refuse(
+                    "pairing required", code: .notPaired,
+                    details: [
+                        "code": .string(ErrorDetailCode.pairingRequired.rawValue), "reason": .string(required.reason.rawValue),
+                        "requestId": .string(required.requestId),
+                    ]
+                )
+            }
+        } else {
+            let trusted = connection.peer.isDirectLoopback && params.client.id == .gatewayClient && params.client.mode == .backend
+            scopes = trusted ? Set(requestedScopes) : []
         }
-
-        // A device-less client keeps its requested scopes only on upstream's trust path: a direct-loopback
-        // `gateway-client` in `backend` mode that passed shared-secret auth. Everyone else starts with none.
-        let trusted = params.device != nil
-            || connection.peer.isDirectLoopback && params.client.id == .gatewayClient && params.client.mode == .backend
-        let scopes = trusted ? Set(requestedScopes) : []
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
-        return ConnectedClient(params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey)
+        let client = ConnectedClient(
+            params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey, authMethod: authMethod
+        )
+        return (client, deviceToken)
     }
 
     /// Any socket whose upgrade carries a browser `Origin` must come from an allowed page, whatever client id it
@@ -131,31 +146,39 @@ struct Handshake {
         }
     }
 
-    /// Where failed auth is counted: browser-origin sockets in their own limiter that never exempts loopback,
-    /// keyed by the page's origin on loopback (every local page shares 127.0.0.1); everyone else by address.
+    /// Where failed shared-secret auth is counted: browser-origin sockets in their own limiter that never exempts
+    /// loopback, keyed by the page's origin on loopback (every local page shares 127.0.0.1); everyone else by address.
     private var rateLimitBucket: (AuthRateLimiter, String) {
         let peer = connection.peer
         guard let origin = BrowserOriginCheck.browserOrigin(peer.origin) else { return (limiter, peer.ip) }
         return (hub.browserAuthLimiter, peer.isDirectLoopback ? "origin:\(origin.lowercased())" : peer.ip)
     }
 
-    private func authenticate(_ params: ConnectParams) throws {
+    /// Upstream's order: the shared secret first; a device token (with a signed device) only when that failed.
+    private func authenticate(_ params: ConnectParams) async throws -> ConnectAuthMethod {
         let peer = connection.peer
         let (limiter, address) = rateLimitBucket
-        if let retryAfter = limiter.retryAfterMs(address: address, isLoopback: peer.isDirectLoopback) {
-            throw unauthorized(.rateLimited, params, retryAfterMs: retryAfter)
-        }
-        guard let reason = SharedSecretAuth(policy: hub.settings.auth).check(params.auth) else {
+        let sharedRetryAfter = limiter.retryAfterMs(address: address, isLoopback: peer.isDirectLoopback)
+        let sharedFailure: AuthFailureReason? = sharedRetryAfter != nil ? .rateLimited : SharedSecretAuth(policy: hub.settings.auth).check(params.auth)
+        guard let sharedFailure else {
             limiter.recordSuccess(address: address)
-            return
+            if case .none = hub.settings.auth { return .none }
+            return .sharedSecret
         }
-        if reason.countsAsFailure { limiter.recordFailure(address: address, isLoopback: peer.isDirectLoopback) }
-        throw unauthorized(reason, params, retryAfterMs: nil)
+        if let device = params.device {
+            switch try await DeviceTokenAuth(hub: hub, peer: peer).check(params, device: device, role: params.role ?? "operator") {
+            case .authenticated: return .deviceToken
+            case .notAttempted, .fallbackFailed: break
+            case .failed(let reason, let retryAfterMs): throw unauthorized(reason, params, retryAfterMs: retryAfterMs)
+            }
+        }
+        if sharedFailure.countsAsFailure { limiter.recordFailure(address: address, isLoopback: peer.isDirectLoopback) }
+        throw unauthorized(sharedFailure, params, retryAfterMs: sharedRetryAfter)
     }
 
     private func unauthorized(_ reason: AuthFailureReason, _ params: ConnectParams, retryAfterMs: Int?) -> Refusal {
         let message = SharedSecretAuth.message(for: reason, client: params.client)
-        let canRetry = reason == .tokenMismatch && params.device != nil && params.auth?.token != nil
+        let canRetry = reason == .tokenMismatch && params.device != nil && params.auth?.token != nil && params.auth?.deviceToken == nil
         let details: JSONValue = [
             "code": .string(reason.detailCode.rawValue), "authReason": .string(reason.rawValue), "canRetryWithDeviceToken": .bool(canRetry),
             "recommendedNextStep": .string(canRetry ? "retry_with_device_token" : reason.recommendedNextStep),
@@ -168,7 +191,8 @@ struct Handshake {
         return Refusal(error: error, close: CloseCodes.policyViolation, reason: message)
     }
 
-    private func hello(for client: ConnectedClient) throws -> EncodedJSON {
+    /// `hello-ok`; `auth` carries the device token when one applies, with that token's scopes (v3).
+    private func hello(for client: ConnectedClient, deviceToken: DeviceAuthToken?) throws -> EncodedJSON {
         let admin = client.grant.scopes.contains(Grant.adminScope)
         let health = try hub.health(probe: false)
         let snapshot = Snapshot(
@@ -180,10 +204,15 @@ struct Handshake {
         let hello = HelloOk(
             protocol: ProtocolVersion.current, server: HelloServer(version: hub.settings.version, connId: connection.id),
             features: HelloFeatures(methods: GatewayMethod.advertised.map(\.rawValue), events: GatewayEvent.advertised.map(\.rawValue)),
-            snapshot: snapshot, auth: HelloAuth(role: client.grant.role, scopes: client.grant.scopes.sorted()),
+            snapshot: snapshot, auth: helloAuth(client, deviceToken: deviceToken),
             policy: HelloPolicy(maxPayload: policy.maxPayload, maxBufferedBytes: policy.maxBufferedBytes, tickIntervalMs: policy.tickIntervalMs)
         )
         return try Payload(hello).erased
+    }
+
+    private func helloAuth(_ client: ConnectedClient, deviceToken: DeviceAuthToken?) -> HelloAuth {
+        guard let token = deviceToken else { return HelloAuth(role: client.grant.role, scopes: client.grant.scopes.sorted()) }
+        return HelloAuth(deviceToken: token.token, role: token.role, scopes: token.scopes, issuedAtMs: token.rotatedAtMs ?? token.createdAtMs)
     }
 
     private func presenceEntry(_ client: ConnectedClient) -> PresenceEntry {

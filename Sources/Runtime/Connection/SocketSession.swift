@@ -61,7 +61,7 @@ struct SocketSession {
                 message.removeAll(keepingCapacity: true)
                 if let client {
                     group.addTask { [dispatcher, connection] in await dispatcher.handle(complete, on: connection, client: client) }
-                } else if !Handshake(hub: hub, connection: connection, limiter: limiter).handle(complete) {
+                } else if !(await Handshake(hub: hub, connection: connection, limiter: limiter).handle(complete)) {
                     connection.hardCloseLater()
                 }
             }

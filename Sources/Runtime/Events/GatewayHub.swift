@@ -38,6 +38,10 @@ final class GatewayHub: Sendable {
     let authLimiter: AuthRateLimiter
     /// Failed auth from browser-origin sockets, loopback included, keyed by page origin on loopback (upstream).
     let browserAuthLimiter: AuthRateLimiter
+    /// Failed device-token attempts, counted apart from shared-secret failures (upstream's own bucket).
+    let deviceTokenLimiter: AuthRateLimiter
+    /// Pending pairing requests, paired devices and their tokens (`<stateDir>/devices/`).
+    let devices: DevicePairingStore
     let startedAt = Date()
     private let state: Mutex<State>
     /// The ports actually bound, filled in once listeners run.
@@ -54,10 +58,14 @@ final class GatewayHub: Sendable {
         self.authLimiter = AuthRateLimiter(limit: settings.rateLimit)
         self.browserAuthLimiter = AuthRateLimiter(limit: settings.rateLimit, honoursLoopbackExemption: false)
         self.state = Mutex(State(presence: PresenceRegistry(selfEntry: SelfPresence.entry(version: settings.version, now: Int(Clock.nowMs)))))
+        self.deviceTokenLimiter = AuthRateLimiter(limit: settings.rateLimit)
+        self.devices = DevicePairingStore(stateDir: settings.paths.stateDir)
     }
 
     var uptimeMs: Int { Int(Date().timeIntervalSince(startedAt) * 1000) }
     var connectionCount: Int { state.withLock { $0.connections.count } }
+    /// Every registered socket (connected or still in its handshake).
+    var openConnections: [Connection] { state.withLock { Array($0.connections.values) } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
     var lastHeartbeat: HeartbeatEvent? { state.withLock { $0.lastHeartbeat } }
 

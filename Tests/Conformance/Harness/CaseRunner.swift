@@ -116,8 +116,8 @@ struct CaseRunner {
         let decoded = try JSONDecoder().decode(ConnectParams.self, from: Data(params.text.utf8))
         let device = ConnectDevice(id: deviceId, publicKey: Base64URL.encode(rawPublic), signature: "", signedAt: signedAt, nonce: nonce)
         let payload = options["payload"]?.stringValue == "v2"
-            ? DevicePayload.v2(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: decoded.auth?.token ?? "", nonce: nonce)
-            : DevicePayload.v3(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: decoded.auth?.token ?? "", nonce: nonce)
+            ? DevicePayload.v2(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth), nonce: nonce)
+            : DevicePayload.v3(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth), nonce: nonce)
         var signature = Base64URL.encode(try key.signature(for: Data(payload.utf8)))
         if options["tamperSignature"]?.boolValue == true { signature = Base64URL.encode(try key.signature(for: Data("something else".utf8))) }
         var block: JSONValue = ["id": .string(deviceId), "publicKey": .string(Base64URL.encode(rawPublic)), "signature": .string(signature), "signedAt": .int(signedAt), "nonce": .string(nonce)]

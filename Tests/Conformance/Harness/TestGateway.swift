@@ -14,6 +14,8 @@ struct GatewaySetup: Sendable, Hashable, Codable {
     var tickIntervalMs: Int?
     var maxBufferedBytes: Int?
     var rateLimitMaxAttempts: Int?
+    /// Listen addresses other than 127.0.0.1 (e.g. `0.0.0.0`, so tests can connect as a remote peer).
+    var hosts: [String]?
 
     static let standard = GatewaySetup()
     static let token = "conformance-secret-token"
@@ -63,7 +65,8 @@ final class TestGateway: Sendable {
             rateLimit.exemptLoopback = false
         }
         let stateDir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-conformance-\(UUID().uuidString)").path
-        let settings = GatewaySettings.inProcess(auth: auth, stateDir: stateDir, policy: policy, rateLimit: rateLimit, config: config)
+        var settings = GatewaySettings.inProcess(auth: auth, stateDir: stateDir, policy: policy, rateLimit: rateLimit, config: config)
+        if let hosts = setup.hosts { settings.hosts = hosts }
         var logger = Logger(label: "conformance-gateway")
         logger.logLevel = .warning
         let gateway = Gateway(settings: settings, logger: logger)
