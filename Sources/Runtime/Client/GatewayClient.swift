@@ -24,6 +24,9 @@ public struct GatewayClientOptions: Sendable {
     public var identity: DeviceIdentity?
     public var requestTimeoutMs = ProtocolLimits.clientRequestTimeoutMs
     public var challengeTimeoutMs = ProtocolLimits.clientChallengeTimeoutMs
+    /// SHA-256 of the certificate a `wss://` gateway must present (`gateway.remote.tlsFingerprint`, any of
+    /// upstream's spellings); nil trusts the system's roots.
+    public var tlsFingerprint: String?
 
     public init(url: String, token: String? = nil, password: String? = nil, identity: DeviceIdentity? = nil) {
         self.url = url
@@ -55,13 +58,15 @@ public final class GatewayClient: Sendable {
 
     /// Connects and completes the handshake, or fails fast naming the URL and why.
     public static func connect(_ options: GatewayClientOptions, logger: Logger = Logger(label: "openclaw.client")) async throws(GatewayClientError) -> GatewayClient {
+        let tls = try await ClientTLS.configuration(url: options.url, pin: options.tlsFingerprint)
         let core = ClientCore(options: options)
         var configuration = WebSocketClientConfiguration()
         configuration.maxFrameSize = ProtocolLimits.maxPayload
         configuration.closeTimeout = .seconds(2)
+        configuration.sniHostname = tls?.sniHostname
         let task = Task {
             do {
-                let close = try await WebSocketClient.connect(url: options.url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+                let close = try await WebSocketClient.connect(url: options.url, configuration: configuration, tlsConfiguration: tls?.tls, logger: logger) { inbound, outbound, _ in
                     await core.run(inbound: inbound, outbound: outbound)
                 }
                 core.finish(closeCode: close.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: close?.reason, connectError: nil)

@@ -36,7 +36,12 @@ public final class Gateway: Sendable {
         }
         _ = try? hub.refreshHealth()
         let server = GatewayServer(hub: hub) { [weak self] host, port in self?.didListen(host: host, port: port) }
-        var services = server.services()
+        var services: [any Service]
+        do {
+            services = try server.services()
+        } catch {
+            throw StartupRefusal.failed("cannot set up TLS with \(settings.tls?.certPath ?? "the certificate"): \(error)")
+        }
         let signals = SignalService(logger: hub.logger, onSignal: { [weak self] in await self?.stop() }, beforeForcedExit: { held?.release() })
         if handleSignals { services.insert(signals, at: 0) }
         let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })))
@@ -70,7 +75,7 @@ public final class Gateway: Sendable {
     }
 
     private func didListen(host: String, port: Int) {
-        hub.logger.info("[gateway] listening on ws://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
+        hub.logger.info("[gateway] listening on \(settings.webSocketScheme)://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
         let (ready, waiters) = listening.withLock { state -> (Bool, [CheckedContinuation<Int, Never>]) in
             state.ports.append(port)
             guard state.ports.count == settings.hosts.count else { return (false, []) }

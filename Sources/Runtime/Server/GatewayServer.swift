@@ -4,6 +4,8 @@ import Foundation
 import Generated
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -14,7 +16,8 @@ struct GatewayServer {
     let hub: GatewayHub
     let onListening: @Sendable (String, Int) async -> Void
 
-    func services() -> [any Service] {
+    /// Throws when the TLS context cannot be made from `gateway.tls`'s certificate and key.
+    func services() throws -> [any Service] {
         let limiter = hub.authLimiter
         let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
         let router = Router(context: GatewayRequestContext.self)
@@ -29,24 +32,27 @@ struct GatewayServer {
         // Hummingbird's own "Server started" lines repeat ours; keep them for --verbose.
         var serverLogger = hub.logger
         if serverLogger.logLevel >= .info { serverLogger.logLevel = .warning }
+        // One builder for every listener: HTTP/1 with the WebSocket upgrade, wrapped in TLS when configured.
+        let plain: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: wsConfiguration) { request, channel, _ in
+            // The socket upgrades on `/` and on any path no HTTP route claims.
+            let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+            if HTTPProbes.paths.contains(path) { return .dontUpgrade }
+            var peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
+            peer.origin = request.headerFields[.origin]
+            peer.host = request.authority
+            let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
+            return .upgrade([:]) { inbound, outbound, _ in
+                await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
+                        .run(inbound: inbound, outbound: outbound)
+                }
+            }
+        }
+        let server = try hub.settings.tls.map { try HTTPServerBuilder.tls(plain, tlsConfiguration: $0.serverConfiguration) } ?? plain
         let listeners: [any Service] = hub.settings.hosts.map { host in
             Application(
                 router: router,
-                server: .http1WebSocketUpgrade(configuration: wsConfiguration) { request, channel, _ in
-                    // The socket upgrades on `/` and on any path no HTTP route claims.
-                    let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
-                    if HTTPProbes.paths.contains(path) { return .dontUpgrade }
-                    var peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
-                    peer.origin = request.headerFields[.origin]
-                    peer.host = request.authority
-                    let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
-                    return .upgrade([:]) { inbound, outbound, _ in
-                        await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                            await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
-                                .run(inbound: inbound, outbound: outbound)
-                        }
-                    }
-                },
+                server: server,
                 configuration: .init(address: .hostname(host, port: hub.settings.port.value), serverName: nil, reuseAddress: true),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? hub.settings.port.value

@@ -73,6 +73,8 @@ public struct GatewaySettings: Sendable {
     public var rateLimit: AuthRateLimit
     public var policy: ProtocolPolicy
     public var version: String
+    /// The certificate to serve TLS with (`gateway.tls.enabled`); nil serves plain HTTP/WebSocket.
+    var tls: GatewayTLSIdentity?
     /// Extra channel plugins and health-monitor timings (tests); the CLI's gateway keeps the defaults.
     public var channelSetup = ChannelSetup()
 
@@ -90,6 +92,9 @@ public struct GatewaySettings: Sendable {
         self.policy = policy
         self.version = version
     }
+
+    /// `wss` with TLS, else `ws` (and `https`/`http` for HTTP URLs).
+    public var webSocketScheme: String { tls == nil ? "ws" : "wss" }
 
     /// Settings for a gateway started in-process (tests, benchmarks): loopback, the given port (0 picks one).
     public static func inProcess(

@@ -121,11 +121,30 @@ public struct GatewayStartup {
         var policy = ProtocolPolicy()
         policy.handshakeTimeoutMs = min(max(handshake, ProtocolLimits.handshakeTimeoutMinMs), ProtocolLimits.handshakeTimeoutMaxMs)
 
-        return GatewaySettings(
+        var settings = GatewaySettings(
             paths: paths, config: loaded, port: port, bind: bind,
             hosts: hosts, auth: auth,
             rateLimit: AuthRateLimit(loaded.config.gateway?.auth?.rateLimit), policy: policy
         )
+        settings.tls = try loadTLS(loaded.config.gateway?.tls, paths: paths)
+        return settings
+    }
+
+    /// `gateway.tls`: the certificate pair, generated once when missing; its fingerprint is logged for pinning.
+    private func loadTLS(_ config: GatewayTlsConfig?, paths: StatePaths) throws(StartupRefusal) -> GatewayTLSIdentity? {
+        guard config?.enabled == true else { return nil }
+        let identity: GatewayTLSIdentity
+        do {
+            identity = try GatewayTLSIdentity.load(
+                certPath: config?.certPath, keyPath: config?.keyPath, caPath: config?.caPath, autoGenerate: config?.autoGenerate ?? true,
+                stateDir: paths.stateDir, home: StatePaths.homeDirectory(environment: request.environment)
+            )
+        } catch {
+            throw .failed(error.description)
+        }
+        if identity.generated { logger.info("gateway tls: generated a self-signed certificate at \(identity.certPath)") }
+        logger.info("gateway tls: enabled (TLS 1.2+); certificate SHA-256 fingerprint \(identity.fingerprint)")
+        return identity
     }
 
     private func precedenceInputs(flags: [String: String], config: OpenClawConfig) -> PrecedenceInputs {
