@@ -31,6 +31,7 @@ struct Benchmark {
         try await Task.sleep(for: .milliseconds(200))
         report.record("rss_idle_mb", try gateway.memoryMB(), decimals: 1, unit: "MB", label: "gateway RSS idle")
         try await handshakes()
+        try await DeviceHandshakes(gateway: gateway, report: report, count: min(options.handshakes, 200)).run()
         try await healthRoundTrips(clients: 1)
         try await healthRoundTrips(clients: options.healthClients)
         if let upstream, options.agents {
