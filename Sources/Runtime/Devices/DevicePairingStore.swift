@@ -160,12 +160,18 @@ actor DevicePairingStore {
         guard DeviceScopes.allows(stored.scopes, within: PairingRequirement.baseline(of: device)),
             DeviceScopes.allows(scopes, within: stored.scopes)
         else { return .scopeMismatch }
-        stored.lastUsedAtMs = now()
+        // `lastUsedAtMs` to the minute: a reconnect storm must not rewrite (and fsync) paired.json per connect.
+        let time = now()
+        if let last = stored.lastUsedAtMs, time - last < Self.lastUsedResolutionMs { return nil }
+        stored.lastUsedAtMs = time
         device.tokens?[role] = stored
         paired[deviceId] = device
         try files.writePaired(paired)
         return nil
     }
+
+    /// How stale `lastUsedAtMs` may get before a successful token check writes it again.
+    static let lastUsedResolutionMs = 60_000
 
     /// The token to hand out in `hello-ok`: the current one when it is live, inside the baseline and covers
     /// `scopes`, else a new one. - Returns: nil when the device is not paired for the role or the scopes.
