@@ -37,36 +37,36 @@ export default {
       render(pending,
         h("h2", { id: "dev-pending" }, `Pending requests (${result.pending.length})`),
         result.pending.length
-          ? h("div.table-wrap", h("table", { "data-testid": "devices-pending" },
+          ? h("div.table-wrap", h("table.stack", { "data-testid": "devices-pending" },
               h("thead", h("tr", h("th", "Device"), h("th", "Asks for"), h("th", "Address"), h("th", "Requested"), h("th", h("span.visually-hidden", "Actions")))),
               h("tbody", result.pending.map((request) => h("tr", { "data-request": request.requestId },
                 h("td", h("strong", name(request)), request.isRepair ? h("span.badge", { title: "Already paired; asks for more" }, "repair") : null,
-                  h("div.mono.small", request.deviceId), h("div.muted.small", `request ${request.requestId}`)),
-                h("td", h("div", "Role: ", list(request.roles ?? (request.role ? [request.role] : []))), h("div.small", "Scopes: ", list(request.scopes))),
-                h("td.mono", request.remoteIp ?? "local"),
-                h("td", when(request.ts)),
+                  h("div.mono.small.id", request.deviceId), h("div.muted.small", `request ${request.requestId}`)),
+                h("td", { "data-label": "Asks for" }, h("div", "Role: ", list(request.roles ?? (request.role ? [request.role] : []))), h("div.small", "Scopes: ", list(request.scopes))),
+                h("td.mono", { "data-label": "Address" }, request.remoteIp ?? "local"),
+                h("td", { "data-label": "Requested" }, when(request.ts)),
                 h("td.actions",
                   h("button.primary", { type: "button", "aria-label": `Approve ${name(request)}`, onclick: () => act("device.pair.approve", { requestId: request.requestId }, `Approved ${name(request)}.`) }, "Approve"),
                   h("button.danger", { type: "button", "aria-label": `Reject ${name(request)}`, onclick: () => act("device.pair.reject", { requestId: request.requestId }, `Rejected ${name(request)}.`) }, "Reject")))))))
-          : h("p.muted", "No pending requests.")));
+          : h("p.muted", "No pending requests."));
       render(paired,
         h("h2", { id: "dev-paired" }, `Paired devices (${result.paired.length})`),
         result.paired.length
-          ? h("div.table-wrap", h("table", { "data-testid": "devices-paired" },
+          ? h("div.table-wrap", h("table.stack", { "data-testid": "devices-paired" },
               h("thead", h("tr", h("th", "Device"), h("th", "Roles and scopes"), h("th", "Address"), h("th", "Tokens"), h("th", h("span.visually-hidden", "Actions")))),
               h("tbody", result.paired.map((device) => h("tr", { "data-device": device.deviceId },
                 h("td", h("strong", name(device)), device.deviceId === gw.deviceId ? h("span.badge", { "data-ok": "true" }, "this browser") : null,
-                  h("div.mono.small", device.deviceId), h("div.muted.small", "approved ", when(device.approvedAtMs))),
-                h("td", h("div", "Roles: ", list(device.roles ?? (device.role ? [device.role] : []))), h("div.small", "Scopes: ", list(device.scopes))),
-                h("td.mono", device.remoteIp ?? "local"),
-                h("td", tokens(device)),
+                  h("div.mono.small.id", device.deviceId), h("div.muted.small", "approved ", when(device.approvedAtMs))),
+                h("td", { "data-label": "Roles and scopes" }, h("div", "Roles: ", list(device.roles ?? (device.role ? [device.role] : []))), h("div.small", "Scopes: ", list(device.scopes))),
+                h("td.mono", { "data-label": "Address" }, device.remoteIp ?? "local"),
+                h("td", { "data-label": "Tokens" }, tokens(device)),
                 h("td.actions",
                   h("button.danger", {
                     type: "button", "aria-label": `Remove ${name(device)}`,
                     onclick: () => act("device.pair.remove", { deviceId: device.deviceId }, `Removed ${name(device)}.`,
                       `Remove ${name(device)}? Its tokens are deleted, its connections closed, and it must pair again.${device.deviceId === gw.deviceId ? " This is the browser you are using." : ""}`),
                   }, "Remove")))))))
-          : h("p.muted", "No paired devices.")));
+          : h("p.muted", "No paired devices."));
     }
 
     /** One line per role: state, dates, and Rotate/Revoke for a live token. */
