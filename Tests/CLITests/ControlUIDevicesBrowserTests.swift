@@ -9,10 +9,8 @@ import TestUpstream
 /// Device pairing from the Control UI, against a real gateway: an operator approves, rotates, revokes and removes
 /// another client's device in the Devices view; and a browser on the LAN address, refused with "pairing
 /// required", shows its request and connects by itself once the CLI approves it. Screenshots go to
-/// `ControlUIStack.artifacts` (20-…).
-@Suite("control UI devices in a browser", .serialized)
-struct ControlUIDevicesBrowserTests {
-    static let skipReason: Comment = "chromium is not installed (scripts/test installs Debian's chromium through .ci/run)"
+/// `ControlUIStack.artifacts` (20-…). Part of the serialized browser suite, so no two Chromiums run at once.
+extension ControlUIBrowserTests {
     static let lanSkipReason: Comment = "this machine has no non-loopback IPv4 address for the browser to connect from as a remote peer"
 
     @Test(.enabled(if: HeadlessChromium.isInstalled, skipReason), .timeLimit(.minutes(3)))
@@ -49,6 +47,7 @@ struct ControlUIDevicesBrowserTests {
         let requestId = try #require(refused?.details?["requestId"]?.stringValue)
         let deviceId = try #require(laptop.identity?.deviceId)
         try await page.waitFor("document.querySelector('[data-testid=devices-pending] tr[data-request=\"\(requestId)\"]')?.innerText.includes('operator.write')")
+        #expect(try await page.evaluate("document.querySelector('[data-testid=devices-note]').textContent") == "New pairing request from Laptop.")
         try await page.screenshot(to: shots + "/20-devices-pending.png")
         try await page.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
         // Nothing sticks out at phone width, apart from the navigation, which scrolls by design.
@@ -119,6 +118,7 @@ struct ControlUIDevicesBrowserTests {
         try await page.evaluate("document.querySelector('tr[data-device=\"\(ownId)\"] button[aria-label^=Rotate]').click(); true")
         let shown = try await page.waitFor("document.querySelector('[data-testid=token-value]')?.value")
         #expect(shown.stringValue?.count == 43, "\(shown)")
+        #expect(try await page.evaluate("document.activeElement?.id") == "token-dialog-value")
         try await page.waitFor("document.body.dataset.connection === 'connected' && document.querySelector('tr[data-device=\"\(ownId)\"]')?.innerText.includes('rotated')")
         #expect(try await page.evaluate("document.querySelector('[data-testid=token-dialog]').open") == true)
         try await page.screenshot(to: shots + "/24-devices-own-token.png")

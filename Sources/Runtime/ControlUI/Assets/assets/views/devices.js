@@ -119,7 +119,15 @@ export default {
 
     const unsubscribe = subscribe(gw, {
       load,
-      onEvent: (frame) => { if (frame.event === "device.pair.requested" || frame.event === "device.pair.resolved") quietReload(); },
+      onEvent: (frame) => {
+        if (frame.event === "device.pair.requested") {
+          // Announced in the live region as well: a screen-reader user should not have to find the new row.
+          if (frame.payload?.deviceId) note.replaceChildren(h("p", `New pairing request from ${name(frame.payload)}.`));
+          quietReload();
+        } else if (frame.event === "device.pair.resolved") {
+          quietReload();
+        }
+      },
     });
     return () => { unsubscribe(); clearTimeout(timer); if (dialog.el.open) dialog.el.close(); };
   },
