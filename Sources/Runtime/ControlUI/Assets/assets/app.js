@@ -101,6 +101,7 @@ function showLogin(message) {
  */
 let pairing = null; // {requestId, command, retry, device} elements while the panel is shown
 function showPairing(detail) {
+  if (!pairing && main.querySelector("form.login")) return; // the operator opened Auth: leave the form alone
   if (!pairing) {
     cleanup?.();
     cleanup = null;
