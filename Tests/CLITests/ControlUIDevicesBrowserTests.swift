@@ -151,9 +151,15 @@ extension ControlUIBrowserTests {
             #expect(try await page.evaluate("document.querySelector('[data-testid=pairing-request]').textContent") == .string(requestId))
             try await page.screenshot(to: ControlUIStack.artifacts + "/25-pairing-required.png")
 
+            // A UI on the gateway host (paired silently) lists the request with the browser's address.
+            let host = try await browser.open("http://127.0.0.1:\(port)/devices#token=\(ControlUIStack.token)")
+            try await host.waitFor("document.querySelector('tr[data-request=\"\(requestId)\"]')?.innerText.includes('\(ip)')")
+
             let approve = try OpenClawProcess(["devices", "approve", requestId], environment: stack.sandbox.environment())
             #expect(await approve.wait() == 0, "\(approve.text)")
             #expect(approve.text.contains("Approved") && approve.text.contains(requestId), "\(approve.text)")
+            // The host's list follows the approval made elsewhere (device.pair.resolved).
+            try await host.waitFor("!document.querySelector('[data-testid=devices-pending]') && document.querySelector('[data-testid=devices-paired]')?.innerText.includes('\(ip)')")
 
             try await page.waitFor("document.body.dataset.connection === 'connected' && document.querySelector('[data-testid=health]')?.textContent === 'ok'", timeoutMs: 20000)
             #expect(try await page.evaluate("window.__sameDocument === true && !document.querySelector('[data-testid=pairing]')") == true)
