@@ -109,7 +109,8 @@ function showPairing(detail) {
       requestId: h("code", { "data-testid": "pairing-request" }),
       command: h("code", { id: "pairing-command", "data-testid": "pairing-command" }),
       device: h("code"),
-      retry: h("p.muted", { role: "status", "aria-live": "polite", "data-testid": "pairing-retry" }),
+      // Not a live region: the header's status line already announces each attempt.
+      retry: h("p.muted", { "data-testid": "pairing-retry" }),
     };
     const copy = h("button", {
       type: "button", "aria-label": "Copy the approve command",
@@ -165,8 +166,11 @@ gw.addEventListener("status", ({ detail }) => {
   statusLine.textContent = detail.message || detail.state;
   statusDot.dataset.state = detail.state;
   document.body.dataset.connection = detail.state;
-  banner.hidden = detail.state === "connected" || detail.state === "connecting";
-  banner.textContent = detail.state === "restarting" ? `⟳ ${detail.message}` : detail.message;
+  // Between pairing attempts the banner keeps saying what is awaited instead of flickering away.
+  if (!(pairing && detail.state === "connecting")) {
+    banner.hidden = detail.state === "connected" || detail.state === "connecting";
+    banner.textContent = detail.state === "restarting" ? `⟳ ${detail.message}` : detail.message;
+  }
   if (detail.state === "auth-failed") showLogin(detail.message);
   if (detail.state === "pairing") {
     banner.textContent = `Pairing required: approve request ${detail.requestId ?? "?"} (openclaw devices approve ${detail.requestId ?? "<requestId>"}).`;

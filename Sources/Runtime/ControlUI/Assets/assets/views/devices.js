@@ -25,6 +25,8 @@ export default {
       try {
         draw(await gw.request("device.pair.list", {}));
       } catch (error) {
+        // Rotating or revoking this browser's own token closes its socket: the reconnect reloads the list.
+        if (gw.state !== "connected" || /^(not connected|disconnected)$/.test(error.message)) return;
         render(pending, h("h2", { id: "dev-pending" }, "Pending requests"), errorLine(error));
         render(paired, h("h2", { id: "dev-paired" }, "Paired devices"));
       }
