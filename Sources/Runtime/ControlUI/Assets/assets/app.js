@@ -97,7 +97,7 @@ function showLogin(message) {
 /**
  * The pairing panel: this browser was refused with NOT_PAIRED. It names the request and the command that
  * approves it; the gateway client keeps retrying, so approval connects without a reload. Updated in place
- * on every attempt (focus and the live region stay quiet apart from the retry line).
+ * on every attempt: focus stays where it is, and the header's status line is the one live region announcing it.
  */
 let pairing = null; // {requestId, command, retry, device} elements while the panel is shown
 function showPairing(detail) {
