@@ -95,7 +95,11 @@ extension ControlUIBrowserTests {
         #expect(try await Self.refusal(withOldToken)?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
         try await page.screenshot(to: shots + "/23-devices-revoked.png")
 
-        // Remove (confirmed): the row goes, and so does the pairing.
+        // Remove, declined at the confirmation: nothing happens. Then confirmed: the row goes, and so does the pairing.
+        try await page.evaluate("window.confirm = () => false; true")
+        try await page.click("button[aria-label='Remove Laptop']")
+        #expect(try await Self.paired(admin, deviceId) != nil)
+        try await page.evaluate("window.confirm = () => true; true")
         try await page.click("button[aria-label='Remove Laptop']")
         try await page.waitFor("!document.querySelector('tr[data-device=\"\(deviceId)\"]') && document.querySelector('[data-testid=devices-note]').textContent === 'Removed Laptop.'")
         #expect(try await Self.paired(admin, deviceId) == nil)
