@@ -28,15 +28,17 @@ struct ControlUIStack {
         sandbox.remove()
     }
 
-    static func start(replies: [FakeModelServer.Reply] = [], controlUi: String = "") async throws -> ControlUIStack {
+    /// `controlUi` and `bind` are JSON5 values for `gateway.controlUi` and `gateway.bind` (omitted when empty).
+    static func start(
+        replies: [FakeModelServer.Reply] = [], controlUi: String = "", bind: String = "", port: Int = Sandbox.freePort()
+    ) async throws -> ControlUIStack {
         let sandbox = try Sandbox()
         let upstream = FakeModelServer(replies: replies, fallback: OpenAIScript.text(["(no more scripted replies)"]))
         let baseURL = await upstream.start()
-        let port = Sandbox.freePort()
         try sandbox.writeConfig(
             """
             {
-              gateway: { mode: "local", port: \(port), auth: { token: "\(Self.token)" }\(controlUi.isEmpty ? "" : ", controlUi: \(controlUi)") },
+              gateway: { mode: "local", port: \(port), auth: { token: "\(Self.token)" }\(controlUi.isEmpty ? "" : ", controlUi: \(controlUi)")\(bind.isEmpty ? "" : ", bind: \(bind)") },
               logging: { file: "\(sandbox.home)/gateway.log" },
               models: { providers: { local: {
                 baseUrl: "\(baseURL)", api: "openai-completions", apiKey: "test-key",

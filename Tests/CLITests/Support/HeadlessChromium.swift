@@ -32,16 +32,17 @@ final class HeadlessChromium: Sendable {
         self.profile = profile
     }
 
-    /// Starts the browser with its DevTools protocol on a pipe (fd 3 in, fd 4 out; see CDPClient).
-    static func launch() async throws -> HeadlessChromium {
+    /// Starts the browser with its DevTools protocol on a pipe (fd 3 in, fd 4 out; see CDPClient), with
+    /// `extraArguments` after the usual ones.
+    static func launch(extraArguments: [String] = []) async throws -> HeadlessChromium {
         guard let binary else { throw CDPError("chromium is not installed") }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-chromium-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
         var arguments = [
             "--headless=new", "--remote-debugging-pipe", "--user-data-dir=\(profile)", "--no-first-run", "--no-default-browser-check",
             "--disable-gpu", "--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
-            "--window-size=1280,900", "about:blank",
-        ]
+            "--window-size=1280,900",
+        ] + extraArguments + ["about:blank"]
         // Chromium's sandbox refuses to run as root (CI containers).
         if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
         let process = ChildProcess()

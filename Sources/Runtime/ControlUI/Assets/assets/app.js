@@ -6,9 +6,10 @@ import chat from "./views/chat.js";
 import sessions from "./views/sessions.js";
 import config from "./views/config.js";
 import logs from "./views/logs.js";
+import devices from "./views/devices.js";
 import debug from "./views/debug.js";
 
-const VIEWS = { overview, chat, sessions, config, logs, debug };
+const VIEWS = { overview, chat, sessions, devices, config, logs, debug };
 const TOKEN_KEY = "openclaw.token";
 const base = new URL(document.baseURI).pathname; // ends with "/"
 
@@ -88,12 +89,57 @@ function showLogin(message) {
   h("div.row", h("button.primary", { type: "submit" }, "Connect")));
   cleanup?.();
   cleanup = null;
+  pairing = null;
   render(main, form);
   token.focus();
 }
 
+/**
+ * The pairing panel: this browser was refused with NOT_PAIRED. It names the request and the command that
+ * approves it; the gateway client keeps retrying, so approval connects without a reload. Updated in place
+ * on every attempt: focus stays where it is, and the header's status line is the one live region announcing it.
+ */
+let pairing = null; // {requestId, command, retry, device} elements while the panel is shown
+function showPairing(detail) {
+  if (!pairing && main.querySelector("form.login")) return; // the operator opened Auth: leave the form alone
+  if (!pairing) {
+    cleanup?.();
+    cleanup = null;
+    pairing = {
+      requestId: h("code", { "data-testid": "pairing-request" }),
+      command: h("code", { id: "pairing-command", "data-testid": "pairing-command" }),
+      device: h("code"),
+      // Not a live region: the header's status line already announces each attempt.
+      retry: h("p.muted", { "data-testid": "pairing-retry" }),
+    };
+    const copy = h("button", {
+      type: "button", "aria-label": "Copy the approve command",
+      onclick: () => navigator.clipboard?.writeText(pairing.command.textContent).then(() => { copy.textContent = "Copied"; }, () => {}),
+    }, "Copy");
+    const heading = h("h2", { id: "pairing-title", tabindex: "-1" }, "Pairing required");
+    render(main, h("section.card.pairing", { "aria-labelledby": "pairing-title", "data-testid": "pairing" },
+      heading,
+      h("p", "The gateway does not know this browser yet. An operator must approve its pairing request; this page connects by itself once that is done (no reload needed)."),
+      h("dl.facts", h("dt", "Request"), h("dd", pairing.requestId), h("dt", "This device"), h("dd", pairing.device)),
+      h("p", "On the gateway host, run:"),
+      h("div.row.command", h("pre", pairing.command), copy),
+      h("p.muted", "Or approve it under Devices in a Control UI that is already connected (on the gateway host, http://127.0.0.1 is approved by itself)."),
+      pairing.retry,
+      h("div.row", h("button.primary", { type: "button", onclick: () => gw.retryNow() }, "Retry now"))));
+    heading.focus();
+  }
+  const id = detail.requestId ?? "<requestId>";
+  if (pairing.requestId.textContent !== id) {
+    pairing.requestId.textContent = id;
+    pairing.command.textContent = `openclaw devices approve ${id}`;
+  }
+  pairing.device.textContent = detail.deviceId ?? "unknown";
+  pairing.retry.textContent = `Not approved yet${detail.reason ? ` (${detail.reason})` : ""}; trying again in ${Math.round(detail.retryInMs / 1000)} s (attempt ${detail.attempt}).`;
+}
+
 let cleanup = null;
 function navigate(name, push = false) {
+  pairing = null;
   if (push) history.pushState(null, "", base + name);
   for (const link of nav.querySelectorAll("a")) {
     if (link.dataset.view === name) link.setAttribute("aria-current", "page");
@@ -120,9 +166,17 @@ gw.addEventListener("status", ({ detail }) => {
   statusLine.textContent = detail.message || detail.state;
   statusDot.dataset.state = detail.state;
   document.body.dataset.connection = detail.state;
-  banner.hidden = detail.state === "connected" || detail.state === "connecting";
-  banner.textContent = detail.state === "restarting" ? `⟳ ${detail.message}` : detail.message;
+  // Between pairing attempts the banner keeps saying what is awaited instead of flickering away.
+  if (!(pairing && detail.state === "connecting")) {
+    banner.hidden = detail.state === "connected" || detail.state === "connecting";
+    banner.textContent = detail.state === "restarting" ? `⟳ ${detail.message}` : detail.message;
+  }
   if (detail.state === "auth-failed") showLogin(detail.message);
+  if (detail.state === "pairing") {
+    banner.textContent = `Pairing required: approve request ${detail.requestId ?? "?"} (openclaw devices approve ${detail.requestId ?? "<requestId>"}).`;
+    showPairing(detail);
+  }
+  if (detail.state === "connected" && pairing) navigate(currentView());
 });
 
 navigate(currentView());

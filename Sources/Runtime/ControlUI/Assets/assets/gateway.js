@@ -3,10 +3,13 @@ import { loadIdentity, signConnect } from "./device.js";
 
 const SCOPES = ["operator.admin", "operator.read", "operator.write"];
 const VERSION = "1.0.0";
+/** Retries while this browser waits for approval: from 1 s, doubling, at most every 5 s (the request lives 5 min). */
+const PAIRING_RETRY_MS = { first: 1000, max: 5000 };
 
 /**
  * Events (CustomEvent.detail):
- *  - "status": {state: "connecting"|"connected"|"disconnected"|"auth-failed"|"restarting", message}
+ *  - "status": {state: "connecting"|"connected"|"disconnected"|"auth-failed"|"pairing"|"restarting", message};
+ *    "pairing" (refused with NOT_PAIRED, retrying by itself) adds {requestId, reason, deviceId, retryInMs, attempt}
  *  - "hello": the hello-ok payload, after every (re)connect; views refetch then
  *  - "event": an event frame; "gap": a broadcast `seq` was skipped, so state must be refetched
  */
@@ -18,6 +21,7 @@ export class Gateway extends EventTarget {
     this.pending = new Map();
     this.nextId = 1;
     this.attempt = 0;
+    this.pairingAttempt = 0;
     this.hello = null;
     this.stopped = false;
     this.instanceId = sessionStorage.getItem("openclaw.instance") || crypto.randomUUID();
@@ -39,9 +43,15 @@ export class Gateway extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  status(state, message = "") {
+  status(state, message = "", extra = {}) {
     this.state = state;
-    this.emit("status", { state, message });
+    this.emit("status", { state, message, ...extra });
+  }
+
+  /** Skips the wait before the next attempt (the "Retry now" button while pairing). */
+  retryNow() {
+    if (this.stopped || this.socket?.readyState === WebSocket.OPEN || this.socket?.readyState === WebSocket.CONNECTING) return;
+    this.open();
   }
 
   open() {
@@ -76,6 +86,19 @@ export class Gateway extends EventTarget {
       const reason = refusal?.message || close.reason || `connection closed (${close.code})`;
       if (refusal?.auth) return this.status("auth-failed", reason);
       if (this.stopped) return this.status("disconnected", reason);
+      if (refusal?.pairing) {
+        // Not an auth failure: the request waits for an operator, and a repeat connect keeps it (same id) alive.
+        const delay = Math.min(PAIRING_RETRY_MS.max, PAIRING_RETRY_MS.first * 2 ** this.pairingAttempt);
+        this.pairingAttempt += 1;
+        this.attempt += 1;
+        const details = refusal.details ?? {};
+        this.status("pairing", `pairing required; retrying in ${Math.round(delay / 100) / 10}s`, {
+          requestId: details.requestId ?? null, reason: details.reason ?? null, deviceId: this.deviceId ?? null,
+          retryInMs: delay, attempt: this.pairingAttempt,
+        });
+        this.retryTimer = setTimeout(() => this.open(), delay);
+        return;
+      }
       const restarting = this.restartExpectedMs != null;
       const delay = restarting ? this.restartExpectedMs : Math.min(10000, 500 * 2 ** this.attempt);
       this.restartExpectedMs = null;
@@ -95,6 +118,7 @@ export class Gateway extends EventTarget {
       auth: this.credentials, locale: navigator.language, userAgent: navigator.userAgent,
     };
     const identity = await loadIdentity();
+    this.deviceId = identity?.id ?? null;
     if (identity && nonce) {
       params.device = await signConnect(identity, { client, role: "operator", scopes: SCOPES, token: this.credentials.token, nonce });
     }
@@ -102,10 +126,12 @@ export class Gateway extends EventTarget {
       this.hello = await this.send("connect", params);
     } catch (error) {
       const code = error.details?.code ?? "";
-      error.auth = code.startsWith("AUTH_") || code === "CONTROL_UI_ORIGIN_NOT_ALLOWED" || code === "PAIRING_REQUIRED";
+      error.pairing = code === "PAIRING_REQUIRED";
+      error.auth = code.startsWith("AUTH_") || code === "CONTROL_UI_ORIGIN_NOT_ALLOWED";
       throw error;
     }
     this.attempt = 0;
+    this.pairingAttempt = 0;
     this.status("connected", `Connected to ${this.hello.server?.version ?? "gateway"}`);
     this.emit("hello", this.hello);
   }

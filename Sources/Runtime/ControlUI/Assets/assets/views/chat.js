@@ -47,7 +47,14 @@ export default {
       }
     }
 
-    async function loadHistory() {
+    // A message sent while the history is still loading must not be wiped by its render: send waits for it.
+    let historyLoaded = Promise.resolve();
+    function loadHistory() {
+      historyLoaded = fetchHistory();
+      return historyLoaded;
+    }
+
+    async function fetchHistory() {
       localStorage.setItem(SESSION_KEY, sessionKey);
       streams.clear();
       tools.clear();
@@ -83,6 +90,7 @@ export default {
       const message = input.value.trim();
       if (!message || !gw.hello) return;
       input.value = "";
+      await historyLoaded.catch(() => {});
       transcript.querySelector(".empty")?.remove();
       transcript.append(bubble("user", message));
       scroll();
