@@ -16,7 +16,10 @@ struct RemoteCLITests {
     }
 
     private func startGateway(_ sandbox: Sandbox, port: Int, bind: String = "loopback") async throws -> (OpenClawProcess, [String: String]) {
-        try sandbox.writeConfig("{ gateway: { mode: 'local', bind: '\(bind)', auth: { token: '\(Self.token)' } } }")
+        // A non-loopback bind with the Control UI on needs explicit origins.
+        try sandbox.writeConfig(
+            "{ gateway: { mode: 'local', bind: '\(bind)', auth: { token: '\(Self.token)' }, controlUi: { allowedOrigins: ['http://localhost'] } } }"
+        )
         let env = try sandbox.isolatedEnvironment(port: port)
         let gateway = try OpenClawProcess(["gateway"], environment: env)
         guard await gateway.waitForOutput("[gateway] ready") else {
