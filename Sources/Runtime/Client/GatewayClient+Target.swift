@@ -31,7 +31,9 @@ extension GatewayClient {
         let detail = error.details?["code"]?.stringValue
         if detail == ErrorDetailCode.authDeviceTokenMismatch.rawValue, let identity = options.identity, options.deviceToken != nil {
             _ = try? store.forget(deviceId: identity.deviceId, role: options.role)
-            return DevicePairingError.deviceTokenRejected(url: url, deviceId: identity.deviceId, path: store.path)
+            return DevicePairingError.deviceTokenRejected(
+                url: url, deviceId: identity.deviceId, path: store.path, sharedSecretSent: options.token != nil || options.password != nil
+            )
         }
         if error.code == .notPaired || detail == ErrorDetailCode.pairingRequired.rawValue {
             return DevicePairingError.pairingRequired(
@@ -47,8 +49,9 @@ extension GatewayClient {
 public enum DevicePairingError: Error, Sendable, CustomStringConvertible {
     /// The gateway filed (or refreshed) a pairing request: an operator must approve it on the gateway host.
     case pairingRequired(url: String, deviceId: String?, requestId: String?, reason: String?)
-    /// The stored device token was refused (revoked, rotated or the device removed); it has been forgotten.
-    case deviceTokenRejected(url: String, deviceId: String, path: String)
+    /// The stored device token was refused (revoked, rotated or the device removed); it has been forgotten. The gateway
+    /// checks a device token only after the shared secret failed, so a secret that was sent was wrong too.
+    case deviceTokenRejected(url: String, deviceId: String, path: String, sharedSecretSent: Bool)
 
     public var description: String {
         switch self {
@@ -60,8 +63,9 @@ public enum DevicePairingError: Error, Sendable, CustomStringConvertible {
             }
             return "pairing required: the gateway at \(url) has not approved \(device)\(why); request id: \(requestId)\n"
                 + "On the gateway host run: openclaw devices approve \(requestId)"
-        case .deviceTokenRejected(let url, let deviceId, let path):
-            return "gateway at \(url) rejected this device's token (AUTH_DEVICE_TOKEN_MISMATCH: revoked, rotated or removed); forgot it in \(path).\n"
+        case .deviceTokenRejected(let url, let deviceId, let path, let sharedSecretSent):
+            let shared = sharedSecretSent ? " The token or password sent with it was not accepted either." : ""
+            return "gateway at \(url) rejected this device's token (AUTH_DEVICE_TOKEN_MISMATCH: revoked, rotated or removed); forgot it in \(path).\(shared)\n"
                 + "Pairing is required again for device \(deviceId): connect with the gateway's token or password to file a request, then run openclaw devices approve <requestId> on the gateway host."
         }
     }
