@@ -135,6 +135,8 @@ struct RemoteCLITests {
                 misconfigured.text.trimmingCharacters(in: .whitespacesAndNewlines) == "gateway remote mode misconfigured: gateway.remote.url missing",
                 "\(misconfigured.text)"
             )
+            let dashboardMisconfigured = try await run(["dashboard", "--no-open"], cli.environment())
+            #expect(dashboardMisconfigured.status == 1 && dashboardMisconfigured.text.contains("gateway.remote.url missing"), "\(dashboardMisconfigured.text)")
             let statusMisconfigured = try await run(["gateway", "status", "--no-probe"], cli.environment())
             #expect(statusMisconfigured.text.contains("Target error: gateway remote mode misconfigured: gateway.remote.url missing"), "\(statusMisconfigured.text)")
 
@@ -144,6 +146,11 @@ struct RemoteCLITests {
             let config = try await run(["health", "--timeout", "3000"], env)
             #expect(config.status == 1)
             #expect(config.text.contains("gateway not reachable at ws://127.0.0.1:\(deadPort)"), "\(config.text)")
+            // A remote target that does not answer is an error: no fallback to this machine's log file.
+            let logs = try await run(["logs", "--timeout", "3000"], env)
+            #expect(logs.status == 1 && !logs.text.contains("reading the local log file"), "\(logs.text)")
+            let dashboard = try await run(["dashboard", "--no-open"], env)
+            #expect(dashboard.text.contains("Dashboard URL: http://127.0.0.1:\(deadPort)/#token=\(Self.token)"), "\(dashboard.text)")
 
             // OPENCLAW_GATEWAY_URL beats gateway.remote.url.
             let envURL = cli.environment(["OPENCLAW_GATEWAY_URL": "ws://127.0.0.1:\(port)"])
