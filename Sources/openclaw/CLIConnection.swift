@@ -10,7 +10,7 @@ enum CLIConnection {
         let client: GatewayClient
         do {
             let target = try ClientTarget.resolve(url: options.url, token: options.token, password: options.password, environment: ProcessInfo.processInfo.environment)
-            client = try await GatewayClient.connect(target.clientOptions(timeoutMs: options.timeout))
+            client = try await GatewayClient.connect(target: target, timeoutMs: options.timeout)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)

@@ -92,15 +92,17 @@ struct ConfigAccess {
     let connection: ConnectionOptions
     let environment = ProcessInfo.processInfo.environment
 
-    /// nil when the gateway is down and no `--url` was given (then the file is used).
+    /// nil when the implicit local gateway (no `--url`, env or remote URL) is down: then the file is used.
     private func connect() async throws -> GatewayClient? {
+        var implicitLocal = false
         do {
             let target = try ClientTarget.resolve(
                 url: connection.url, token: connection.token, password: connection.password, environment: environment
             )
-            return try await GatewayClient.connect(target.clientOptions(timeoutMs: connection.timeout))
+            implicitLocal = target.isImplicitLocal
+            return try await GatewayClient.connect(target: target, timeoutMs: connection.timeout)
         } catch {
-            if connection.url == nil, LogsCommand.isUnreachable(error) { return nil }
+            if implicitLocal, LogsCommand.isUnreachable(error) { return nil }
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }

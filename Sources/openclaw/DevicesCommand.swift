@@ -19,9 +19,11 @@ struct DevicesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func execute() async throws {
-            let result = try await CLIConnection.withClient(connection) { client in
-                try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout)
-            }
+            let result = try await DevicesCommand.throughGatewayOrStore(
+                connection, verb: "read",
+                gateway: { client in try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout) },
+                store: { store in try await store.list() }
+            )
             if connection.json {
                 print(try DevicesText.json(result))
                 return
@@ -37,15 +39,29 @@ struct DevicesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func execute() async throws {
-            let result = try await CLIConnection.withClient(connection) { client -> DevicePairApproveResult? in
-                var requestId = options.latest ? nil : options.requestId
-                if requestId == nil {
-                    let pending = try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout).pending
-                    requestId = pending.max { $0.ts < $1.ts }?.requestId
+            let chosen = options.latest ? nil : options.requestId
+            let result = try await DevicesCommand.throughGatewayOrStore(
+                connection, verb: "edited",
+                gateway: { client -> DevicePairApproveResult? in
+                    var requestId = chosen
+                    if requestId == nil {
+                        let pending = try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout).pending
+                        requestId = pending.max { $0.ts < $1.ts }?.requestId
+                    }
+                    guard let requestId else { return nil }
+                    return try await client.call(
+                        .devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self, timeoutMs: connection.timeout
+                    )
+                },
+                store: { store in
+                    let result = try await store.approve(requestId: chosen)
+                    if result == nil, let chosen {
+                        FileHandle.standardError.write(Data("unknown requestId: \(chosen)\n".utf8))
+                        throw ExitCode(1)
+                    }
+                    return result
                 }
-                guard let requestId else { return nil }
-                return try await client.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self, timeoutMs: connection.timeout)
-            }
+            )
             guard let result else {
                 FileHandle.standardError.write(Data("No pending device pairing requests to approve\n".utf8))
                 throw ExitCode(1)
@@ -58,6 +74,48 @@ struct DevicesCommand: AsyncParsableCommand {
             let name = device.displayName.map { "\($0) (\(device.deviceId))" } ?? device.deviceId
             print("Approved \(name) (\(result.requestId))")
         }
+    }
+
+    /// Runs `gateway` against the running gateway; when the implicit local gateway (no `--url`, no env or remote
+    /// URL) does not answer and no gateway for this config can be running, runs `store` on the pairing files
+    /// instead and says so on stderr ("gateway not reachable; <verb> <dir> directly").
+    static func throughGatewayOrStore<T>(
+        _ connection: ConnectionOptions, verb: String, gateway: (GatewayClient) async throws -> T, store: (OfflinePairing) async throws -> T
+    ) async throws -> T {
+        let environment = ProcessInfo.processInfo.environment
+        let target: ClientTarget
+        let client: GatewayClient
+        do {
+            target = try ClientTarget.resolve(url: connection.url, token: connection.token, password: connection.password, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        do {
+            client = try await GatewayClient.connect(target: target, timeoutMs: connection.timeout)
+        } catch {
+            let down: Bool
+            switch error as? GatewayClientError {
+            case .unreachable: down = true
+            default: down = false
+            }
+            guard target.isImplicitLocal, down, !OfflinePairing.gatewayMayBeRunning(environment: environment) else {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let offline = OfflinePairing(stateDir: target.stateDir)
+            do {
+                let value = try await store(offline)
+                FileHandle.standardError.write(Data("gateway not reachable; \(verb) \(offline.directory) directly\n".utf8))
+                return value
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        return try await CLIConnection.run(closing: client) { try await gateway(client) }
     }
 
     struct Reject: CLICommand {

@@ -30,9 +30,9 @@ struct LogsCommand: CLICommand {
 
         var source: Source
         do {
-            source = .gateway(try await GatewayClient.connect(target.clientOptions(timeoutMs: connection.timeout)))
+            source = .gateway(try await GatewayClient.connect(target: target, timeoutMs: connection.timeout))
         } catch {
-            source = try fallback(after: error, printer: printer, environment: environment)
+            source = try fallback(after: error, target: target, printer: printer, environment: environment)
         }
         var cursor: Int?
         var file: String?
@@ -77,9 +77,10 @@ struct LogsCommand: CLICommand {
         }
     }
 
-    /// Falls back to reading the file this machine's config points at, unless `--url` named a gateway explicitly.
-    private func fallback(after error: any Error, printer: LogsPrinter, environment: [String: String]) throws -> Source {
-        guard connection.url == nil, Self.isUnreachable(error) else { return try fail(error) }
+    /// Falls back to reading the file this machine's config points at, only for the implicit local gateway
+    /// (never with `--url`, `OPENCLAW_GATEWAY_URL` or a remote-mode URL).
+    private func fallback(after error: any Error, target: ClientTarget, printer: LogsPrinter, environment: [String: String]) throws -> Source {
+        guard target.isImplicitLocal, Self.isUnreachable(error) else { return try fail(error) }
         let paths = StatePaths.resolve(environment: environment)
         let config = (try? ConfigLoader(environment: environment).load(path: paths.configPath))?.config ?? OpenClawConfig()
         let location = LogFileLocation(logging: config.logging, environment: environment)
@@ -94,14 +95,14 @@ struct LogsCommand: CLICommand {
         for attempt in 0..<Self.reconnectAttempts {
             try await Task.sleep(for: .milliseconds(min(500 << attempt, Self.maxBackoffMs)))
             do {
-                let client = try await GatewayClient.connect(target.clientOptions(timeoutMs: connection.timeout))
+                let client = try await GatewayClient.connect(target: target, timeoutMs: connection.timeout)
                 printer.notice("Reconnected to the gateway.")
                 return .gateway(client)
             } catch {
                 lastError = error
             }
         }
-        return try fallback(after: lastError, printer: printer, environment: environment)
+        return try fallback(after: lastError, target: target, printer: printer, environment: environment)
     }
 
     private func fail<T>(_ error: any Error) throws -> T {
@@ -111,7 +112,8 @@ struct LogsCommand: CLICommand {
 
     /// Down, gone, silent, or (as upstream) refusing this device until it is paired.
     static func isUnreachable(_ error: any Error) -> Bool {
-        switch error as? GatewayClientError {
+        if case .pairingRequired = error as? DevicePairingError { return true }
+        return switch error as? GatewayClientError {
         case .unreachable, .closed, .timeout: true
         case .rejected(_, let shape, _):
             shape.details?["code"]?.stringValue.map { $0 == "PAIRING_REQUIRED" || $0.hasPrefix("DEVICE_") } ?? false

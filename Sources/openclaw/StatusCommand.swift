@@ -27,10 +27,11 @@ struct StatusCommand: CLICommand {
                 let object: JSONValue = .object(["gateway": .object(["url": .string(url), "reachable": false, "error": .string("\(error)")]), "configPath": .string(local.paths.configPath)])
                 print(try JSONOutput.render(object, pretty: true))
             } else {
-                print("Gateway: unreachable (\(url))")
+                let pairing = error is DevicePairingError
+                print("Gateway: \(pairing ? "reachable, but this device is not paired" : "unreachable") (\(url))")
                 print("  \(error)")
                 print("Config: \(local.paths.configPath)\(local.configExists ? "" : " (missing)")\(local.configValid ? "" : " (invalid)")")
-                print("Start it with: openclaw gateway (or openclaw gateway start for the service); details: openclaw gateway status")
+                if !pairing { print("Start it with: openclaw gateway (or openclaw gateway start for the service); details: openclaw gateway status") }
             }
             throw ExitCode(1)
         case .success(let (status, health)):
@@ -66,7 +67,7 @@ struct StatusCommand: CLICommand {
     private static func fetch(_ request: GatewayStatusRequest, deep: Bool) async -> Result<(StatusSummary, HealthSummary?), any Error> {
         do {
             let target = try ClientTarget.resolve(url: request.url, token: request.token, password: request.password, environment: request.environment)
-            let client = try await GatewayClient.connect(target.clientOptions(timeoutMs: request.timeoutMs))
+            let client = try await GatewayClient.connect(target: target, timeoutMs: request.timeoutMs)
             do {
                 let status = try await client.request(GatewayMethod.status.rawValue, as: StatusSummary.self, timeoutMs: request.timeoutMs)
                 let health = try await client.request(GatewayMethod.health.rawValue, params: deep ? ["probe": true] : nil, as: HealthSummary.self, timeoutMs: request.timeoutMs)

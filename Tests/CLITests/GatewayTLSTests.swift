@@ -97,6 +97,54 @@ struct GatewayTLSTests {
         await again.stop()
     }
 
+    /// The CLI on the gateway's machine pins the local certificate on its own; a remote CLI (another state dir,
+    /// reaching the gateway through this machine's LAN address, so a remote peer) pins
+    /// `gateway.remote.tlsFingerprint`, is paired once and then works.
+    @Test(.timeLimit(.minutes(2)), LANAddress.required)
+    func theCLIPinsTheLocalCertificateAndARemoteCLIIsPairedOverTLS() async throws {
+        let host = try Sandbox()
+        let laptop = try Sandbox()
+        defer {
+            host.remove()
+            laptop.remove()
+        }
+        let port = Sandbox.freePort()
+        try host.writeConfig(
+            #"{ gateway: { mode: "local", bind: "lan", port: \#(port), auth: { token: "\#(Self.token)" }, tls: { enabled: true }, controlUi: { allowedOrigins: ["https://localhost"] } } }"#
+        )
+        let hostEnv = try host.isolatedEnvironment(port: port)
+        let gateway = try OpenClawProcess(["gateway"], environment: hostEnv)
+        defer { Task { await gateway.stop() } }
+        #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
+        let line = try #require(gateway.text.split(separator: "\n").first { $0.contains("certificate SHA-256 fingerprint") })
+        let fingerprint = String(line.split(separator: " ").last ?? "")
+
+        let local = try OpenClawProcess(["health"], environment: hostEnv)
+        #expect(await local.wait() == 0, "\(local.text)")
+        #expect(local.text.contains("Gateway: ok (wss://127.0.0.1:\(port)"), "\(local.text)")
+
+        let url = "wss://\(LANAddress.ipv4!):\(port)"
+        func remoteConfig(pin: String) throws {
+            try laptop.writeConfig(#"{ gateway: { mode: "remote", remote: { url: "\#(url)", token: "\#(Self.token)", tlsFingerprint: "\#(pin)" } } }"#)
+        }
+        try remoteConfig(pin: "sha256:" + String(repeating: "0", count: 64))
+        let mismatch = try OpenClawProcess(["health"], environment: laptop.environment())
+        #expect(await mismatch.wait() == 1)
+        #expect(mismatch.text.contains("TLS certificate fingerprint mismatch"), "\(mismatch.text)")
+
+        try remoteConfig(pin: fingerprint)
+        let first = try OpenClawProcess(["health"], environment: laptop.environment())
+        #expect(await first.wait() == 1)
+        #expect(first.text.contains("pairing required: the gateway at \(url) has not approved this device"), "\(first.text)")
+        let requestId = try #require(first.text.range(of: "openclaw devices approve ").map { String(first.text[$0.upperBound...].prefix { !$0.isWhitespace }) })
+
+        let approve = try OpenClawProcess(["devices", "approve", requestId], environment: hostEnv)
+        #expect(await approve.wait() == 0, "\(approve.text)")
+        let paired = try OpenClawProcess(["health"], environment: laptop.environment())
+        #expect(await paired.wait() == 0, "\(paired.text)")
+        #expect(paired.text.contains("Gateway: ok (\(url)"), "\(paired.text)")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func missingFilesWithoutAutoGenerateRefuseToStart() async throws {
         let sandbox = try Sandbox()

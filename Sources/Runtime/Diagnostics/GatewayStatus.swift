@@ -52,6 +52,14 @@ public struct GatewayStatus: Sendable {
     public var listenerPids: [Int32]
     public var listening: [String]
     public var probeUrl: String
+    /// `remote, from config gateway.remote.url`, `local, default`, …; nil when the target could not be resolved.
+    public var probeTarget: String?
+    /// The URL's precedence link (`--url`, `env OPENCLAW_GATEWAY_URL`, `config gateway.remote.url`, `rule localUrl`).
+    public var probeUrlSource: String?
+    /// Whether the probe goes anywhere but the implicit local gateway.
+    public var probeRemote = false
+    /// Why no target resolved (e.g. `gateway remote mode misconfigured: gateway.remote.url missing`).
+    public var targetError: String?
     public var rpc: RPCProbe?
     /// With `--deep`: other `openclaw*`/`clawdbot*` units in the user and system unit directories.
     public var extraServices: [String] = []
@@ -82,13 +90,23 @@ public struct GatewayStatus: Sendable {
         } else if let pid = listenerPids.first {
             (runtimePid, runtimeSource) = (pid, "port listener")
         }
-        let target = try? ClientTarget.resolve(url: request.url, token: request.token, password: request.password, environment: request.environment)
+        var target: ClientTarget?
+        var targetError: String?
+        do {
+            target = try ClientTarget.resolve(url: request.url, token: request.token, password: request.password, environment: request.environment)
+        } catch {
+            targetError = "\(error)"
+        }
         let probeUrl = target?.url ?? request.url ?? "ws://127.0.0.1:\(local.port.value)"
         var status = GatewayStatus(
             local: local, unitPath: unitPath, unit: unit, systemd: systemd, serviceConfigPath: unit.map(local.serviceConfigPath),
             lock: lock, runtimePid: runtimePid, runtimeSource: runtimeSource, listenerPids: listenerPids,
             listening: ProcessTable.listeningAddresses(port: local.port.value), probeUrl: probeUrl, rpc: nil
         )
+        status.probeTarget = target?.describedSource
+        status.probeUrlSource = target?.urlSource.description
+        status.probeRemote = target.map { !$0.isImplicitLocal } ?? false
+        status.targetError = targetError
         if request.deep {
             status.extraServices = otherUnits(excluding: unitPath, environment: request.environment)
         }
@@ -108,7 +126,7 @@ public struct GatewayStatus: Sendable {
             return RPCProbe(ok: false, url: url, error: "\(error)")
         }
         do {
-            let client = try await GatewayClient.connect(target.clientOptions(timeoutMs: request.timeoutMs))
+            let client = try await GatewayClient.connect(target: target, timeoutMs: request.timeoutMs)
             do {
                 let summary = try await client.request(GatewayMethod.status.rawValue, as: StatusSummary.self, timeoutMs: request.timeoutMs)
                 await client.close()

@@ -41,7 +41,8 @@ extension GatewayStatus {
             out.append("Service config issue: service pins --port \(pinned); CLI config resolves gateway port=\(local.port.value).")
         }
         out.append("Gateway: bind=\(local.bindMode.value) (\(local.bindHost)), port=\(local.port.value) (\(local.port.source))")
-        out.append("Probe target: \(probeUrl)")
+        out.append("Probe target: \(probeUrl)" + (probeTarget.map { " (\($0))" } ?? ""))
+        if let targetError { out.append("Target error: \(targetError)") }
         out.append(runtimeLine)
         if let rpc {
             if rpc.ok {
@@ -133,6 +134,8 @@ extension GatewayStatus {
         let gateway: JSONValue = .object([
             "bindMode": .string(local.bindMode.value), "bindHost": .string(local.bindHost), "port": .int(local.port.value),
             "portSource": .string(local.port.source.description), "probeUrl": .string(probeUrl),
+            "probeTarget": probeTarget.map(JSONValue.string) ?? .null, "probeUrlSource": probeUrlSource.map(JSONValue.string) ?? .null,
+            "remote": .bool(probeRemote), "targetError": targetError.map(JSONValue.string) ?? .null,
         ])
         let port: JSONValue = .object([
             "port": .int(local.port.value), "status": .string(listening.isEmpty ? "free" : "busy"),

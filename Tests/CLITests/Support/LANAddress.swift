@@ -24,4 +24,5 @@ enum LANAddress {
     }()
 
     static var isAvailable: Bool { ipv4 != nil }
+    static let required = ConditionTrait.enabled(if: ipv4 != nil, "this machine has no non-loopback IPv4 address to connect from as a remote peer")
 }
