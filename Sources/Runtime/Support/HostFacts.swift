@@ -5,7 +5,7 @@ import NIOCore
 
 
 /// What the gateway says about the machine it runs on (its own presence entry, status output).
-enum HostFacts {
+public enum HostFacts {
     static var hostname: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
@@ -15,7 +15,7 @@ enum HostFacts {
 
     /// The first non-loopback IPv4 address, preferring the usual primary interfaces (eth0, en0), as upstream
     /// picks it; nil on a machine with loopback only.
-    static var primaryLANIPv4: String? {
+    public static var primaryLANIPv4: String? {
         let candidates = interfaces.filter { !$0.ip.contains(":") }
         let preferred = ["eth0", "en0", "ens3", "ens4", "ens5", "enp0s3", "wlan0"]
         return preferred.lazy.compactMap { name in candidates.first { $0.name == name }?.ip }.first ?? candidates.first?.ip

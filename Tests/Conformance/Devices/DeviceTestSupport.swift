@@ -8,22 +8,7 @@ import Testing
 /// This machine's first non-loopback IPv4 address: connecting to it makes the gateway see a remote peer
 /// without any traffic leaving the host. Nil on a machine with only loopback.
 enum LocalAddress {
-    static let nonLoopbackIPv4: String? = {
-        var head: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&head) == 0, let first = head else { return nil }
-        defer { freeifaddrs(head) }
-        var cursor: UnsafeMutablePointer<ifaddrs>? = first
-        while let entry = cursor {
-            defer { cursor = entry.pointee.ifa_next }
-            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET) else { continue }
-            let flags = Int32(entry.pointee.ifa_flags)
-            guard flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
-            var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            guard getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { continue }
-            return String(cString: host)
-        }
-        return nil
-    }()
+    static let nonLoopbackIPv4: String? = HostFacts.primaryLANIPv4
 
     /// Suites that connect as a remote peer are skipped, saying why, on a machine with only loopback.
     static let skipWithoutLAN = ConditionTrait.enabled(
