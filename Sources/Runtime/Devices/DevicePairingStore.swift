@@ -4,12 +4,15 @@ import Foundation
 import Generated
 
 /// Pending requests, paired devices and their tokens (reference/pairing.md §1–§2). An actor so that
-/// every read-modify-write of the files is one step; the files are re-read on every operation, so
-/// what is on disk is the truth (a restart, or an operator editing them, loses nothing). Pending
+/// every read-modify-write of the files is one step. What is on disk is the truth (a restart, or an operator
+/// editing them, loses nothing): `paired.json`, read on every signed connect, is decoded again only when its
+/// `FileStamp` changed. Pending
 /// requests older than `devicePairingPendingTtlMs` are dropped whenever the files are read.
 actor DevicePairingStore {
     private let files: PairingFiles
     private let now: @Sendable () -> Int
+    /// `paired.json` as last read or written, with the stamp the file had then.
+    private var pairedCache: (stamp: FileStamp, rows: [String: PairedDevice])?
 
     init(stateDir: String, now: @escaping @Sendable () -> Int = { Int(Clock.nowMs) }) {
         self.files = PairingFiles(stateDir: stateDir)
@@ -18,8 +21,21 @@ actor DevicePairingStore {
 
     // MARK: - Reading
 
+    private func readPaired() throws -> [String: PairedDevice] {
+        let stamp = FileStamp(path: files.pairedPath)
+        if let stamp, let cache = pairedCache, cache.stamp == stamp { return cache.rows }
+        let rows = try files.readPaired()
+        pairedCache = stamp.map { ($0, rows) }
+        return rows
+    }
+
+    private func writePaired(_ rows: [String: PairedDevice]) throws {
+        try files.writePaired(rows)
+        pairedCache = FileStamp(path: files.pairedPath).map { ($0, rows) }
+    }
+
     func pairedDevice(_ deviceId: String) throws -> PairedDevice? {
-        try files.readPaired()[deviceId]
+        try readPaired()[deviceId]
     }
 
     func pendingRequest(_ requestId: String) throws -> DevicePairingRequest? {
@@ -29,7 +45,7 @@ actor DevicePairingStore {
     /// Pending requests newest first; paired devices most recently approved first, without token secrets.
     func list() throws -> DevicePairListResult {
         let pending = try loadPending().values.sorted { ($0.ts, $0.requestId) > ($1.ts, $1.requestId) }
-        let paired = try files.readPaired().values.sorted { ($0.approvedAtMs, $0.deviceId) > ($1.approvedAtMs, $1.deviceId) }
+        let paired = try readPaired().values.sorted { ($0.approvedAtMs, $0.deviceId) > ($1.approvedAtMs, $1.deviceId) }
         return DevicePairListResult(pending: pending, paired: paired.map(\.summary))
     }
 
@@ -79,7 +95,7 @@ actor DevicePairingStore {
         var pending = try loadPending()
         guard let request = pending[requestId] else { return nil }
         try check(request)
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         let timestamp = now()
         let previous = paired[request.deviceId].flatMap { $0.publicKey == request.publicKey ? $0 : nil }
         let requestedRoles = DeviceScopes.merge(request.roles, request.role.map { [$0] })
@@ -101,7 +117,7 @@ actor DevicePairingStore {
         )
         paired[device.deviceId] = device
         pending[requestId] = nil
-        try files.writePaired(paired)
+        try writePaired(paired)
         try files.writePending(pending)
         return (request, device)
     }
@@ -116,15 +132,15 @@ actor DevicePairingStore {
 
     /// Forgets a paired device and its tokens. - Returns: nil when it was not paired.
     func remove(_ deviceId: String) throws -> PairedDevice? {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard let device = paired.removeValue(forKey: deviceId) else { return nil }
-        try files.writePaired(paired)
+        try writePaired(paired)
         return device
     }
 
     /// Records a connect that needed no approval: only the name, client and address follow the device.
     func recordConnect(_ claim: DeviceClaim) throws {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard let before = paired[claim.deviceId] else { return }
         var device = before
         device.displayName = claim.displayName ?? device.displayName
@@ -133,7 +149,7 @@ actor DevicePairingStore {
         device.remoteIp = claim.remoteIp
         guard device != before else { return }
         paired[claim.deviceId] = device
-        try files.writePaired(paired)
+        try writePaired(paired)
     }
 
     // MARK: - Tokens
@@ -150,7 +166,7 @@ actor DevicePairingStore {
 
     /// Checks `token` for the device and role; on success records `lastUsedAtMs`.
     func verifyToken(deviceId: String, publicKey: String, role: String, token: String, scopes: [String]) throws -> TokenFailure? {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard var device = paired[deviceId], device.publicKey == publicKey else { return .deviceNotPaired }
         guard var stored = device.tokens?[role] else {
             return approvedRoles(of: device).contains(role) ? .tokenMissing : .roleMissing
@@ -166,7 +182,7 @@ actor DevicePairingStore {
         stored.lastUsedAtMs = time
         device.tokens?[role] = stored
         paired[deviceId] = device
-        try files.writePaired(paired)
+        try writePaired(paired)
         return nil
     }
 
@@ -176,7 +192,7 @@ actor DevicePairingStore {
     /// The token to hand out in `hello-ok`: the current one when it is live, inside the baseline and covers
     /// `scopes`, else a new one. - Returns: nil when the device is not paired for the role or the scopes.
     func ensureToken(deviceId: String, role: String, scopes: [String]) throws -> DeviceAuthToken? {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard var device = paired[deviceId], approvedRoles(of: device).contains(role) else { return nil }
         let baseline = PairingRequirement.baseline(of: device)
         guard DeviceScopes.allows(scopes, within: baseline) else { return nil }
@@ -193,14 +209,14 @@ actor DevicePairingStore {
         )
         device.tokens = (device.tokens ?? [:]).merging([role: token]) { $1 }
         paired[deviceId] = device
-        try files.writePaired(paired)
+        try writePaired(paired)
         return token
     }
 
     /// Replaces the token of an approved role; `scopes` (default: the current token's) must stay in the baseline.
     /// - Returns: the new token, or nil when the device, role or scopes do not allow it.
     func rotate(deviceId: String, role: String, scopes: [String]?) throws -> DeviceAuthToken? {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard var device = paired[deviceId], approvedRoles(of: device).contains(role) else { return nil }
         let existing = device.tokens?[role]
         let wanted = DeviceScopes.filter(scopes ?? existing?.scopes ?? [], role: role)
@@ -212,18 +228,18 @@ actor DevicePairingStore {
         )
         device.tokens = (device.tokens ?? [:]).merging([role: token]) { $1 }
         paired[deviceId] = device
-        try files.writePaired(paired)
+        try writePaired(paired)
         return token
     }
 
     /// Marks the role's token revoked (the role then needs re-approval). - Returns: nil when there is no token.
     func revoke(deviceId: String, role: String) throws -> DeviceAuthToken? {
-        var paired = try files.readPaired()
+        var paired = try readPaired()
         guard var device = paired[deviceId], var token = device.tokens?[role] else { return nil }
         token.revokedAtMs = now()
         device.tokens?[role] = token
         paired[deviceId] = device
-        try files.writePaired(paired)
+        try writePaired(paired)
         return token
     }
 

@@ -4,8 +4,9 @@ import Foundation
 import Generated
 
 /// The two pairing files under `<stateDir>/devices/`, in upstream's shapes (`{requestId: request}` and
-/// `{deviceId: device}`). Writes go to a temporary file that is renamed over the old one, so a crash
-/// leaves either the old or the new file; both are mode 0600 because `paired.json` holds raw tokens.
+/// `{deviceId: device}`). Writes go through `ConfigWriter.writeAtomically` (a temporary file, fsynced, renamed over
+/// the old one), so a crash leaves either the old or the new file; new files are mode 0600 because `paired.json`
+/// holds raw tokens.
 struct PairingFiles: Sendable {
     let directory: String
 
@@ -36,16 +37,27 @@ struct PairingFiles: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(rows)
-        let temporary = path + ".\(UUID().uuidString.lowercased()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw PairingFileError(path: path, underlying: "cannot write \(temporary)")
+        do {
+            try ConfigWriter.writeAtomically(try encoder.encode(rows), to: path)
+        } catch {
+            throw PairingFileError(path: path, underlying: "\(error)")
         }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw PairingFileError(path: path, underlying: String(cString: strerror(code)))
-        }
+    }
+}
+
+/// Which version of a file is on disk (inode, size, modification time): a cached decode is reused only while it
+/// still matches, so an operator's edit is seen on the next read.
+struct FileStamp: Equatable, Sendable {
+    var inode: UInt64
+    var size: Int64
+    var modifiedNs: Int64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modifiedNs = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
 }
 
