@@ -5,7 +5,9 @@
 
 /// Builds the JSON text of outbound frames.
 public enum FrameWriter {
-    public static func response(id: String, ok: Bool, payload: EncodedJSON?, error: EncodedJSON? = nil) -> [UInt8] {
+    /// A response frame; `version` picks the payload's encoding when it differs between protocol versions.
+    public static func response(id: String, ok: Bool, payload: EncodedJSON?, error: EncodedJSON? = nil, version: Int? = nil) -> [UInt8] {
+        let payload = payload.map { EncodedJSON(bytes: $0.bytes(for: version)) }
         var out: [UInt8] = []
         out.reserveCapacity(48 + id.utf8.count + (payload?.bytes.count ?? 0) + (error?.bytes.count ?? 0))
         out += #"{"type":"res","id":"#.utf8
@@ -24,13 +26,14 @@ public enum FrameWriter {
     }
 
     /// Everything of an event frame up to where `seq` goes; `eventTail` closes it.
-    public static func eventHead(name: String, payload: EncodedJSON, stateVersion: EncodedJSON?) -> [UInt8] {
+    public static func eventHead(name: String, payload: EncodedJSON, stateVersion: EncodedJSON?, version: Int? = nil) -> [UInt8] {
+        let payload = payload.bytes(for: version)
         var out: [UInt8] = []
-        out.reserveCapacity(40 + name.utf8.count + payload.bytes.count)
+        out.reserveCapacity(40 + name.utf8.count + payload.count)
         out += #"{"type":"event","event":"#.utf8
         appendString(name, to: &out)
         out += #","payload":"#.utf8
-        out += payload.bytes
+        out += payload
         if let stateVersion {
             out += #","stateVersion":"#.utf8
             out += stateVersion.bytes

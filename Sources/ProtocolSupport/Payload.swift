@@ -4,28 +4,64 @@ import Foundation
 
 /// The JSON of a `T`, encoded once. Handlers return it so a cached value is never re-encoded,
 /// while the generated method table still ties each method to its result type.
+///
+/// A `T` whose shape differs between protocol versions (`VersionedWire`) is encoded once per version, and
+/// the frame writer picks the connection's; identical encodings are kept once.
 public struct Payload<T: Encodable & Sendable>: Sendable {
-    /// UTF-8 JSON text.
+    /// UTF-8 JSON text (the newest version's, when they differ).
     public let bytes: [UInt8]
+    /// Each version's text, when the versions differ.
+    public let variants: [Int: [UInt8]]
 
     public init(_ value: T) throws {
-        self.bytes = try WireJSON.encode(value)
+        guard let versioned = T.self as? any VersionedWire.Type, versioned.wireVersions.count > 1 else {
+            self.bytes = try WireJSON.encode(value)
+            self.variants = [:]
+            return
+        }
+        var variants: [Int: [UInt8]] = [:]
+        for version in versioned.wireVersions { variants[version] = try WireJSON.encode(value, version: version) }
+        let newest = variants[versioned.wireVersions.last!]!
+        self.bytes = newest
+        self.variants = variants.values.allSatisfy { $0 == newest } ? [:] : variants
+    }
+
+    /// The JSON one connection gets, encoded for its version only.
+    public init(_ value: T, version: Int) throws {
+        self.bytes = try WireJSON.encode(value, version: version)
+        self.variants = [:]
     }
 
     /// Wraps bytes the caller guarantees are the JSON of a `T`.
     public init(encoded bytes: [UInt8]) {
         self.bytes = bytes
+        self.variants = [:]
     }
 
     /// Drops the type, for the frame writer.
-    public var erased: EncodedJSON { EncodedJSON(bytes: bytes) }
+    public var erased: EncodedJSON { EncodedJSON(bytes: bytes, variants: variants) }
 }
 
-/// JSON text of any type.
+/// JSON text of any type, per protocol version when the versions differ.
 public struct EncodedJSON: Sendable, Hashable {
+    /// The text (the newest version's, when they differ).
     public let bytes: [UInt8]
+    /// Each version's text, when the versions differ.
+    public let variants: [Int: [UInt8]]
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8], variants: [Int: [UInt8]] = [:]) {
+        self.bytes = bytes
+        self.variants = variants
+    }
+
+    /// Whether the text differs between protocol versions.
+    public var isVersioned: Bool { !variants.isEmpty }
+
+    /// The text a connection speaking `version` gets.
+    public func bytes(for version: Int?) -> [UInt8] {
+        guard let version, !variants.isEmpty else { return bytes }
+        return variants[version] ?? bytes
+    }
 
     public static let null = EncodedJSON(bytes: Array("null".utf8))
 }

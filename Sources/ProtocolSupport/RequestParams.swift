@@ -7,21 +7,25 @@ public struct RequestParams: Sendable {
     private let message: Data
     /// Whether the request carried a `params` key at all.
     public let isPresent: Bool
+    /// The caller's protocol version: fields of other versions are unknown, and fields this version requires are.
+    public let protocolVersion: Int?
 
     /// - Parameters:
     ///   - message: The whole request frame's JSON text.
     ///   - isPresent: Whether it had `params`.
-    public init(message: Data, isPresent: Bool) {
+    ///   - protocolVersion: The connection's negotiated version (nil: every version's fields).
+    public init(message: Data, isPresent: Bool, protocolVersion: Int? = nil) {
         self.message = message
         self.isPresent = isPresent
+        self.protocolVersion = protocolVersion
     }
 
     /// Decodes `params` as `T`; absent params decode as `{}` so required fields are reported by name.
     /// - Throws: `ValidationIssue` with a pointer relative to `params`.
     public func decode<T: Decodable>(_ type: T.Type) throws(ValidationIssue) -> T {
         do {
-            if !isPresent { return try WireJSON.decode(T.self, from: Data("{}".utf8)) }
-            return try WireJSON.decode(Envelope<T>.self, from: message).params
+            if !isPresent { return try WireJSON.decode(T.self, from: Data("{}".utf8), version: protocolVersion) }
+            return try WireJSON.decode(Envelope<T>.self, from: message, version: protocolVersion).params
         } catch {
             throw ValidationIssue(error, droppingPrefix: isPresent ? 1 : 0)
         }

@@ -6,11 +6,11 @@ import Generated
 import Runtime
 
 enum CLIConnection {
-    static func withClient<T>(_ options: ConnectionOptions, _ body: (GatewayClient) async throws -> T) async throws -> T {
+    static func withClient<T>(_ options: ConnectionOptions, protocolVersion: Int? = nil, _ body: (GatewayClient) async throws -> T) async throws -> T {
         let client: GatewayClient
         do {
             let target = try ClientTarget.resolve(url: options.url, token: options.token, password: options.password, environment: ProcessInfo.processInfo.environment)
-            client = try await GatewayClient.connect(target: target, timeoutMs: options.timeout)
+            client = try await GatewayClient.connect(target: target, timeoutMs: options.timeout, protocolVersion: protocolVersion)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)

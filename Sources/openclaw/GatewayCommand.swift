@@ -64,7 +64,10 @@ extension GatewayCommand {
             } catch {
                 throw ValidationError("--params must be JSON: \(call.params)")
             }
-            let payload = try await CLIConnection.withClient(connection) { client in
+            if let version = call.protocol, !ProtocolVersion.supported.contains(version) {
+                throw ValidationError("--protocol must be one of \(ProtocolVersion.supported.map(String.init).joined(separator: ", ")), not \(version)")
+            }
+            let payload = try await CLIConnection.withClient(connection, protocolVersion: call.protocol) { client in
                 try await client.request(method, params: params, timeoutMs: connection.timeout, expectFinal: call.expectFinal)
             }
             print(try JSONOutput.render(payload, pretty: !connection.json))

@@ -7,12 +7,15 @@ import Testing
 @Suite("Gateway behaviour across sockets")
 struct GatewayBehaviourTests {
     /// Opens a socket and completes the standard connect; returns it with the hello-ok payload.
-    static func connected(_ gateway: TestGateway, client: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"], scopes: JSONValue = ["operator.admin"]) async throws -> (WireClient, JSONValue) {
+    static func connected(
+        _ gateway: TestGateway, client: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"], scopes: JSONValue = ["operator.admin"],
+        protocolVersion: Int = 3
+    ) async throws -> (WireClient, JSONValue) {
         let socket = try await WireClient.connect(gateway.url)
         _ = try await socket.next()
         var auth: JSONValue = [:]
         if let token = gateway.token { auth = ["token": .string(token)] }
-        let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": ["minProtocol": 3, "maxProtocol": 3, "client": client, "role": "operator", "scopes": scopes, "auth": auth]]
+        let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": ["minProtocol": .int(protocolVersion), "maxProtocol": .int(protocolVersion), "client": client, "role": "operator", "scopes": scopes, "auth": auth]]
         try await socket.send(request.text)
         let hello = try await next(socket) { $0["type"] == "res" }
         return (socket, hello)

@@ -87,13 +87,13 @@ struct SnippetDocsTests {
 
                 A request.
 
-                | Field | Type | Required | |
+                | Field | Type | v3 | |
                 |---|---|---|---|
-                | `type` | `"req"` | yes | Always `req`. |
-                | `id` | `string` | yes | Echoed \\| back. Non-empty (min length 1). |
-                | `seq` | `int` or `null` | no |  ≥ 0. ≤ 9. |
-                | `params` | `any` | no |  |
-                | `tags` | map of [`Mode`](#mode)[] | yes |  |
+                | `type` | `"req"` | required | Always `req`. |
+                | `id` | `string` | required | Echoed \\| back. Non-empty (min length 1). |
+                | `seq` | `int` or `null` | optional |  ≥ 0. ≤ 9. |
+                | `params` | `any` | optional |  |
+                | `tags` | map of [`Mode`](#mode)[] | required |  |
 
                 Unknown fields are rejected.
 

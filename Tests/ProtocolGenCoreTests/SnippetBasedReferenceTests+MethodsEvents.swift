@@ -76,14 +76,19 @@ struct SnippetMethodsEventsTests {
                         }
                     }
 
-                    /// The protocol version it first exists in.
-                    public var since: Swift.Int {
+                    /// The protocol versions it exists in.
+                    public var versions: VersionRange {
                         switch self {
-                        case .connect: 3
-                        case .health: 3
-                        case .systemPresence: 3
-                        case .lastHeartbeat: 2
+                        case .connect: VersionRange(since: 0)
+                        case .health: VersionRange(since: 0)
+                        case .systemPresence: VersionRange(since: 0)
+                        case .lastHeartbeat: VersionRange(since: 2)
                         }
+                    }
+
+                    /// What `hello-ok.features.methods` lists for a connection speaking `version`.
+                    public static func advertised(in version: Swift.Int) -> [GatewayMethod] {
+                        advertised.filter { $0.versions.contains(version) }
                     }
 
                     /// Methods dispatched after the handshake, as `hello-ok.features.methods` lists them.
@@ -227,6 +232,20 @@ struct SnippetMethodsEventsTests {
                         case .tick: false
                         case .presence: true
                         }
+                    }
+
+                    /// The protocol versions it exists in.
+                    public var versions: VersionRange {
+                        switch self {
+                        case .connectChallenge: VersionRange(since: 0)
+                        case .tick: VersionRange(since: 0)
+                        case .presence: VersionRange(since: 0)
+                        }
+                    }
+
+                    /// What `hello-ok.features.events` lists for a connection speaking `version`.
+                    public static func advertised(in version: Swift.Int) -> [GatewayEvent] {
+                        advertised.filter { $0.versions.contains(version) }
                     }
 
                     /// Events as `hello-ok.features.events` lists them.

@@ -225,8 +225,8 @@ struct SnippetTypesTests {
             "spec/protocol.yaml": """
             protocol:
               doc: The protocol.
-              version: 4
-              minClientVersion: 3
+              versions: [3, 4]
+              minProbeVersion: 4
             limits:
               maxPayload:
                 value: 1024
@@ -250,10 +250,13 @@ struct SnippetTypesTests {
             try requireDeclaration("enum ProtocolVersion", in: constants) == """
                 /// The protocol.
                 public enum ProtocolVersion {
-                    /// The version this server speaks; `hello-ok.protocol`.
+                    /// Every version this server speaks, oldest first; each connection gets the highest one its client's range allows.
+                    public static let supported: [Swift.Int] = [3, 4]
+
+                    /// The newest version this server speaks.
                     public static let current: Swift.Int = 4
 
-                    /// The lowest version a client range may end at.
+                    /// The oldest version this server speaks: a client range must reach it.
                     public static let minimumClient: Swift.Int = 3
 
                     /// The lowest version a probe-mode client range may reach.

@@ -9,6 +9,8 @@ public struct Spec: Sendable {
     public var errorCodes: [NamedDoc]
     public var detailCodes: [NamedDoc]
     public var closeCodes: [CloseCode]
+    /// Error texts that differ between protocol versions.
+    public var messages: [VersionedMessage] = []
     public var types: [TypeDecl]
     public var methods: [MethodDecl]
     public var events: [EventDecl]
@@ -53,9 +55,13 @@ public struct Spec: Sendable {
 /// The protocol's version numbers.
 public struct ProtocolInfo: Sendable {
     public var doc = ""
-    public var version = 3
-    public var minClientVersion = 3
+    /// Every version the server speaks, oldest first; a connection gets the highest one inside its client's range.
+    public var versions = [3]
     public var minProbeVersion = 3
+    /// The newest version.
+    public var version: Int { versions.last ?? 3 }
+    /// The oldest version.
+    public var minClientVersion: Int { versions.first ?? 3 }
     /// Method name prefixes that always need `operator.admin`, whatever the method table says.
     public var adminPrefixes: [String] = []
     /// Methods only role `node` may call (and operators may not).
@@ -76,6 +82,36 @@ public struct NamedDoc: Sendable {
     public var name: String
     public var doc: String
     public var location: SourceLocation
+}
+
+/// An error message and close reason whose wording depends on the connection's protocol version; `{name}`
+/// placeholders become parameters of the generated function.
+public struct VersionedMessage: Sendable {
+    public struct Wording: Sendable {
+        public var version: Int
+        public var message: String
+        public var closeReason: String?
+    }
+
+    public var name: String
+    public var doc: String
+    /// Oldest version first; a version uses the newest wording at or below it.
+    public var wordings: [Wording]
+    public var location: SourceLocation
+
+    /// Every `{placeholder}` in every wording, in first-seen order.
+    public var placeholders: [String] {
+        var seen: [String] = []
+        for text in wordings.flatMap({ [$0.message, $0.closeReason ?? ""] }) {
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                let name = String(rest[rest.index(after: open)..<close])
+                if !seen.contains(name) { seen.append(name) }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return seen
+    }
 }
 
 /// A WebSocket close code with its fixed reason.
@@ -120,9 +156,26 @@ public struct Field: Sendable {
     public var minLength: Int?
     public var minimum: Int?
     public var maximum: Int?
-    /// The protocol version this field first exists in.
+    /// The protocol version this field first exists in (0: every version).
     public var since: Int
     public var location: SourceLocation
+    /// The last protocol version this field exists in (nil: every version from `since`).
+    public var until: Int? = nil
+    /// From this version on, an optional field is required (`hello-ok.auth` in v4).
+    public var requiredSince: Int? = nil
+
+    /// The versions of `all` in which the field exists.
+    public func versions(of all: [Int]) -> [Int] { all.filter { $0 >= since && $0 <= (until ?? Int.max) } }
+
+    /// Whether the field's presence or optionality depends on the connection's version.
+    public func isVersioned(among all: [Int]) -> Bool {
+        versions(of: all).count != all.count || requiredSince.map { $0 > (all.first ?? 0) } == true
+    }
+
+    /// Whether the field must be present in `version`.
+    public func isRequired(in version: Int) -> Bool {
+        !optional || requiredSince.map { version >= $0 } == true
+    }
 }
 
 /// Who may call a method: `none`, `read`, `write`, `admin`, `approvals`, `pairing` or `node`.
@@ -139,6 +192,8 @@ public struct MethodDecl: Sendable {
     public var result: TypeRef
     public var resultOptional: Bool
     public var since: Int
+    /// The last version the method exists in (nil: every version from `since`).
+    public var until: Int? = nil
     /// Answered by the connection itself during the handshake, never dispatched or advertised.
     public var handshake: Bool
     public var location: SourceLocation
@@ -176,6 +231,8 @@ public struct EventDecl: Sendable {
     public var stateVersion: Bool
     public var since: Int
     public var location: SourceLocation
+    /// The last version the event exists in (nil: every version from `since`).
+    public var until: Int? = nil
 }
 
 /// How a config change at a path is applied.

@@ -64,13 +64,17 @@ public struct SpecParser {
     private func parseProtocol(_ root: YAMLReader, into spec: inout Spec) throws(Diagnostic) {
         try root.expectKeys(["protocol", "limits"])
         if let info = try root.child("protocol") {
-            try info.expectKeys(["doc", "version", "minClientVersion", "minProbeVersion", "adminPrefixes", "nodeMethods"])
+            try info.expectKeys(["doc", "versions", "minProbeVersion", "adminPrefixes", "nodeMethods"])
             spec.protocolInfo.adminPrefixes = try info.child("adminPrefixes")?.strings() ?? []
             spec.protocolInfo.nodeMethods = try info.child("nodeMethods")?.strings() ?? []
             spec.protocolInfo.doc = try info.string("doc") ?? ""
-            spec.protocolInfo.version = try info.int("version") ?? 3
-            spec.protocolInfo.minClientVersion = try info.int("minClientVersion") ?? spec.protocolInfo.version
-            spec.protocolInfo.minProbeVersion = try info.int("minProbeVersion") ?? spec.protocolInfo.version
+            if let versions = try info.child("versions") {
+                spec.protocolInfo.versions = try versions.strings().map { text throws(Diagnostic) in
+                    guard let number = Int(text) else { throw .error("'\(text)' is not a protocol version", at: versions.location) }
+                    return number
+                }
+            }
+            spec.protocolInfo.minProbeVersion = try info.int("minProbeVersion") ?? spec.protocolInfo.minClientVersion
         }
         for (name, value) in try root.child("limits")?.entries() ?? [] {
             try value.expectKeys(["value", "doc"])
@@ -80,7 +84,21 @@ public struct SpecParser {
     }
 
     private func parseErrors(_ root: YAMLReader, into spec: inout Spec) throws(Diagnostic) {
-        try root.expectKeys(["codes", "detailCodes", "closeCodes"])
+        try root.expectKeys(["codes", "detailCodes", "closeCodes", "messages"])
+        for (name, value) in try root.child("messages")?.entries() ?? [] {
+            try value.expectKeys(["doc", "versions"])
+            guard let versions = try value.child("versions") else { throw .error("message '\(name)' needs 'versions'", at: value.location) }
+            let wordings = try versions.entries().map { entry throws(Diagnostic) -> VersionedMessage.Wording in
+                guard let version = Int(entry.key) else { throw .error("'\(entry.key)' is not a protocol version", at: entry.value.location) }
+                try entry.value.expectKeys(["message", "closeReason"])
+                return VersionedMessage.Wording(
+                    version: version, message: try entry.value.requiredString("message"), closeReason: try entry.value.string("closeReason")
+                )
+            }
+            spec.messages.append(
+                VersionedMessage(name: name, doc: try value.string("doc") ?? "", wordings: wordings.sorted { $0.version < $1.version }, location: value.location)
+            )
+        }
         for (name, value) in try root.child("codes")?.entries() ?? [] {
             spec.errorCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
         }
@@ -131,7 +149,7 @@ public struct SpecParser {
                 since: 0, location: node.location
             )
         }
-        try node.expectKeys(["type", "doc", "const", "nullable", "minLength", "minimum", "maximum", "since"])
+        try node.expectKeys(["type", "doc", "const", "nullable", "minLength", "minimum", "maximum", "since", "until", "requiredSince"])
         let constant = try node.string("const")
         let typed = try node.typeRef("type")
         guard let typed = typed ?? (constant != nil ? (.string, false) : nil) else {
@@ -141,7 +159,7 @@ public struct SpecParser {
             name: name, type: typed.type, optional: typed.optional, nullable: try node.bool("nullable") ?? false,
             constant: constant, doc: try node.string("doc") ?? "", minLength: try node.int("minLength"),
             minimum: try node.int("minimum"), maximum: try node.int("maximum"), since: try node.int("since") ?? 0,
-            location: node.location
+            location: node.location, until: try node.int("until"), requiredSince: try node.int("requiredSince")
         )
     }
 
@@ -155,12 +173,12 @@ public struct SpecParser {
     }
 
     func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
-        try node.expectKeys(["doc", "scope", "params", "result", "since", "handshake"])
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake"])
         guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
         return MethodDecl(
             name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
             result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
-            handshake: try node.bool("handshake") ?? false, location: node.location
+            until: try node.int("until"), handshake: try node.bool("handshake") ?? false, location: node.location
         )
     }
 
@@ -173,7 +191,7 @@ public struct SpecParser {
     }
 
     func parseEvent(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> EventDecl {
-        try node.expectKeys(["doc", "payload", "delivery", "scope", "droppable", "stateVersion", "since"])
+        try node.expectKeys(["doc", "payload", "delivery", "scope", "droppable", "stateVersion", "since", "until"])
         let deliveryText = try node.string("delivery") ?? "broadcast"
         guard let delivery = EventDecl.Delivery(rawValue: deliveryText) else {
             throw .error("unknown delivery '\(deliveryText)' (expected broadcast or targeted)", at: node.location)
@@ -181,7 +199,8 @@ public struct SpecParser {
         return EventDecl(
             name: name, doc: try node.string("doc") ?? "", payload: try node.requiredString("payload"), delivery: delivery,
             scope: try parseScope(node), droppable: try node.bool("droppable") ?? false,
-            stateVersion: try node.bool("stateVersion") ?? false, since: try node.int("since") ?? 0, location: node.location
+            stateVersion: try node.bool("stateVersion") ?? false, since: try node.int("since") ?? 0, location: node.location,
+            until: try node.int("until")
         )
     }
 

@@ -39,13 +39,17 @@ public struct GeneratorPipeline {
     /// The files of `docs/`.
     public func docFiles(for spec: Spec) throws -> [RenderedFile] {
         let docs = DocsRenderer(spec: spec)
+        // `protocol.schema.json` (upstream's name) is the newest version; each version also has its own file.
+        let perVersion = try spec.protocolInfo.versions.map { version in
+            RenderedFile(name: "protocol.v\(version).schema.json", contents: try JSONSchemaRenderer(spec: spec, version: version).render())
+        }
         return [
             RenderedFile(name: "protocol.md", contents: docs.protocolReference()),
             RenderedFile(name: "config.md", contents: docs.configReference()),
             RenderedFile(name: "cli.md", contents: docs.cliReference()),
             RenderedFile(name: "protocol.schema.json", contents: try JSONSchemaRenderer(spec: spec).render()),
             RenderedFile(name: "config.schema.json", contents: try ConfigSchemaRenderer(spec: spec).render()),
-        ]
+        ] + perVersion
     }
 
     /// Writes files whose content changed, so unchanged outputs keep their timestamps and nothing recompiles.

@@ -24,23 +24,33 @@ public struct DocsRenderer {
         }
     }
 
+    private var versions: [Int] { spec.protocolInfo.versions }
+
+    /// "3, 4" for a range.
+    private func versionList(since: Int, until: Int?) -> String {
+        spec.versions(since: since, until: until).map(String.init).joined(separator: ", ")
+    }
+
     public func protocolReference() -> String {
         var out = [Self.banner, "", "# Gateway protocol reference", "", spec.protocolInfo.doc, ""]
+        let names = versions.map { "**\($0)**" }
+        let spoken = names.count == 1 ? "Protocol version \(names[0])." : "Protocol versions \(names.dropLast().joined(separator: ", ")) and \(names.last ?? ""), on one server."
         out += [
-            "Protocol version **\(spec.protocolInfo.version)**. A client sends `minProtocol`/`maxProtocol`; the server accepts when its version lies in that range (probe-mode clients when their range reaches \(spec.protocolInfo.minProbeVersion)).",
+            "\(spoken) A client sends `minProtocol`/`maxProtocol`; the connection gets the highest version this server speaks inside that range (`hello-ok.protocol`), and everything it sends and receives afterwards has that version's shape. A probe-mode client whose range reaches \(spec.protocolInfo.minProbeVersion) is accepted with the highest version at or below its `maxProtocol`. A range that includes none of them is refused with `protocol mismatch` and close 1002.",
+            "",
+            "Where the versions differ, the tables below say so: the field tables have one column per version (`required`, `optional` or `—` for absent), and the JSON Schemas are per version (`protocol.v<N>.schema.json`; `protocol.schema.json` is the newest).",
             "",
             "Every message is one JSON object in a WebSocket text frame: a request (`req`), a response (`res`) or an event (`event`). The socket opens with a `connect.challenge` event; the first request must be `connect`, answered with `hello-ok`.",
             "",
             "## Methods",
             "",
-            "| Method | Params | Result | Scope | Since | |",
+            "| Method | Params | Result | Scope | Versions | |",
             "|---|---|---|---|---|---|",
         ]
         for method in spec.methods {
             let params = method.params.map { typeLink(.named($0)) } ?? "—"
             let result = typeLink(method.result) + (method.resultOptional ? " or `null`" : "")
-            let since = method.since > 0 ? method.since : spec.protocolInfo.version
-            out.append("| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(since) | \(cell(method.doc)) |")
+            out.append("| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(versionList(since: method.since, until: method.until)) | \(cell(method.doc)) |")
         }
         out += [
             "",
@@ -50,12 +60,12 @@ public struct DocsRenderer {
             "",
             "## Events",
             "",
-            "| Event | Payload | Delivery | Droppable | stateVersion | |",
-            "|---|---|---|---|---|---|",
+            "| Event | Payload | Delivery | Droppable | stateVersion | Versions | |",
+            "|---|---|---|---|---|---|---|",
         ]
         for event in spec.events {
             out.append(
-                "| `\(event.name)` | \(typeLink(.named(event.payload))) | \(event.delivery.rawValue) | \(event.droppable ? "yes" : "no") | \(event.stateVersion ? "yes" : "no") | \(cell(event.doc)) |"
+                "| `\(event.name)` | \(typeLink(.named(event.payload))) | \(event.delivery.rawValue) | \(event.droppable ? "yes" : "no") | \(event.stateVersion ? "yes" : "no") | \(versionList(since: event.since, until: event.until)) | \(cell(event.doc)) |"
             )
         }
         out += ["", "Broadcasts carry `seq`, counted per connection over the frames that connection actually receives. Targeted events carry none.", ""]
@@ -72,16 +82,28 @@ public struct DocsRenderer {
         out += spec.errorCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
         out += ["", "### `error.details.code`", "", "| Code | Meaning |", "|---|---|"]
         out += spec.detailCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
+        if !spec.messages.isEmpty {
+            out += ["", "### Messages that differ between versions", "", "| Error | Version | `message` | Close reason |", "|---|---|---|---|"]
+            for message in spec.messages {
+                for wording in message.wordings {
+                    out.append("| \(cell(message.doc)) | \(wording.version)+ | `\(cell(wording.message))` | \(wording.closeReason.map { "`\(cell($0))`" } ?? "—") |")
+                }
+            }
+        }
         out += ["", "## Close codes", "", "| Code | Reason | When |", "|---|---|---|"]
         out += spec.closeCodes.map { "| \($0.code) | \($0.reason.map { "`\($0)`" } ?? "—") | \(cell($0.doc)) |" }
         out += ["", "## Limits", "", "| Name | Value | |", "|---|---|---|"]
         out += spec.limits.map { "| `\($0.name)` | \($0.value) | \(cell($0.doc)) |" }
         out += ["", "## Types", ""]
+        let versioned = spec.versionedTypes
         for type in spec.types {
             out += ["### \(type.name)", "", type.doc, ""]
             switch type.kind {
             case .object(let fields, _):
-                out += ["| Field | Type | Required | |", "|---|---|---|---|"]
+                if versioned.contains(type.name) {
+                    out += ["Its shape differs between protocol versions (see the version columns and the types it contains).", ""]
+                }
+                out += ["| Field | Type | " + versions.map { "v\($0)" }.joined(separator: " | ") + " | |", "|---|---|" + versions.map { _ in "---|" }.joined() + "---|"]
                 for field in fields {
                     var type = field.constant.map { "`\"\($0)\"`" } ?? typeLink(field.type)
                     if field.nullable { type += " or `null`" }
@@ -89,8 +111,11 @@ public struct DocsRenderer {
                     if let minimum = field.minimum { notes += " ≥ \(minimum)." }
                     if let maximum = field.maximum { notes += " ≤ \(maximum)." }
                     if let minLength = field.minLength { notes += " Non-empty (min length \(minLength))." }
-                    if field.since > 0 { notes += " Since protocol \(field.since)." }
-                    out.append("| `\(field.name)` | \(type) | \(field.optional ? "no" : "yes") | \(cell(notes)) |")
+                    let present = field.versions(of: versions)
+                    let columns = versions.map { version in
+                        !present.contains(version) ? "—" : field.isRequired(in: version) ? "required" : "optional"
+                    }
+                    out.append("| `\(field.name)` | \(type) | \(columns.joined(separator: " | ")) | \(cell(notes)) |")
                 }
                 out.append("")
                 out.append("Unknown fields are rejected.")

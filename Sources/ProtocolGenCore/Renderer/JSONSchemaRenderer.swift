@@ -1,12 +1,19 @@
-// Sources/ProtocolGenCore/Renderer/JSONSchemaRenderer.swift - docs/protocol.schema.json
+// Sources/ProtocolGenCore/Renderer/JSONSchemaRenderer.swift - docs/protocol.schema.json and one schema per version
 
 import Foundation
 
 /// Renders a draft-07 JSON Schema of every frame and named type, like upstream's `protocol.schema.json`.
+///
+/// One schema per protocol version: a field appears in the versions it exists in, required in those that require it.
 public struct JSONSchemaRenderer {
     let spec: Spec
+    /// The version described.
+    let version: Int
 
-    public init(spec: Spec) { self.spec = spec }
+    public init(spec: Spec, version: Int? = nil) {
+        self.spec = spec
+        self.version = version ?? spec.protocolInfo.version
+    }
 
     private func schema(_ type: TypeRef) -> [String: Any] {
         switch type {
@@ -25,7 +32,8 @@ public struct JSONSchemaRenderer {
         switch type.kind {
         case .enumeration(let values, let open):
             return open ? ["type": "string", "description": type.doc, "examples": values] : ["type": "string", "description": type.doc, "enum": values]
-        case .object(let fields, _):
+        case .object(let allFields, _):
+            let fields = allFields.filter { $0.versions(of: [version]) == [version] }
             var properties: [String: Any] = [:]
             for field in fields {
                 var property = field.constant.map { ["const": $0] as [String: Any] } ?? schema(field.type)
@@ -38,7 +46,7 @@ public struct JSONSchemaRenderer {
             }
             return [
                 "type": "object", "description": type.doc, "properties": properties,
-                "required": fields.filter { !$0.optional }.map(\.name), "additionalProperties": false,
+                "required": fields.filter { $0.isRequired(in: version) }.map(\.name), "additionalProperties": false,
             ]
         }
     }
@@ -74,14 +82,18 @@ public struct JSONSchemaRenderer {
         ]
         definitions["MethodParams"] = [
             "description": "Params type of each method.",
-            "properties": Dictionary(uniqueKeysWithValues: spec.methods.compactMap { method in method.params.map { (method.name, ["$ref": "#/definitions/\($0)"]) } }),
+            "properties": Dictionary(
+                uniqueKeysWithValues: spec.methods.filter { spec.versions(since: $0.since, until: $0.until).contains(version) }.compactMap { method in
+                    method.params.map { (method.name, ["$ref": "#/definitions/\($0)"]) }
+                }
+            ),
         ]
         let root: [String: Any] = [
             "$schema": "http://json-schema.org/draft-07/schema#",
-            "$id": "https://openclaw.ai/schemas/gateway-protocol-v\(spec.protocolInfo.version).json",
-            "title": "OpenClaw Gateway Protocol",
+            "$id": "https://openclaw.ai/schemas/gateway-protocol-v\(version).json",
+            "title": "OpenClaw Gateway Protocol \(version)",
             "description": spec.protocolInfo.doc,
-            "protocolVersion": spec.protocolInfo.version,
+            "protocolVersion": version,
             "oneOf": frames.map { ["$ref": "#/definitions/\($0.1)"] },
             "definitions": definitions,
         ]

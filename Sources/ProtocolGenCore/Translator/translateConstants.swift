@@ -12,8 +12,9 @@ struct ConstantsTranslator {
             SwiftTypeDecl(
                 .enum, "ProtocolVersion", doc: SwiftDoc(info.doc),
                 members: [
-                    .property(doc: SwiftDoc("The version this server speaks; `hello-ok.protocol`."), modifiers: ["public", "static"], keyword: "let", name: "current", type: "Swift.Int", value: "\(info.version)"),
-                    .property(doc: SwiftDoc("The lowest version a client range may end at."), modifiers: ["public", "static"], keyword: "let", name: "minimumClient", type: "Swift.Int", value: "\(info.minClientVersion)"),
+                    .property(doc: SwiftDoc("Every version this server speaks, oldest first; each connection gets the highest one its client's range allows."), modifiers: ["public", "static"], keyword: "let", name: "supported", type: "[Swift.Int]", value: "\(info.versions)"),
+                    .property(doc: SwiftDoc("The newest version this server speaks."), modifiers: ["public", "static"], keyword: "let", name: "current", type: "Swift.Int", value: "\(info.version)"),
+                    .property(doc: SwiftDoc("The oldest version this server speaks: a client range must reach it."), modifiers: ["public", "static"], keyword: "let", name: "minimumClient", type: "Swift.Int", value: "\(info.minClientVersion)"),
                     .property(doc: SwiftDoc("The lowest version a probe-mode client range may reach."), modifiers: ["public", "static"], keyword: "let", name: "minimumProbe", type: "Swift.Int", value: "\(info.minProbeVersion)"),
                 ]
             )
@@ -62,6 +63,31 @@ struct ConstantsTranslator {
                 ]
             )
         )
-        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, scopeRules, apiCheck])
+        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, messages(), scopeRules, apiCheck])
+    }
+
+    /// One function per versioned message: the wording of the newest version at or below the caller's.
+    private func messages() -> SwiftDecl {
+        let members: [SwiftDecl] = spec.messages.map { message in
+            let parameters = message.placeholders.map { "\(SwiftNames.identifier($0)): Swift.String" }
+            func literal(_ template: String) -> String {
+                var text = SwiftNames.stringLiteral(template)
+                for name in message.placeholders { text = text.replacingOccurrences(of: "{\(name)}", with: "\\(\(SwiftNames.identifier(name)))") }
+                return text
+            }
+            var body = ["switch version {"]
+            for (index, wording) in message.wordings.enumerated().reversed() {
+                let reason = wording.closeReason.map(literal) ?? "nil"
+                let pattern = index == 0 ? "default" : "case \(wording.version)..."
+                body.append("\(pattern): return (\(literal(wording.message)), \(reason))")
+            }
+            body.append("}")
+            return .function(
+                doc: SwiftDoc(message.doc, remark: Spec.remark(message.location, "messages", message.name)), attributes: [],
+                signature: "public static func \(SwiftNames.identifier(message.name))(version: Swift.Int\(parameters.isEmpty ? "" : ", " + parameters.joined(separator: ", "))) -> (message: Swift.String, closeReason: Swift.String?)",
+                body: body
+            )
+        }
+        return .type(SwiftTypeDecl(.enum, "VersionedMessages", doc: SwiftDoc("Error texts whose wording depends on the connection's protocol version."), members: members))
     }
 }

@@ -32,8 +32,14 @@ struct MethodsTranslator {
         )
         members.append(
             .function(
-                doc: SwiftDoc("The protocol version it first exists in."), attributes: [], signature: "public var since: Swift.Int",
-                body: ["switch self {"] + spec.methods.map { "case .\(caseName($0)): \($0.since > 0 ? $0.since : spec.protocolInfo.version)" } + ["}"]
+                doc: SwiftDoc("The protocol versions it exists in."), attributes: [], signature: "public var versions: VersionRange",
+                body: ["switch self {"] + spec.methods.map { "case .\(caseName($0)): VersionRange(since: \($0.since)\($0.until.map { ", until: \($0)" } ?? ""))" } + ["}"]
+            )
+        )
+        members.append(
+            .function(
+                doc: SwiftDoc("What `hello-ok.features.methods` lists for a connection speaking `version`."), attributes: [],
+                signature: "public static func advertised(in version: Swift.Int) -> [GatewayMethod]", body: ["advertised.filter { $0.versions.contains(version) }"]
             )
         )
         let advertised = spec.methods.filter { !$0.handshake }

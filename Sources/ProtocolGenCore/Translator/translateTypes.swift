@@ -5,6 +5,21 @@ import Foundation
 /// Translates the spec's named types into `Types.swift`.
 struct TypesTranslator {
     let spec: Spec
+    private let versioned: Set<String>
+
+    init(spec: Spec) {
+        self.spec = spec
+        self.versioned = spec.versionedTypes
+    }
+
+    private var versions: [Int] { spec.protocolInfo.versions }
+
+    /// `VersionRange(since: 4)` for a field that exists in some versions only, else nil.
+    private func range(_ field: Field) -> String? {
+        guard field.versions(of: versions).count != versions.count else { return nil }
+        let parts = [field.since > 0 ? "since: \(field.since)" : nil, field.until.map { "until: \($0)" }].compactMap { $0 }
+        return "VersionRange(\(parts.joined(separator: ", ")))"
+    }
 
     func translate() -> SwiftFile {
         SwiftFile(
@@ -29,9 +44,8 @@ struct TypesTranslator {
     func translateObject(_ type: TypeDecl, _ fields: [Field]) -> SwiftDecl {
         let stored = fields.filter { $0.constant == nil }
         var members: [SwiftDecl] = stored.map { field in
-            let since = field.since > 0 ? "\n\nSince protocol \(field.since)." : ""
             return .property(
-                doc: SwiftDoc(field.doc + since), modifiers: ["public"], keyword: "var", name: SwiftNames.identifier(field.name),
+                doc: SwiftDoc(field.doc + versionNote(field)), modifiers: ["public"], keyword: "var", name: SwiftNames.identifier(field.name),
                 type: fieldType(field), value: nil
             )
         }
@@ -50,9 +64,17 @@ struct TypesTranslator {
         members.append(.codingKeys(fields.map { (SwiftNames.identifier($0.name), $0.name) }))
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decodeBody(fields)))
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeBody(fields)))
-        return .type(
-            SwiftTypeDecl(.struct, type.name, doc: doc(type), conformances: ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"], members: members)
-        )
+        var conformances = ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"]
+        if versioned.contains(type.name) {
+            conformances.append("VersionedWire")
+            members.append(
+                .property(
+                    doc: SwiftDoc("Its JSON differs between these protocol versions."), modifiers: ["public", "static"], keyword: "let",
+                    name: "wireVersions", type: "[Swift.Int]", value: "ProtocolVersion.supported"
+                )
+            )
+        }
+        return .type(SwiftTypeDecl(.struct, type.name, doc: doc(type), conformances: conformances, members: members))
     }
 
     /// The memberwise init's argument label (the field's Swift name, unescaped) and the name its body reads.
@@ -65,16 +87,45 @@ struct TypesTranslator {
         return (label, label == "self" ? "_self" : name)
     }
 
+    /// The doc comment's note on which versions have the field.
+    private func versionNote(_ field: Field) -> String {
+        var notes: [String] = []
+        if range(field) != nil {
+            let have = field.versions(of: versions)
+            notes.append("Only in protocol \(have.map(String.init).joined(separator: ", ")).")
+        } else if field.since > 0 {
+            notes.append("Since protocol \(field.since).")
+        }
+        if let required = field.requiredSince { notes.append("Required from protocol \(required).") }
+        return notes.isEmpty ? "" : "\n\n" + notes.joined(separator: " ")
+    }
+
     private func decodeBody(_ fields: [Field]) -> [String] {
         if fields.isEmpty { return ["_ = try decoder.strictContainer(keyedBy: CodingKeys.self)"] }
-        var lines = ["let container = try decoder.strictContainer(keyedBy: CodingKeys.self)"]
+        let outside = fields.compactMap { field in range(field).map { (field, $0) } }
+        let needsVersion = !outside.isEmpty || fields.contains { $0.requiredSince != nil }
+        var lines: [String] = []
+        if needsVersion { lines.append("let version = decoder.protocolVersion") }
+        if outside.isEmpty {
+            lines.append("let container = try decoder.strictContainer(keyedBy: CodingKeys.self)")
+        } else {
+            lines.append("var outside: [CodingKeys] = []")
+            for (field, range) in outside {
+                lines.append("if !\(range).contains(version) { outside.append(.\(SwiftNames.identifier(field.name))) }")
+            }
+            lines.append("let container = try decoder.strictContainer(keyedBy: CodingKeys.self, outside: outside)")
+        }
         for field in fields {
             let name = SwiftNames.identifier(field.name)
             if let constant = field.constant {
                 lines.append("try container.decodeConstant(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))")
                 continue
             }
-            if field.optional {
+            if let required = field.requiredSince {
+                lines.append(
+                    "self.\(name) = VersionRange(since: \(required)).enforces(version) ? try container.decodeField(\(field.type.swift).self, forKey: .\(name)) : try container.decodeOptionalField(\(field.type.swift).self, forKey: .\(name))"
+                )
+            } else if field.optional {
                 let nullable = field.nullable ? ", nullable: true" : ""
                 lines.append("self.\(name) = try container.decodeOptionalField(\(field.type.swift).self, forKey: .\(name)\(nullable))")
             } else {
@@ -94,15 +145,22 @@ struct TypesTranslator {
     private func encodeBody(_ fields: [Field]) -> [String] {
         if fields.isEmpty { return ["_ = encoder.container(keyedBy: CodingKeys.self)"] }
         var lines = ["var container = encoder.container(keyedBy: CodingKeys.self)"]
+        if fields.contains(where: { range($0) != nil || $0.requiredSince != nil }) {
+            lines.append("let version = encoder.protocolVersion ?? ProtocolVersion.current")
+        }
         for field in fields {
             let name = SwiftNames.identifier(field.name)
+            let line: String
             if let constant = field.constant {
-                lines.append("try container.encode(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))")
+                line = "try container.encode(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))"
+            } else if let required = field.requiredSince {
+                line = "if VersionRange(since: \(required)).enforces(version) { try container.encodeRequired(self.\(name), forKey: .\(name)) } else { try container.encodeIfPresent(self.\(name), forKey: .\(name)) }"
             } else if field.optional && !field.nullable {
-                lines.append("try container.encodeIfPresent(self.\(name), forKey: .\(name))")
+                line = "try container.encodeIfPresent(self.\(name), forKey: .\(name))"
             } else {
-                lines.append("try container.encode(self.\(name), forKey: .\(name))")
+                line = "try container.encode(self.\(name), forKey: .\(name))"
             }
+            lines.append(range(field).map { "if \($0).contains(version) { \(line) }" } ?? line)
         }
         return lines
     }

@@ -21,9 +21,21 @@ public struct SpecValidator {
                 out.error("\(what) refers to unknown type '\(name)'", at: location)
             }
         }
-        func checkSince(_ since: Int, at location: SourceLocation) {
+        func checkSince(_ since: Int, until: Int? = nil, at location: SourceLocation) {
             if since > spec.protocolInfo.version {
                 out.error("since \(since) is newer than protocol version \(spec.protocolInfo.version)", at: location)
+            }
+            if let until, until < max(since, spec.protocolInfo.minClientVersion) || until >= spec.protocolInfo.version {
+                out.error("until \(until) must lie between since and the newest version \(spec.protocolInfo.version) (exclusive)", at: location)
+            }
+        }
+        let versions = spec.protocolInfo.versions
+        if versions.isEmpty || versions != versions.sorted() || Set(versions).count != versions.count {
+            out.error("protocol versions must be a non-empty ascending list", at: nil)
+        }
+        for message in spec.messages {
+            if message.wordings.first?.version ?? Int.max > spec.protocolInfo.minClientVersion {
+                out.error("message '\(message.name)' needs a wording for version \(spec.protocolInfo.minClientVersion) or older", at: message.location)
             }
         }
 
@@ -33,7 +45,13 @@ public struct SpecValidator {
                 checkDuplicates(fields.map { ($0.name, $0.location) }, kind: "field of \(type.name)", into: &out)
                 for field in fields {
                     checkRef(field.type, at: field.location, "field '\(type.name).\(field.name)'")
-                    checkSince(field.since, at: field.location)
+                    checkSince(field.since, until: field.until, at: field.location)
+                    if field.versions(of: versions).count != versions.count, !field.optional {
+                        out.error("field '\(field.name)' exists in some protocol versions only, so it must be optional (`T?`)", at: field.location)
+                    }
+                    if let requiredSince = field.requiredSince, !field.optional || requiredSince > spec.protocolInfo.version {
+                        out.error("field '\(field.name)' has requiredSince, so it must be optional (`T?`) and the version one the server speaks", at: field.location)
+                    }
                     if field.constant != nil && field.type != .string {
                         out.error("field '\(field.name)' has a const, so its type must be string", at: field.location)
                     }
@@ -55,7 +73,7 @@ public struct SpecValidator {
         checkFrames(spec.types, into: &out)
         for method in spec.methods {
             checkRef(method.result, at: method.location, "result of '\(method.name)'")
-            checkSince(method.since, at: method.location)
+            checkSince(method.since, until: method.until, at: method.location)
             if let params = method.params {
                 if let decl = spec.type(named: params) {
                     if case .enumeration = decl.kind { out.error("params of '\(method.name)' must be an object type", at: method.location) }
@@ -68,7 +86,7 @@ public struct SpecValidator {
             if !typeNames.contains(event.payload) {
                 out.error("payload of event '\(event.name)' refers to unknown type '\(event.payload)'", at: event.location)
             }
-            checkSince(event.since, at: event.location)
+            checkSince(event.since, until: event.until, at: event.location)
         }
         checkDuplicates(spec.tools.map { ($0.name, $0.location) }, kind: "tool", into: &out)
         for tool in spec.tools {

@@ -60,14 +60,21 @@ final class RunEvents: Sendable {
     func assistant(text: String, delta: String) {
         let seq = broadcastAgent(stream: "assistant", data: ["text": .string(text), "delta": .string(delta)])
         let now = ContinuousClock.now
-        let deltaText = state.withLock { state -> String? in
+        // `deltaText` extends what the last delta sent; text that does not start with it (a rewrite) is sent
+        // whole with `replace` (v4 fields: a v3 connection gets the cumulative `message` only).
+        let delta = state.withLock { state -> (text: String, replace: Bool)? in
             if let last = state.lastChatDelta, now - last < Self.chatDeltaInterval { return nil }
             state.lastChatDelta = now
             defer { state.chatSentText = text }
-            return text.hasPrefix(state.chatSentText) ? String(text.dropFirst(state.chatSentText.count)) : text
+            return text.hasPrefix(state.chatSentText) ? (String(text.dropFirst(state.chatSentText.count)), false) : (text, true)
         }
-        guard let deltaText else { return }
-        broadcastChat(ChatEvent(runId: runId, sessionKey: sessionKey, seq: seq, state: .delta, message: TranscriptFormat.chatMessage(text, at: Int(Clock.nowMs)), deltaText: deltaText))
+        guard let delta else { return }
+        broadcastChat(
+            ChatEvent(
+                runId: runId, sessionKey: sessionKey, seq: seq, state: .delta, message: TranscriptFormat.chatMessage(text, at: Int(Clock.nowMs)),
+                deltaText: delta.text, replace: delta.replace ? true : nil
+            )
+        )
     }
 
     /// A tool step; `result` is left out unless the session's verbose level is `full`.

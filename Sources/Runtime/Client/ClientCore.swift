@@ -88,7 +88,7 @@ final class ClientCore: Sendable {
     private func sendConnect(challenge: JSONValue?, group: inout DiscardingTaskGroup) async {
         guard let nonce = challenge?["nonce"]?.stringValue else { return }
         var params = ConnectParams(
-            minProtocol: ProtocolVersion.current, maxProtocol: ProtocolVersion.current,
+            minProtocol: options.protocolVersions.lowerBound, maxProtocol: options.protocolVersions.upperBound,
             client: ConnectClient(
                 id: options.clientId, displayName: options.displayName, version: GatewayVersion.build, platform: Platform.name,
                 mode: options.clientMode, instanceId: nil

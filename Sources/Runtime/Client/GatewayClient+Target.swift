@@ -9,8 +9,10 @@ extension GatewayClient {
     /// only when that fails (reference/pairing.md §2.2). The token in `hello-ok.auth.deviceToken` is stored;
     /// `AUTH_DEVICE_TOKEN_MISMATCH` forgets the stored one; `NOT_PAIRED` becomes `DevicePairingError.pairingRequired`,
     /// naming the command to run on the gateway host.
-    public static func connect(target: ClientTarget, timeoutMs: Int) async throws -> GatewayClient {
-        let options = target.clientOptions(timeoutMs: timeoutMs)
+    /// - Parameter protocolVersion: Offer only this version (`gateway call --protocol`); nil offers every one.
+    public static func connect(target: ClientTarget, timeoutMs: Int, protocolVersion: Int? = nil) async throws -> GatewayClient {
+        var options = target.clientOptions(timeoutMs: timeoutMs)
+        if let protocolVersion { options.protocolVersions = protocolVersion...protocolVersion }
         let store = target.deviceAuth
         let client: GatewayClient
         do {

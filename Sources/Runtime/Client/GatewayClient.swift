@@ -27,6 +27,9 @@ public struct GatewayClientOptions: Sendable {
     /// SHA-256 of the certificate a `wss://` gateway must present (`gateway.remote.tlsFingerprint`, any of
     /// upstream's spellings); nil trusts the system's roots.
     public var tlsFingerprint: String?
+    /// The protocol versions offered in `connect` (`minProtocol...maxProtocol`): by default every version this
+    /// build speaks, so a gateway that speaks only 3 still accepts it and a newer one answers in 4.
+    public var protocolVersions = ProtocolVersion.minimumClient...ProtocolVersion.current
 
     public init(url: String, token: String? = nil, password: String? = nil, identity: DeviceIdentity? = nil) {
         self.url = url

@@ -24,6 +24,8 @@ struct PeerAddress: Sendable, Equatable {
 /// What a connection became after a successful `connect`.
 struct ConnectedClient: Sendable {
     var params: ConnectParams
+    /// The negotiated protocol version: every frame this connection gets is encoded for it.
+    var protocolVersion: Int
     var grant: Grant
     var deviceId: String?
     /// Presence key (device id, instance id or connection id), lowercased; nil when not tracked.
@@ -61,7 +63,7 @@ final class Connection: Sendable {
     /// Sends a response frame.
     func respond(id: String, ok: Bool, payload: EncodedJSON?, error: ErrorShape? = nil) {
         let errorJSON = error.flatMap { try? Payload($0).erased }
-        send(FrameWriter.response(id: id, ok: ok, payload: payload, error: errorJSON))
+        send(FrameWriter.response(id: id, ok: ok, payload: payload, error: errorJSON, version: connected?.protocolVersion))
     }
 
     /// Sends a frame; a connection whose buffer is full is closed as a slow consumer.
@@ -71,7 +73,8 @@ final class Connection: Sendable {
 
     /// Sends a targeted event (no `seq`).
     func sendTargeted(_ event: OutboundEvent) {
-        send(FrameWriter.event(head: FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: nil), seq: nil))
+        let head = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: nil, version: connected?.protocolVersion)
+        send(FrameWriter.event(head: head, seq: nil))
     }
 
     /// Closes after what is queued. The reason is cut to what a close frame can carry.

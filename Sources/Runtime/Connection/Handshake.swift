@@ -32,8 +32,9 @@ struct Handshake {
         }
         do {
             let (client, deviceToken) = try await accept(request, message: message)
+            let hello = try hello(for: client, deviceToken: deviceToken)
             connection.markConnected(client)
-            connection.respond(id: request.id, ok: true, payload: try hello(for: client, deviceToken: deviceToken))
+            connection.respond(id: request.id, ok: true, payload: hello)
             if let key = client.presenceKey { hub.upsertPresence(key: key, entry: presenceEntry(client)) }
             hub.logger.debug("client connected", metadata: ["connId": "\(connection.id)", "client": "\(client.params.client.id.rawValue)"])
             return true
@@ -56,13 +57,12 @@ struct Handshake {
         guard request.method == GatewayMethod.connect.rawValue else {
             throw refuse("invalid handshake: first request must be connect")
         }
-        let params: ConnectParams
-        do {
-            params = try RequestParams(message: Data(message), isPresent: request.params != nil).decode(ConnectParams.self)
-        } catch {
-            throw refuse("invalid connect params: \(error)")
-        }
-        try negotiateProtocol(params)
+        // The params are read in the shape of the version the client will get (v4 requires `device.nonce`, and
+        // v4-only fields are unknown to v3), then the range is checked.
+        let candidate = ProtocolNegotiation.candidate(forConnect: message)
+        var params = try decodeParams(request, message: message, version: candidate)
+        let version = try negotiateProtocol(params)
+        if version != candidate { params = try decodeParams(request, message: message, version: version) }
         let role = params.role ?? "operator"
         guard role == "operator" || role == "node" else { throw refuse("invalid role") }
         let requestedScopes = params.scopes ?? []
@@ -91,13 +91,7 @@ struct Handshake {
                 scopes = Set(admitted.scopes)
                 deviceToken = admitted.token
             } catch let required as DeviceAdmission.PairingRequired {
-                throw refuse(
-                    "pairing required", code: .notPaired,
-                    details: [
-                        "code": .string(ErrorDetailCode.pairingRequired.rawValue), "reason": .string(required.reason.rawValue),
-                        "requestId": .string(required.requestId),
-                    ]
-                )
+                throw try pairingRequired(required, device: device, role: role, scopes: requestedScopes, version: version)
             }
         } else {
             let trusted = connection.peer.isDirectLoopback && params.client.id == .gatewayClient && params.client.mode == .backend
@@ -105,7 +99,7 @@ struct Handshake {
         }
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
         let client = ConnectedClient(
-            params: params, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey, authMethod: authMethod
+            params: params, protocolVersion: version, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey, authMethod: authMethod
         )
         return (client, deviceToken)
     }
@@ -129,21 +123,50 @@ struct Handshake {
         throw refuse(BrowserOriginCheck.refusal, details: ["code": .string(ErrorDetailCode.controlUiOriginNotAllowed.rawValue)])
     }
 
-    private func negotiateProtocol(_ params: ConnectParams) throws {
-        let version = ProtocolVersion.current
-        let inRange = params.minProtocol <= version && version <= params.maxProtocol
-        let probeOK = params.client.mode == .probe && params.maxProtocol >= ProtocolVersion.minimumProbe && params.minProtocol <= version
-        guard inRange || probeOK else {
+    private func decodeParams(_ request: RequestFrame, message: [UInt8], version: Int) throws -> ConnectParams {
+        do {
+            return try RequestParams(message: Data(message), isPresent: request.params != nil, protocolVersion: version).decode(ConnectParams.self)
+        } catch {
+            throw refuse("invalid connect params: \(error)")
+        }
+    }
+
+    /// The version this connection speaks. A mismatch names the newest version in `expectedProtocol` (a number, as
+    /// upstream clients read it) and every version in `supportedProtocols`.
+    private func negotiateProtocol(_ params: ConnectParams) throws -> Int {
+        let negotiated = ProtocolNegotiation.negotiate(
+            minProtocol: params.minProtocol, maxProtocol: params.maxProtocol, isProbe: params.client.mode == .probe
+        )
+        guard let negotiated else {
             throw refuse(
                 "protocol mismatch",
                 details: [
                     "code": .string(ErrorDetailCode.protocolMismatch.rawValue), "clientMinProtocol": .int(params.minProtocol),
-                    "clientMaxProtocol": .int(params.maxProtocol), "expectedProtocol": .int(version),
+                    "clientMaxProtocol": .int(params.maxProtocol), "expectedProtocol": .int(ProtocolVersion.current),
+                    "supportedProtocols": .array(ProtocolVersion.supported.map { .int($0) }),
                     "minimumProbeProtocol": .int(ProtocolVersion.minimumProbe),
                 ],
                 close: CloseCodes.protocolMismatch
             )
         }
+        return negotiated
+    }
+
+    /// NOT_PAIRED in the connection's version: the details type and the wording come from the spec per version.
+    private func pairingRequired(
+        _ required: DeviceAdmission.PairingRequired, device: ConnectDevice, role: String, scopes: [String], version: Int
+    ) throws -> Refusal {
+        let details = PairingRequiredDetails(
+            reason: required.reason.rawValue, requestId: required.requestId, remediationHint: required.reason.remediationHint,
+            deviceId: device.id, requestedRole: role, requestedScopes: scopes, approvedRoles: required.approvedRoles,
+            approvedScopes: required.approvedScopes
+        )
+        let wording = VersionedMessages.pairingRequired(version: version, requirement: required.reason.requirement, requestId: required.requestId)
+        let detailsJSON = try WireJSON.decode(JSONValue.self, from: Payload(details, version: version).bytes)
+        return Refusal(
+            error: ErrorShape(code: .notPaired, message: wording.message, details: detailsJSON), close: CloseCodes.policyViolation,
+            reason: wording.closeReason ?? wording.message
+        )
     }
 
     /// Where failed shared-secret auth is counted: browser-origin sockets in their own limiter that never exempts
@@ -191,7 +214,7 @@ struct Handshake {
         return Refusal(error: error, close: CloseCodes.policyViolation, reason: message)
     }
 
-    /// `hello-ok`; `auth` carries the device token when one applies, with that token's scopes (v3).
+    /// `hello-ok` in the connection's version; `auth` carries the device token when one applies, with that token's scopes.
     private func hello(for client: ConnectedClient, deviceToken: DeviceAuthToken?) throws -> EncodedJSON {
         let admin = client.grant.scopes.contains(Grant.adminScope)
         let health = try hub.health(probe: false)
@@ -202,12 +225,15 @@ struct Handshake {
         )
         let policy = hub.settings.policy
         let hello = HelloOk(
-            protocol: ProtocolVersion.current, server: HelloServer(version: hub.settings.version, connId: connection.id),
-            features: HelloFeatures(methods: GatewayMethod.advertised.map(\.rawValue), events: GatewayEvent.advertised.map(\.rawValue)),
+            protocol: client.protocolVersion, server: HelloServer(version: hub.settings.version, connId: connection.id),
+            features: HelloFeatures(
+                methods: GatewayMethod.advertised(in: client.protocolVersion).map(\.rawValue),
+                events: GatewayEvent.advertised(in: client.protocolVersion).map(\.rawValue)
+            ),
             snapshot: snapshot, auth: helloAuth(client, deviceToken: deviceToken),
             policy: HelloPolicy(maxPayload: policy.maxPayload, maxBufferedBytes: policy.maxBufferedBytes, tickIntervalMs: policy.tickIntervalMs)
         )
-        return try Payload(hello).erased
+        return try Payload(hello, version: client.protocolVersion).erased
     }
 
     private func helloAuth(_ client: ConnectedClient, deviceToken: DeviceAuthToken?) -> HelloAuth {

@@ -30,6 +30,9 @@ struct DeviceAdmission {
     struct PairingRequired: Error {
         var reason: PairingReason
         var requestId: String
+        /// What the device's pairing covers now (nil for an unpaired device).
+        var approvedRoles: [String]?
+        var approvedScopes: [String]?
     }
 
     func admit(_ params: ConnectParams, device: ConnectDevice, role: String, scopes: [String], auth: ConnectAuthMethod) async throws -> Admitted {
@@ -53,9 +56,9 @@ struct DeviceAdmission {
         guard silent else {
             if created, let event = try? OutboundEvent.devicePairRequested(request) { hub.broadcast(event) }
             hub.logger.info("device pairing required", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)", "requestId": "\(request.requestId)"])
-            throw PairingRequired(reason: reason, requestId: request.requestId)
+            throw PairingRequired(reason: reason, requestId: request.requestId, approvedRoles: record?.roles, approvedScopes: record?.scopes)
         }
-        guard try await store.approve(request.requestId) != nil else { throw PairingRequired(reason: reason, requestId: request.requestId) }
+        guard try await store.approve(request.requestId) != nil else { throw PairingRequired(reason: reason, requestId: request.requestId, approvedRoles: record?.roles, approvedScopes: record?.scopes) }
         hub.announcePairingResolved(request, decision: .approved)
         hub.logger.info("device paired silently (local)", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)"])
         return Admitted(scopes: scopes, token: try await store.ensureToken(deviceId: device.id, role: role, scopes: scopes))

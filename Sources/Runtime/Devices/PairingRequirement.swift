@@ -8,6 +8,27 @@ enum PairingReason: String, Sendable {
     case metadataUpgrade = "metadata-upgrade"
     case roleUpgrade = "role-upgrade"
     case scopeUpgrade = "scope-upgrade"
+
+    /// What is missing, as the v4 message says it (`pairing required: <requirement>`; upstream's words, which
+    /// clients match).
+    var requirement: String {
+        switch self {
+        case .notPaired: "device is not approved yet"
+        case .roleUpgrade: "device is asking for a higher role than currently approved"
+        case .scopeUpgrade: "device is asking for more scopes than currently approved"
+        case .metadataUpgrade: "device identity changed and must be re-approved"
+        }
+    }
+
+    /// What the operator should do (`details.remediationHint`, v4).
+    var remediationHint: String {
+        switch self {
+        case .notPaired: "Approve this device's pending request (openclaw devices approve <requestId>)."
+        case .roleUpgrade: "Review the requested role, then approve the pending request."
+        case .scopeUpgrade: "Review the requested scopes, then approve the pending request."
+        case .metadataUpgrade: "Review the device's new platform details, then approve the pending request."
+        }
+    }
 }
 
 /// What a connecting device claims, as the pairing checks see it.

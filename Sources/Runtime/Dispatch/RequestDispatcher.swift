@@ -65,7 +65,10 @@ struct RequestDispatcher: Sendable {
         guard let method = GatewayMethod(rawValue: request.method) else {
             throw GatewayError.invalidRequest("unknown method: \(request.method)")
         }
-        let params = RequestParams(message: Data(message), isPresent: request.params != nil)
+        guard method.versions.contains(client.protocolVersion) else {
+            throw GatewayError.invalidRequest("unknown method: \(request.method)")
+        }
+        let params = RequestParams(message: Data(message), isPresent: request.params != nil, protocolVersion: client.protocolVersion)
         return try await method.call(handler, params: params, context: MethodContext(connection: connection, client: client, requestId: request.id))
     }
 }

@@ -121,13 +121,24 @@ final class GatewayHub: Sendable {
         updatePresence { $0.remove(key) }
     }
 
-    /// Sends `event` to every eligible connection, each with its own `seq`.
+    /// Sends `event` to every eligible connection, each with its own `seq` and in its own protocol version's shape
+    /// (one frame head per version when the payload differs between versions).
     func broadcast(_ event: OutboundEvent, stateVersion: StateVersion? = nil) {
         let versionJSON = event.event.carriesStateVersion ? (try? Payload(stateVersion ?? self.stateVersion).erased) : nil
-        let head = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: versionJSON)
+        let shared = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: versionJSON)
+        var heads: [Int: [UInt8]] = [:]
         let targets = state.withLock { Array($0.connections.values) }
         for connection in targets {
-            guard let client = connection.connected, client.grant.receives(event.event) else { continue }
+            guard let client = connection.connected, client.grant.receives(event.event), event.event.versions.contains(client.protocolVersion) else { continue }
+            var head = shared
+            if event.payload.isVersioned {
+                if let cached = heads[client.protocolVersion] {
+                    head = cached
+                } else {
+                    head = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: versionJSON, version: client.protocolVersion)
+                    heads[client.protocolVersion] = head
+                }
+            }
             let replacing = event.event == .presence ? event.event.rawValue : nil
             if connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable, replacing: replacing) == .overflow {
                 logger.warning("closing slow consumer", metadata: ["connId": "\(connection.id)", "event": "\(event.event.rawValue)"])

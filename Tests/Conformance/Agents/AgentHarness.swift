@@ -50,11 +50,13 @@ struct AgentHarness {
 
     /// A connected operator socket (admin unless told otherwise). Clients other than a backend
     /// `gateway-client` keep their scopes only with a device identity: `device: true` signs one.
-    func connect(caps: [String] = [], scopes: JSONValue = ["operator.admin"], client: JSONValue? = nil, device: Bool = false) async throws -> AgentSocket {
+    func connect(
+        caps: [String] = [], scopes: JSONValue = ["operator.admin"], client: JSONValue? = nil, device: Bool = false, protocolVersion: Int = 3
+    ) async throws -> AgentSocket {
         let socket = try await WireClient.connect(gateway.url)
         guard case .text(let challenge) = try await socket.next() else { throw HarnessError("no connect.challenge") }
         var params: JSONValue = [
-            "minProtocol": 3, "maxProtocol": 3,
+            "minProtocol": .int(protocolVersion), "maxProtocol": .int(protocolVersion),
             "client": client ?? ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"],
             "role": "operator", "scopes": scopes, "auth": ["token": .string(gateway.token ?? "")],
         ]

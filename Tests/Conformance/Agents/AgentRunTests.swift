@@ -106,7 +106,7 @@ struct AgentRunTests {
 
     @Test func withoutAModelTheRunFailsFastNamingTheKeyToSet() async throws {
         try await AgentHarness.with([], agents: #""defaults":{}"#) { harness in
-            let socket = try await harness.connect()
+            let socket = try await harness.connect(protocolVersion: 4)  // errorKind is a protocol 4 field
             defer { Task { await socket.close() } }
             try await socket.send("a", "agent", ["message": "hi", "idempotencyKey": "nomodel"])
             #expect(try await socket.response("a")["payload"]?["status"] == "accepted")
@@ -126,7 +126,7 @@ struct AgentRunTests {
     @Test func upstreamErrorsBecomeRunErrorsWithAKind() async throws {
         let tooLong = FakeModelServer.Reply.error(400, #"{"error":{"message":"This model's maximum context length is 4096 tokens"}}"#)
         try await AgentHarness.with([tooLong, .error(401, #"{"error":{"message":"bad key"}}"#)]) { harness in
-            let socket = try await harness.connect()
+            let socket = try await harness.connect(protocolVersion: 4)  // errorKind is a protocol 4 field
             defer { Task { await socket.close() } }
             try await socket.send("a", "agent", ["message": "hi", "idempotencyKey": "e1"])
             _ = try await socket.response("a")
@@ -144,7 +144,7 @@ struct AgentRunTests {
 
     @Test func aRunThatOverrunsItsTimeoutEndsWithAgentTimeout() async throws {
         try await AgentHarness.with([OpenAIScript.endless("slow")]) { harness in
-            let socket = try await harness.connect()
+            let socket = try await harness.connect(protocolVersion: 4)  // errorKind is a protocol 4 field
             defer { Task { await socket.close() } }
             try await socket.send("a", "agent", ["message": "hi", "idempotencyKey": "t", "timeout": 1])
             _ = try await socket.response("a")

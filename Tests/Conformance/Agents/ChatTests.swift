@@ -22,7 +22,7 @@ struct ChatTests {
 
     @Test func sendAcksStreamsCumulativeDeltasThenFinalAndDedupesRetries() async throws {
         try await AgentHarness.with([Self.slowHello]) { harness in
-            let socket = try await harness.connect()
+            let socket = try await harness.connect(protocolVersion: 4)  // deltaText is a protocol 4 field
             defer { Task { await socket.close() } }
             let ack = try await socket.call("s1", "chat.send", ["sessionKey": "main", "message": "Say hello", "idempotencyKey": "chat-1"])
             #expect(ack["ok"] == true)

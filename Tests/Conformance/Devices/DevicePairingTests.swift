@@ -19,7 +19,8 @@ struct DevicePairingTests {
             let first = try await ConnectOutcome.attempt(lan.remote(device, token: shared))
             let refusal = try #require(first.error)
             #expect(refusal.code == .notPaired)
-            #expect(refusal.message == "pairing required")
+            // The operator client speaks protocol 4, so the refusal has v4's wording.
+            #expect(refusal.message == "pairing required: device is not approved yet")
             #expect(refusal.details?["code"]?.stringValue == "PAIRING_REQUIRED")
             #expect(refusal.details?["reason"]?.stringValue == "not-paired")
             let requestId = try #require(refusal.details?["requestId"]?.stringValue)

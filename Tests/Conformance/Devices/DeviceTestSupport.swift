@@ -120,13 +120,13 @@ extension EventFrame {
 
 extension LANGateway {
     /// A raw socket from the LAN address that sends a connect signed by `identity`; for checking frames and closes exactly.
-    func rawSignedConnect(_ identity: DeviceIdentity, scopes: [String] = ["operator.read"]) async throws -> WireClient {
+    func rawSignedConnect(_ identity: DeviceIdentity, scopes: [String] = ["operator.read"], protocolVersion: Int = 3) async throws -> WireClient {
         let socket = try await WireClient.connect(remoteURL)
         let challenge = try await GatewayBehaviourTests.next(socket) { $0["event"] == "connect.challenge" }
         let nonce = try #require(challenge["payload"]?["nonce"]?.stringValue)
         var params = ConnectParams(
-            minProtocol: 3, maxProtocol: 3, client: ConnectClient(id: .test, version: "1.0.0", platform: "linux", mode: .test), role: "operator",
-            scopes: scopes, auth: ConnectAuth(token: gateway.token)
+            minProtocol: protocolVersion, maxProtocol: protocolVersion, client: ConnectClient(id: .test, version: "1.0.0", platform: "linux", mode: .test),
+            role: "operator", scopes: scopes, auth: ConnectAuth(token: gateway.token)
         )
         params.device = try identity.sign(params, nonce: nonce)
         let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))]

@@ -14,12 +14,16 @@ struct CaseRunner {
     /// Frames read while looking for another one; later expectations look here first.
     var backlog: [JSONValue] = []
 
+    /// The protocol version the standard `connect` offers.
+    var version = ProtocolVersion.current
+
     init(gateway: TestGateway, socket: WireClient) {
         self.gateway = gateway
         self.socket = socket
     }
 
     mutating func run(_ testCase: ConformanceCase) async throws {
+        version = testCase.version
         for (index, step) in testCase.steps.enumerated() {
             let label = "step \(index + 1)"
             switch step {
@@ -86,7 +90,7 @@ struct CaseRunner {
     private mutating func sendConnect(_ overrides: JSONValue) async throws {
         if nonce == nil { _ = try await nextFrame("connect") { $0["event"]?.stringValue == "connect.challenge" } }
         var params: JSONValue = [
-            "minProtocol": 3, "maxProtocol": 3,
+            "minProtocol": .int(version), "maxProtocol": .int(version),
             "client": ["id": "gateway-client", "version": "1.0.0", "platform": "linux", "mode": "backend"],
             "role": "operator", "scopes": ["operator.admin"],
         ]

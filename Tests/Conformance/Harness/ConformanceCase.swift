@@ -4,14 +4,25 @@ import Foundation
 import Generated
 import Testing
 
-/// One conformance case: the gateway it needs and the steps to play on one socket.
+/// One conformance case: the gateway it needs and the steps to play on one socket, at one protocol version.
+///
+/// A case runs once per version the gateway speaks (its standard `connect` offers exactly that version, and
+/// `"$protocol"` anywhere in its steps stands for it), or only at the versions its `versions` key lists.
+/// `OPENCLAW_CONFORMANCE_VERSIONS` (e.g. `3`) limits the versions, for a gateway that speaks fewer.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
     var name: String
     var file: String
     var gateway: GatewaySetup
     var steps: [Step]
+    var version: Int
 
-    var testDescription: String { "\(file): \(name)" }
+    var testDescription: String { "\(file): \(name) (v\(version))" }
+
+    /// The versions cases run at.
+    static var versions: [Int] {
+        let wanted = ProcessInfo.processInfo.environment["OPENCLAW_CONFORMANCE_VERSIONS"]?.split(separator: ",").compactMap { Int($0) }
+        return ProtocolVersion.supported.filter { wanted?.contains($0) ?? true }
+    }
 
     /// One thing to send or expect.
     enum Step: Sendable {
@@ -57,7 +68,21 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
             if let gateway = item["gateway"] {
                 setup = try JSONDecoder().decode(GatewaySetup.self, from: Data(gateway.text.utf8))
             }
-            return ConformanceCase(name: name, file: url.lastPathComponent, gateway: setup, steps: try steps.map(parseStep))
+            let only = item["versions"]?.arrayValue?.compactMap(\.intValue)
+            return try versions.filter { only?.contains($0) ?? true }.map { version in
+                let resolved = steps.map { substitute($0, version: version) }
+                return ConformanceCase(name: name, file: url.lastPathComponent, gateway: setup, steps: try resolved.map(parseStep), version: version)
+            }
+        }.flatMap { $0 }
+    }
+
+    /// `"$protocol"` → the case's version.
+    private static func substitute(_ value: JSONValue, version: Int) -> JSONValue {
+        switch value {
+        case .string("$protocol"): .int(version)
+        case .array(let elements): .array(elements.map { substitute($0, version: version) })
+        case .object(let members): .object(members.mapValues { substitute($0, version: version) })
+        default: value
         }
     }
 

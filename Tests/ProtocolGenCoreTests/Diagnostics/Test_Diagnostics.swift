@@ -35,7 +35,7 @@ struct DiagnosticsTests {
                     name: {tpye: string, doc: "Misspelt."}
                 """
             ],
-            ["spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, since, type)"]
+            ["spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, requiredSince, since, type, until)"]
         )
     }
 
@@ -59,8 +59,8 @@ struct DiagnosticsTests {
                 """,
             ],
             [
-                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, params, result, scope, since)",
-                "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion)",
+                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, params, result, scope, since, until)",
+                "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion, until)",
                 "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
             ]
         )

@@ -1,4 +1,4 @@
-// gateway.js - the UI's only link to the gateway: protocol-3 frames over one WebSocket, reconnecting.
+// gateway.js - the UI's only link to the gateway: protocol 3 or 4 frames (4 when the gateway speaks it) over one WebSocket, reconnecting.
 import { loadIdentity, signConnect } from "./device.js";
 
 const SCOPES = ["operator.admin", "operator.read", "operator.write"];
@@ -114,7 +114,7 @@ export class Gateway extends EventTarget {
       platform: navigator.platform || "web", mode: "webchat", instanceId: this.instanceId,
     };
     const params = {
-      minProtocol: 3, maxProtocol: 3, client, role: "operator", scopes: SCOPES, caps: ["tool-events"],
+      minProtocol: 3, maxProtocol: 4, client, role: "operator", scopes: SCOPES, caps: ["tool-events"],
       auth: this.credentials, locale: navigator.language, userAgent: navigator.userAgent,
     };
     const identity = await loadIdentity();
