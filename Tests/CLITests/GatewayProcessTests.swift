@@ -42,6 +42,16 @@ struct GatewayProcessTests {
         #expect(await presence.wait() == 0)
         #expect(presence.text.contains("from the cli"))
 
+        // --protocol pins the version offered in connect; both versions answer, anything else is refused up front.
+        for version in ["3", "4"] {
+            let pinned = try OpenClawProcess(["gateway", "call", "health", "--protocol", version, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+            #expect(await pinned.wait() == 0, "v\(version): \(pinned.text)")
+            #expect(pinned.text.contains(#""ok":true"#), "v\(version): \(pinned.text)")
+        }
+        let unsupported = try OpenClawProcess(["gateway", "call", "health", "--protocol", "5"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        #expect(await unsupported.wait() != 0)
+        #expect(unsupported.text.contains("--protocol must be one of 3, 4, not 5"), "\(unsupported.text)")
+
         let denied = try OpenClawProcess(["gateway", "call", "no.such.method"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await denied.wait() == 1)
         #expect(denied.text.contains("no.such.method failed: INVALID_REQUEST: unknown method: no.such.method"))

@@ -65,12 +65,30 @@ final class ScriptedGateway: Sendable {
 
     static func hello(id: String, tickIntervalMs: Int) -> String {
         let health = #"{"ok":true,"ts":1,"durationMs":0,"channels":{},"channelOrder":[],"channelLabels":{},"heartbeatSeconds":0,"defaultAgentId":"main","agents":[],"sessions":{"path":"/x","count":0,"recent":[]}}"#
-        return #"{"type":"res","id":"\#(id)","ok":true,"payload":{"type":"hello-ok","protocol":3,"server":{"version":"fake","connId":"c"},"features":{"methods":[],"events":[]},"snapshot":{"presence":[],"health":\#(health),"stateVersion":{"presence":1,"health":1},"uptimeMs":0,"authMode":"some-future-mode"},"auth":{"role":"operator","scopes":[]},"policy":{"maxPayload":1000,"maxBufferedBytes":1000,"tickIntervalMs":\#(tickIntervalMs)}}}"#
+        return #"{"type":"res","id":"\#(id)","ok":true,"payload":{"type":"hello-ok","protocol":3,"server":{"version":"fake","commit":"abc123","host":"old-host","connId":"c"},"canvasHostUrl":"http://127.0.0.1:1/canvas","features":{"methods":[],"events":[]},"snapshot":{"presence":[],"health":\#(health),"stateVersion":{"presence":1,"health":1},"uptimeMs":0,"authMode":"some-future-mode"},"auth":{"role":"operator","scopes":[]},"policy":{"maxPayload":1000,"maxBufferedBytes":1000,"tickIntervalMs":\#(tickIntervalMs)}}}"#
     }
 }
 
 @Suite("Operator client")
 struct GatewayClientTests {
+    /// Upstream gateways before 2026.5.9 speak only protocol 3 (their hello-ok has `server.commit`, `host` and
+    /// `canvasHostUrl`); the client offers 3...4, so they accept it, and it reads their v3 hello-ok.
+    @Test func theClientOffersThreeToFourAndTakesAV3OnlyGatewaysHello() async throws {
+        let server = ScriptedGateway()
+        let port = await server.start(tickIntervalMs: 30000, afterHello: [])
+        let client = try await GatewayClient.connect(GatewayClientOptions(url: "ws://127.0.0.1:\(port)"))
+        #expect(client.hello.protocol == 3)
+        #expect(client.hello.canvasHostUrl == "http://127.0.0.1:1/canvas" && client.hello.server.commit == "abc123")
+        await client.close()
+        var pinned = GatewayClientOptions(url: "ws://127.0.0.1:\(port)")
+        pinned.protocolVersions = 3...3
+        let second = try await GatewayClient.connect(pinned)
+        await second.close()
+        await server.stop()
+        let connects = server.received.withLock { $0 }.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }.filter { $0["method"] == "connect" }
+        #expect(connects.map { [$0["params"]?["minProtocol"], $0["params"]?["maxProtocol"]] } == [[3, 4], [3, 3]])
+    }
+
     @Test func aSilentGatewayIsDroppedWith4000AfterTwoTickIntervals() async throws {
         let server = ScriptedGateway()
         let port = await server.start(tickIntervalMs: 100, afterHello: [])
