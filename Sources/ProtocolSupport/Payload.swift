@@ -10,7 +10,7 @@ import Foundation
 public struct Payload<T: Encodable & Sendable>: Sendable {
     /// UTF-8 JSON text (the newest version's, when they differ).
     public let bytes: [UInt8]
-    /// Each version's text, when the versions differ.
+    /// Each version's text, when the versions differ; a version missing here cannot carry the value at all.
     public let variants: [Int: [UInt8]]
 
     public init(_ value: T) throws {
@@ -20,10 +20,20 @@ public struct Payload<T: Encodable & Sendable>: Sendable {
             return
         }
         var variants: [Int: [UInt8]] = [:]
-        for version in versioned.wireVersions { variants[version] = try WireJSON.encode(value, version: version) }
-        let newest = variants[versioned.wireVersions.last!]!
+        var unavailable: VersionUnavailable?
+        for version in versioned.wireVersions {
+            do {
+                variants[version] = try WireJSON.encode(value, version: version)
+            } catch let error as VersionUnavailable {
+                unavailable = error
+            }
+        }
+        guard let newest = versioned.wireVersions.reversed().lazy.compactMap({ variants[$0] }).first else {
+            throw unavailable ?? VersionUnavailable(value: "\(T.self)", version: versioned.wireVersions.last ?? 0)
+        }
         self.bytes = newest
-        self.variants = variants.values.allSatisfy { $0 == newest } ? [:] : variants
+        let same = variants.count == versioned.wireVersions.count && variants.values.allSatisfy { $0 == newest }
+        self.variants = same ? [:] : variants
     }
 
     /// The JSON one connection gets, encoded for its version only.
@@ -56,6 +66,9 @@ public struct EncodedJSON: Sendable, Hashable {
 
     /// Whether the text differs between protocol versions.
     public var isVersioned: Bool { !variants.isEmpty }
+
+    /// Whether a connection speaking `version` can be sent this at all (a value of a later version cannot).
+    public func isAvailable(in version: Int) -> Bool { variants.isEmpty || variants[version] != nil }
 
     /// The text a connection speaking `version` gets.
     public func bytes(for version: Int?) -> [UInt8] {

@@ -45,6 +45,20 @@ public struct VersionRange: Sendable, Hashable {
     }
 }
 
+/// Thrown by a generated encoder for a value (an enum case) that the version being written does not have; a
+/// payload holding one is not sent to connections of that version.
+public struct VersionUnavailable: Error, CustomStringConvertible {
+    public let value: String
+    public let version: Int
+
+    public init(value: String, version: Int) {
+        self.value = value
+        self.version = version
+    }
+
+    public var description: String { "'\(value)' does not exist in protocol \(version)" }
+}
+
 /// A type whose JSON differs between protocol versions; `Payload` encodes such a value once per version.
 public protocol VersionedWire {
     /// The versions with an encoding of their own, oldest first.

@@ -127,4 +127,28 @@ struct ProtocolVersionPairingTests {
             await v4.close()
         }
     }
+
+    @Test func aSupersededRequestIsAnnouncedToV4OperatorsOnly() async throws {
+        try await LANGateway.with { lan in
+            let v4 = try await lan.admin()
+            var options3 = GatewayClientOptions(url: lan.localURL, token: lan.gateway.token, identity: DeviceIdentity())
+            options3.protocolVersions = 3...3
+            let v3 = try await GatewayClient.connect(options3)
+            #expect(v4.hello.protocol == 4 && v3.hello.protocol == 3)
+            let device = DeviceIdentity()
+            let first = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
+            // More scopes: a new request replaces the first one.
+            let wider = lan.remote(device, scopes: ["operator.read", "operator.write"], token: lan.gateway.token)
+            let second = try #require(try await ConnectOutcome.attempt(wider).error?.details?["requestId"]?.stringValue)
+            #expect(first != second)
+            let superseded = try await v4.nextEvent("device.pair.resolved") { $0.payload?["requestId"]?.stringValue == first }
+            #expect(superseded.payload?["decision"] == "superseded")
+            // The v3 operator's next resolved event is the second request's rejection, not the first one's replacement.
+            _ = try await v4.call(.devicePairReject, DevicePairRequestIdParams(requestId: second), as: DevicePairRejectResult.self)
+            let resolved3 = try await v3.nextEvent("device.pair.resolved")
+            #expect(resolved3.payload?["requestId"] == .string(second) && resolved3.payload?["decision"] == "rejected")
+            await v3.close()
+            await v4.close()
+        }
+    }
 }

@@ -29,20 +29,21 @@ struct DevicePairingStoreTests {
 
     @Test func aRepeatRequestRefreshesAndADifferentOneReplacesWithMergedScopes() async throws {
         let (store, clock, _) = Self.store()
-        let (first, created) = try await store.request(Self.claim(), silent: false, isRepair: false)
+        let (first, created, _) = try await store.request(Self.claim(), silent: false, isRepair: false)
         #expect(created)
         clock.advance(1000)
-        let (again, createdAgain) = try await store.request(Self.claim(), silent: true, isRepair: false)
+        let (again, createdAgain, _) = try await store.request(Self.claim(), silent: true, isRepair: false)
         #expect(!createdAgain && again.requestId == first.requestId && again.ts == first.ts + 1000 && again.silent == false)
-        let (wider, createdWider) = try await store.request(Self.claim(scopes: ["operator.write"]), silent: false, isRepair: false)
+        let (wider, createdWider, supersededByWider) = try await store.request(Self.claim(scopes: ["operator.write"]), silent: false, isRepair: false)
         #expect(createdWider && wider.requestId != first.requestId)
+        #expect(supersededByWider.map(\.requestId) == [first.requestId])
         #expect(wider.scopes == ["operator.read", "operator.write"])
         #expect(try await store.list().pending.map(\.requestId) == [wider.requestId])
     }
 
     @Test func pendingRequestsExpireAfterFiveMinutes() async throws {
         let (store, clock, _) = Self.store()
-        let (request, _) = try await store.request(Self.claim(), silent: false, isRepair: false)
+        let (request, _, _) = try await store.request(Self.claim(), silent: false, isRepair: false)
         clock.advance(ProtocolLimits.devicePairingPendingTtlMs - 1)
         #expect(try await store.pendingRequest(request.requestId) != nil)
         clock.advance(2)
@@ -52,7 +53,7 @@ struct DevicePairingStoreTests {
 
     @Test func approvalMintsATokenPerRoleAndTheTriggersFollowUpstreamsOrder() async throws {
         let (store, _, dir) = Self.store()
-        let (request, _) = try await store.request(Self.claim(), silent: false, isRepair: false)
+        let (request, _, _) = try await store.request(Self.claim(), silent: false, isRepair: false)
         let approved = try #require(try await store.approve(request.requestId))
         let token = try #require(approved.device.tokens?["operator"])
         #expect(token.token.count == 43 && token.scopes == ["operator.read"])

@@ -5,7 +5,11 @@ extension Spec {
     /// versions only or is required from some version on, or a field's type is such a type.
     public var versionedTypes: Set<String> {
         let all = protocolInfo.versions
-        var versioned = Set(types.filter { $0.fields.contains { $0.isVersioned(among: all) } }.map(\.name))
+        var versioned = Set(
+            types.filter { type in
+                type.fields.contains { $0.isVersioned(among: all) } || type.valueSince.values.contains { $0 > (all.first ?? 0) }
+            }.map(\.name)
+        )
         var changed = true
         while changed {
             changed = false

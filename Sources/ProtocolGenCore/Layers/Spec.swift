@@ -135,6 +135,13 @@ public struct TypeDecl: Sendable {
     public var doc: String
     public var kind: Kind
     public var location: SourceLocation
+    /// Enum values that exist from a later protocol version on (value → first version).
+    public var valueSince: [String: Int] = [:]
+
+    /// The versions of `all` that have the enum value `value`.
+    public func versions(ofValue value: String, among all: [Int]) -> [Int] {
+        all.filter { $0 >= (valueSince[value] ?? 0) }
+    }
 
     public var fields: [Field] {
         if case .object(let fields, _) = kind { return fields }

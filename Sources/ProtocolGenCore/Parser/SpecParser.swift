@@ -124,13 +124,19 @@ public struct SpecParser {
     }
 
     func parseType(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> TypeDecl {
-        try node.expectKeys(["doc", "fields", "frame", "enum", "open"])
+        try node.expectKeys(["doc", "fields", "frame", "enum", "open", "since"])
         let doc = try node.string("doc") ?? ""
         if let values = try node.child("enum") {
-            return TypeDecl(
+            var type = TypeDecl(
                 name: name, doc: doc, kind: .enumeration(values: try values.strings(), open: try node.bool("open") ?? false),
                 location: node.location
             )
+            // `since: {value: version}`: values a later protocol version added.
+            for (value, version) in try node.child("since")?.entries() ?? [] {
+                guard let number = Int(try version.string()) else { throw .error("'since' of enum value '\(value)' must be a version", at: version.location) }
+                type.valueSince[value] = number
+            }
+            return type
         }
         guard let fieldsNode = try node.child("fields") else {
             throw .error("type '\(name)' needs 'fields' or 'enum'", at: node.location)

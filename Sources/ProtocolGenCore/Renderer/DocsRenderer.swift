@@ -120,7 +120,7 @@ public struct DocsRenderer {
                 out.append("")
                 out.append("Unknown fields are rejected.")
             case .enumeration(let values, let open):
-                out.append(values.map { "`\($0)`" }.joined(separator: ", "))
+                out.append(values.map { value in "`\(value)`" + (type.valueSince[value].map { " (v\($0)+)" } ?? "") }.joined(separator: ", "))
                 out.append("")
                 out.append(open ? "Open: clients must accept values not listed here." : "Closed: any other value fails validation.")
             }

@@ -30,7 +30,8 @@ public struct JSONSchemaRenderer {
 
     private func definition(_ type: TypeDecl) -> [String: Any] {
         switch type.kind {
-        case .enumeration(let values, let open):
+        case .enumeration(let allValues, let open):
+            let values = allValues.filter { type.versions(ofValue: $0, among: [version]) == [version] }
             return open ? ["type": "string", "description": type.doc, "examples": values] : ["type": "string", "description": type.doc, "enum": values]
         case .object(let allFields, _):
             let fields = allFields.filter { $0.versions(of: [version]) == [version] }

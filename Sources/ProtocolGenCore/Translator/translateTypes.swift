@@ -64,16 +64,8 @@ struct TypesTranslator {
         members.append(.codingKeys(fields.map { (SwiftNames.identifier($0.name), $0.name) }))
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decodeBody(fields)))
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeBody(fields)))
-        var conformances = ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"]
-        if versioned.contains(type.name) {
-            conformances.append("VersionedWire")
-            members.append(
-                .property(
-                    doc: SwiftDoc("Its JSON differs between these protocol versions."), modifiers: ["public", "static"], keyword: "let",
-                    name: "wireVersions", type: "[Swift.Int]", value: "ProtocolVersion.supported"
-                )
-            )
-        }
+        let conformances = ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"] + (versioned.contains(type.name) ? ["VersionedWire"] : [])
+        members += wireVersions(type)
         return .type(SwiftTypeDecl(.struct, type.name, doc: doc(type), conformances: conformances, members: members))
     }
 
@@ -171,9 +163,43 @@ struct TypesTranslator {
             let name = SwiftNames.identifier(value)
             return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value, associated: nil)
         }
-        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
-        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
-        return .type(.stringEnum(type.name, doc: typeDoc ?? doc(type), conformances: ["ClosedStringEnum"], members: members))
+        let checks = valueChecks(type)
+        var decode = ["try self.init(closedFrom: decoder)"]
+        if !checks.isEmpty {
+            // A value of a later version is not one of the allowed values for an older connection.
+            decode.append("let version = decoder.protocolVersion")
+            decode += checks.map { "if case .\($0.name) = self, !\($0.range).contains(version) { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: ValidationMessage.notAllowedValue)) }" }
+        }
+        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decode))
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeEnum(checks)))
+        members += wireVersions(type)
+        return .type(.stringEnum(type.name, doc: typeDoc ?? doc(type), conformances: ["ClosedStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
+    }
+
+    /// Enum values that exist from a later version on: the case name and its `VersionRange`.
+    private func valueChecks(_ type: TypeDecl) -> [(name: String, range: String)] {
+        type.valueSince.filter { $0.value > (versions.first ?? 0) }.sorted { $0.key < $1.key }.map { value, since in
+            (SwiftNames.identifier(value), "VersionRange(since: \(since))")
+        }
+    }
+
+    /// An enum's encoder: a value the version being written does not have cannot be written (`VersionUnavailable`),
+    /// so a payload holding it is not sent to connections of that version.
+    private func encodeEnum(_ checks: [(name: String, range: String)]) -> [String] {
+        guard !checks.isEmpty else { return ["try self.encodeRawValue(to: encoder)"] }
+        return ["let version = encoder.protocolVersion ?? ProtocolVersion.current"]
+            + checks.map { "if case .\($0.name) = self, !\($0.range).contains(version) { throw VersionUnavailable(value: rawValue, version: version) }" }
+            + ["try self.encodeRawValue(to: encoder)"]
+    }
+
+    private func wireVersions(_ type: TypeDecl) -> [SwiftDecl] {
+        guard versioned.contains(type.name) else { return [] }
+        return [
+            .property(
+                doc: SwiftDoc("Its JSON differs between these protocol versions."), modifiers: ["public", "static"], keyword: "let",
+                name: "wireVersions", type: "[Swift.Int]", value: "ProtocolVersion.supported"
+            )
+        ]
     }
 
     func translateOpenEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
@@ -197,7 +223,9 @@ struct TypesTranslator {
         members.append(.function(doc: nil, attributes: [], signature: "public init(rawValue: Swift.String)", body: initBody))
         members.append(.function(doc: nil, attributes: [], signature: "public var rawValue: Swift.String", body: rawBody))
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(openFrom: decoder)"]))
-        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
-        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["OpenStringEnum"], members: members))
+        let checks = valueChecks(type)
+        members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeEnum(checks)))
+        members += wireVersions(type)
+        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["OpenStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
     }
 }

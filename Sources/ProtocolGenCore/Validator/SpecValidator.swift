@@ -67,6 +67,10 @@ public struct SpecValidator {
                 }
             case .enumeration(let values, _):
                 if values.isEmpty { out.error("enum '\(type.name)' has no values", at: type.location) }
+                for (value, since) in type.valueSince.sorted(by: { $0.key < $1.key }) {
+                    if !values.contains(value) { out.error("'since' names '\(value)', which is not a value of \(type.name)", at: type.location) }
+                    checkSince(since, at: type.location)
+                }
                 checkDuplicates(values.map { ($0, type.location) }, kind: "value of \(type.name)", into: &out)
             }
         }

@@ -52,7 +52,10 @@ struct DeviceAdmission {
             return Admitted(scopes: scopes, token: nil)
         }
         let silent = isLocalDirect(params) && (reason == .notPaired || reason == .roleUpgrade)
-        let (request, created) = try await store.request(claim, silent: silent, isRepair: record != nil)
+        let (request, created, superseded) = try await store.request(claim, silent: silent, isRepair: record != nil)
+        // v4 connections hear that the replaced requests are gone; `superseded` does not exist in v3, so the
+        // generated encoder keeps the event from v3 connections (upstream's v3 servers dropped them silently).
+        for old in superseded { hub.announcePairingResolved(old, decision: .superseded) }
         guard silent else {
             if created, let event = try? OutboundEvent.devicePairRequested(request) { hub.broadcast(event) }
             hub.logger.info("device pairing required", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)", "requestId": "\(request.requestId)"])

@@ -53,8 +53,10 @@ actor DevicePairingStore {
 
     /// Files a request for `claim`, or refreshes the device's open one (v3-mid): the same key, role(s) and
     /// scopes bump `ts` in place (`created: false`); anything else replaces all of the device's rows with one
-    /// new request carrying the merged roles and scopes.
-    func request(_ claim: DeviceClaim, silent: Bool, isRepair: Bool) throws -> (request: DevicePairingRequest, created: Bool) {
+    /// new request carrying the merged roles and scopes; the rows it replaced come back as `superseded`.
+    func request(
+        _ claim: DeviceClaim, silent: Bool, isRepair: Bool
+    ) throws -> (request: DevicePairingRequest, created: Bool, superseded: [DevicePairingRequest]) {
         var pending = try loadPending()
         let existing = pending.values.filter { $0.deviceId == claim.deviceId }
         let roles = [claim.role]
@@ -69,7 +71,7 @@ actor DevicePairingStore {
             refreshed.remoteIp = claim.remoteIp
             pending[same.requestId] = refreshed
             try files.writePending(pending)
-            return (refreshed, false)
+            return (refreshed, false, [])
         }
         let sameKey = existing.filter { $0.publicKey == claim.publicKey }
         for row in existing { pending[row.requestId] = nil }
@@ -82,7 +84,7 @@ actor DevicePairingStore {
         )
         pending[request.requestId] = request
         try files.writePending(pending)
-        return (request, true)
+        return (request, true, existing)
     }
 
     /// Approves a pending request: roles merge, the scope baseline grows by the requested scopes, and every

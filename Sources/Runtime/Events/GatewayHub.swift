@@ -129,7 +129,9 @@ final class GatewayHub: Sendable {
         var heads: [Int: [UInt8]] = [:]
         let targets = state.withLock { Array($0.connections.values) }
         for connection in targets {
-            guard let client = connection.connected, client.grant.receives(event.event), event.event.versions.contains(client.protocolVersion) else { continue }
+            guard let client = connection.connected, client.grant.receives(event.event), event.event.versions.contains(client.protocolVersion),
+                event.payload.isAvailable(in: client.protocolVersion)
+            else { continue }
             var head = shared
             if event.payload.isVersioned {
                 if let cached = heads[client.protocolVersion] {
