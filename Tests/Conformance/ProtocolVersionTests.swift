@@ -74,6 +74,25 @@ struct ProtocolVersionTests {
         }
     }
 
+    @Test func v4MethodParamsAreKnownToV4ConnectionsOnly() async throws {
+        try await AgentHarness.with([.error(401, #"{"error":{"message":"bad key"}}"#)]) { harness in
+            let v3 = try await harness.connect(protocolVersion: 3)
+            let v4 = try await harness.connect(protocolVersion: 4)
+            defer { Task { await v3.close(); await v4.close() } }
+            let params: JSONValue = ["sessionKey": "main", "agentId": "main", "message": "hi", "idempotencyKey": "v4-fields", "originatingChannel": "webchat"]
+            let refused = try await v3.call("a", "chat.send", params)
+            #expect(refused["error"]?["message"]?.stringValue?.contains("unexpected property") == true, "\(refused.text)")
+            let accepted = try await v4.call("a", "chat.send", params)
+            #expect(accepted["payload"]?["status"] == "started", "\(accepted.text)")
+            // agentId picks the agent a short key belongs to; an unknown one is refused.
+            let unknown = try await v4.call("b", "chat.history", ["sessionKey": "main", "agentId": "nobody"])
+            #expect(unknown["payload"]?["sessionKey"] == "agent:nobody:main", "\(unknown.text)")
+            // spawnedBy left the agent params in v4.
+            let spawned = try await v4.call("c", "agent", ["message": "hi", "idempotencyKey": "sp", "spawnedBy": "agent:main:main"])
+            #expect(spawned["error"]?["message"]?.stringValue?.contains("unexpected property 'spawnedBy'") == true, "\(spawned.text)")
+        }
+    }
+
     @Test func v4RequiresTheDeviceNonceAndKnowsItsOwnAuthFields() async throws {
         try await TestGateway.with { gateway in
             for (version, expected) in [(3, "unexpected property 'approvalRuntimeToken'"), (4, nil)] as [(Int, String?)] {

@@ -35,7 +35,7 @@ extension SystemMethods {
         if let cached = runtime.dedupe.lookup(key, now: now) { return try await replay(cached, key: key, runtime: runtime) }
         let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid send params: message must not be empty") }
-        if params.mediaUrl != nil || !(params.mediaUrls ?? []).isEmpty {
+        if params.mediaUrl != nil || !(params.mediaUrls ?? []).isEmpty || params.buffer != nil {
             throw GatewayError.invalidRequest("invalid send params: media is not supported yet")
         }
         let channelId = try resolveSendChannel(params.channel, manager: manager)

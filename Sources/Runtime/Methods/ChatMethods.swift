@@ -10,9 +10,9 @@ extension SystemMethods {
     func chatSend(_ params: ChatSendParams, context: MethodContext) async throws -> Payload<ChatSendResult> {
         let runtime = try hub.agents
         let catalog = hub.catalog
-        let (agent, sessionKey) = try resolveTarget(agentId: nil, sessionKey: params.sessionKey, catalog: catalog)
+        let (agent, sessionKey) = try resolveTarget(agentId: params.agentId, sessionKey: params.sessionKey, catalog: catalog)
         let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if message.lowercased() == "/stop" {
+        if message.lowercased() == "/stop", params.suppressCommandInterpretation != true {
             let aborted = runtime.abort(runtime.runs(in: sessionKey), reason: "aborted")
             return try Payload(ChatSendResult(ok: true, aborted: !aborted.isEmpty, runIds: aborted))
         }
@@ -54,7 +54,7 @@ extension SystemMethods {
 
     func chatHistory(_ params: ChatHistoryParams, context: MethodContext) async throws -> Payload<ChatHistoryResult> {
         let runtime = try hub.agents
-        let key = SessionKey.canonical(params.sessionKey, defaultAgent: hub.catalog.defaultId)
+        let key = SessionKey.canonical(params.sessionKey, defaultAgent: params.agentId.map(AgentID.normalize) ?? hub.catalog.defaultId)
         guard let entry = try runtime.store.entry(key: key) else {
             return try Payload(ChatHistoryResult(sessionKey: key, messages: []))
         }
@@ -75,7 +75,7 @@ extension SystemMethods {
 
     func chatAbort(_ params: ChatAbortParams, context: MethodContext) async throws -> Payload<ChatAbortResult> {
         let runtime = try hub.agents
-        let key = SessionKey.canonical(params.sessionKey, defaultAgent: hub.catalog.defaultId)
+        let key = SessionKey.canonical(params.sessionKey, defaultAgent: params.agentId.map(AgentID.normalize) ?? hub.catalog.defaultId)
         var targets = runtime.runs(in: key)
         if let runId = params.runId {
             if let run = runtime.active(runId), run.request.sessionKey != key {
@@ -93,7 +93,7 @@ extension SystemMethods {
             throw GatewayError.invalidRequest("invalid chat.inject params: at /label: must NOT have more than 100 characters")
         }
         let catalog = hub.catalog
-        let (agent, key) = try resolveTarget(agentId: nil, sessionKey: params.sessionKey, catalog: catalog)
+        let (agent, key) = try resolveTarget(agentId: params.agentId, sessionKey: params.sessionKey, catalog: catalog)
         let now = Int(Clock.nowMs)
         let message = TranscriptFormat.assistant(params.message, at: now, stopReason: "injected", label: params.label)
         let record: TranscriptRecord
