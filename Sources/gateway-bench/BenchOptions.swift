@@ -24,23 +24,29 @@ struct BenchOptions: Sendable {
     /// Measure `POST /v1/chat/completions` through the gateway against the upstream directly.
     var http = true
     /// Concurrent clients of the second chat-completions run (the first has one).
-    var httpClients = 16
+    var httpClients = 32
     /// Measured seconds of each chat-completions run (after three unmeasured requests per client).
     var httpSeconds = 1.5
     /// The whole run gives up after this many seconds (building `openclaw` is not counted).
-    var timeoutSeconds = 120.0
+    var timeoutSeconds = 240.0
     /// Run `swift build --product openclaw` first.
     var build = true
+    /// `gateway.sessionStore.synchronous` of the measured gateway.
+    var synchronous = "full"
+    /// Measure the Hummingbird reference server too and print each WebSocket row as gateway / reference.
+    var reference = true
 
     static let usage = """
         usage: gateway-bench [--handshakes N] [--health-clients N] [--health-seconds S] [--clients N] [--rounds N]
                              [--untracked] [--agent-runs N] [--agent-sessions N] [--no-agents]
-                             [--http-clients N] [--http-seconds S] [--no-http] [--timeout S] [--no-build]
+                             [--http-clients N] [--http-seconds S] [--no-http] [--timeout S] [--no-build] [--no-reference] [--synchronous full|normal]
           Starts `openclaw gateway` (built next to this binary) on a free loopback port with a temporary
           state dir and a fast scripted model upstream in this process, measures startup, handshakes,
           health round trips, agent runs (1 and --agent-sessions sessions, overhead per streamed token),
           /v1/chat/completions through the gateway and straight to the upstream (1 and --http-clients
-          clients, streaming and not), presence fan-out and memory, then stops it with SIGTERM. Prints one metric per line and a JSON line with every number.
+          clients, streaming and not), presence fan-out and memory, then stops it with SIGTERM. Then the same
+          WebSocket measurements against a plain Hummingbird server (this binary with --reference-server), each
+          printed as gateway / reference next to its target (--no-reference skips it). Prints one metric per line and a JSON line with every number.
         """
 
     /// Parses the flags; throws the usage text on anything else.
@@ -67,6 +73,11 @@ struct BenchOptions: Sendable {
             case "--no-http": options.http = false
             case "--timeout": options.timeoutSeconds = try seconds(value())
             case "--no-build": options.build = false
+            case "--no-reference": options.reference = false
+            case "--synchronous":
+                let level = try value()
+                guard level == "full" || level == "normal" else { throw BenchError(usage) }
+                options.synchronous = level
             default: throw BenchError(usage)
             }
         }

@@ -56,11 +56,12 @@ final class BenchUpstream: Sendable {
 
     /// The gateway's `openclaw.json`: this server as provider `local`, its model the default, up to
     /// 32 runs at once; `POST /v1/chat/completions` served when `chatCompletions`.
-    func gatewayConfig(chatCompletions: Bool) -> String {
+    /// - Parameter synchronous: `gateway.sessionStore.synchronous` (`full`, the default, or `normal`).
+    func gatewayConfig(chatCompletions: Bool, synchronous: String = "full") -> String {
         #"""
         {"models":{"providers":{"\#(Self.providerId)":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"bench","models":[{"id":"\#(Self.model)"}]}}},\#
         "agents":{"defaults":{"model":{"primary":"\#(Self.providerId)/\#(Self.model)"},"maxConcurrent":32}},\#
-        "gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)}}}}}
+        "gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)}}},"sessionStore":{"synchronous":"\#(synchronous)"}}}
         """#
     }
 

@@ -47,6 +47,19 @@ struct Benchmark {
         return await shutdown(with: clients)
     }
 
+    /// The reference server (`ReferenceServer`) through the same WebSocket measurements: start-up, idle memory,
+    /// handshakes, health round trips, the fan-out broadcast and memory with the fan-out clients. Stops it.
+    func runReference() async throws {
+        try await startup()
+        try await Task.sleep(for: .milliseconds(200))
+        report.record("rss_idle_mb", try gateway.memoryMB(), decimals: 1, unit: "MB", label: "RSS idle")
+        try await handshakes()
+        try await healthRoundTrips(clients: 1)
+        try await healthRoundTrips(clients: options.healthClients)
+        let clients = try await fanOut()
+        _ = await shutdown(with: clients)
+    }
+
     /// Process start → first WebSocket upgrade that delivers `connect.challenge`, polling every millisecond.
     private func startup() async throws {
         while true {

@@ -52,7 +52,19 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Starts `openclaw gateway --allow-unconfigured --port PORT --token TOKEN` on a free loopback port,
     /// with `config` (JSON) as `openclaw.json` in the state dir when given.
+    /// This bench binary again, as the Hummingbird reference server (`ReferenceServer`), measured like a gateway.
+    static func launchReference() throws -> GatewayProcess {
+        let bench = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
+        return try launch(executable: bench, arguments: { port, _ in ["--reference-server", String(port)] })
+    }
+
     static func launch(executable: URL, config: String? = nil) throws -> GatewayProcess {
+        try launch(executable: executable, config: config) { port, token in
+            ["gateway", "--allow-unconfigured", "--port", String(port), "--token", token]
+        }
+    }
+
+    private static func launch(executable: URL, config: String? = nil, arguments: (Int, String) -> [String]) throws -> GatewayProcess {
         let port = try freeLoopbackPort()
         let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-bench-\(UUID().uuidString.lowercased())")
@@ -63,7 +75,7 @@ final class GatewayProcess: @unchecked Sendable {
 
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["gateway", "--allow-unconfigured", "--port", String(port), "--token", token]
+        process.arguments = arguments(port, token)
         // Nothing of the caller's OpenClaw settings may leak in: the flags and this state dir decide everything.
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OPENCLAW_") && !$0.key.hasPrefix("CLAWDBOT_") }
         environment["HOME"] = stateDir.path

@@ -12,18 +12,29 @@ final class Report: Sendable {
     }
 
     private let metrics = Mutex<[Metric]>([])
+    /// Put before every printed label (`reference: ` for the reference server's own numbers).
+    private let labelPrefix: String
+
+    init(labelPrefix: String = "") {
+        self.labelPrefix = labelPrefix
+    }
 
     /// Records a metric and prints it as `label  value unit`.
     func record(_ key: String, _ value: Double, decimals: Int, unit: String, label: String) {
         metrics.withLock { $0.append(Metric(key: key, value: value, decimals: decimals)) }
         let number = String(format: "%.\(decimals)f", value)
         let padded = String(repeating: " ", count: max(0, 12 - number.count)) + number
-        emit(label.padding(toLength: 48, withPad: " ", startingAt: 0) + padded + (unit.isEmpty ? "" : " " + unit))
+        emit((labelPrefix + label).padding(toLength: 48, withPad: " ", startingAt: 0) + padded + (unit.isEmpty ? "" : " " + unit))
     }
 
     /// Records a duration in milliseconds.
     func recordMs(_ key: String, _ duration: Duration, label: String) {
         record(key, duration.milliseconds, decimals: 3, unit: "ms", label: label)
+    }
+
+    /// The value recorded under `key`, if any.
+    func value(_ key: String) -> Double? {
+        metrics.withLock { $0.last { $0.key == key }?.value }
     }
 
     /// `{"key":value,...}` in recording order.

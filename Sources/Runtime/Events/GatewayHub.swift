@@ -160,13 +160,10 @@ final class GatewayHub: Sendable {
     }
 
     /// Applies a presence change and broadcasts the list: at once when the last broadcast is older than
-    /// the throttle interval, else once when it ends. The interval is `presenceThrottleMs`, growing by
-    /// `presenceThrottlePerConnectionMs` per socket (a connect storm sends a few lists, not one per socket).
+    /// the throttle interval, else once when it ends.
     private func updatePresence(_ change: (inout PresenceRegistry) -> Void) {
         let delay = state.withLock { state -> Duration? in
-            let throttle = Duration.milliseconds(
-                max(ProtocolLimits.presenceThrottleMs, state.connections.count * ProtocolLimits.presenceThrottlePerConnectionMs)
-            )
+            let throttle = Duration.milliseconds(PresenceThrottle.intervalMs(connections: state.connections.count))
             change(&state.presence)
             state.presenceVersion += 1
             if state.presencePending { return nil }

@@ -30,7 +30,9 @@ public final class Gateway: Sendable {
         }
         let storePath = SessionStore.defaultPath(stateDir: settings.paths.stateDir)
         do {
-            hub.installAgents(store: try SessionStore(path: storePath, cwd: settings.paths.stateDir), environment: ProcessInfo.processInfo.environment)
+            let synchronous = settings.config.config.gateway?.sessionStore?.synchronous ?? .full
+            let store = try SessionStore(path: storePath, cwd: settings.paths.stateDir, syncEveryCommit: synchronous == .full)
+            hub.installAgents(store: store, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")
         }

@@ -5,8 +5,8 @@ import GRDB
 
 /// Sessions metadata and full transcripts in `<stateDir>/agents/sessions.sqlite`.
 ///
-/// Why SQLite in WAL mode with `synchronous=FULL`: a message the gateway acknowledged must survive
-/// kill -9 and power loss, and the CLI reads the file while the gateway writes it (a `DatabasePool`
+/// Why SQLite in WAL mode with `synchronous=FULL` (by default; `gateway.sessionStore.synchronous`): a message the
+/// gateway acknowledged must survive kill -9 and power loss, and the CLI reads the file while the gateway writes it (a `DatabasePool`
 /// gives concurrent readers). Every mutation is one transaction. Transcripts are in the `messages`
 /// table (see `SessionStore+Transcript.swift`).
 public final class SessionStore: Sendable {
@@ -19,7 +19,9 @@ public final class SessionStore: Sendable {
     let tails = TranscriptTailCache()
 
     /// Opens (creating the file and its directories when missing) and migrates the database.
-    public init(path: String, cwd: String = "") throws {
+    /// - Parameter syncEveryCommit: `gateway.sessionStore.synchronous` is `full` (survives power loss); false is
+    ///   `normal`, which survives a process crash only.
+    public init(path: String, cwd: String = "", syncEveryCommit: Bool = true) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
@@ -28,9 +30,9 @@ public final class SessionStore: Sendable {
         // The gateway writes while the CLI reads, and a checkpoint may hold the lock briefly.
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
-        // GRDB sets NORMAL on the writer when it enables WAL; FULL syncs the WAL on every commit,
-        // so a committed message survives power loss, not only a process crash.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // GRDB sets NORMAL on the writer when it enables WAL (a committed message survives a process crash);
+        // FULL syncs the WAL on every commit, so it survives power loss too.
+        if syncEveryCommit { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try SessionSchema.migrator.migrate(pool)
         self.pool = pool
         self.path = path
