@@ -91,7 +91,9 @@ public enum WireJSON {
     public static let decoder = JSONDecoder()
 
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        Array(try encoder.encode(value))
+        // Untyped JSON skips Encodable's containers (see `JSONWriter`).
+        if let json = value as? JSONValue { return try JSONWriter.bytes(json) }
+        return Array(try encoder.encode(value))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {

@@ -56,6 +56,23 @@ struct JSONParserTests {
         }
     }
 
+    /// The wire's own writer (`WireJSON.encode` of a `JSONValue`) reads back as the same value in both parsers.
+    @Test func theWriterRoundTripsThroughBothParsers() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let value = Self.random(depth: 0, using: &generator)
+            let text = String(decoding: try WireJSON.encode(value), as: UTF8.self)
+            #expect(try JSONValue(parsing: text) == value, "\(text)")
+            #expect(foundation(text) == value, "\(text)")
+        }
+        let sample: JSONValue = ["path": "a/b", "small": .number(1.5e-7), "x": .number(0.5)]
+        #expect(try JSONValue(parsing: WireJSON.encode(sample)) == sample)
+        // A whole double reads back as an integer in both parsers, as before.
+        #expect(try JSONValue(parsing: WireJSON.encode(["n": .number(2.0)] as JSONValue)) == ["n": 2])
+        #expect(String(decoding: try WireJSON.encode(sample), as: UTF8.self).contains(#""a/b""#))
+        #expect(throws: (any Error).self) { try WireJSON.encode(JSONValue.number(.infinity)) }
+    }
+
     private static func random(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 6 : 8), using: &generator) {
         case 0: return .null

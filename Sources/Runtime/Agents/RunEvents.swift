@@ -135,12 +135,14 @@ final class RunEvents: Sendable {
             state.seq += 1
             return state.seq
         }
+        guard hub.hasConnectedClients else { return seq }
         let event = AgentEvent(runId: runId, seq: seq, stream: stream, ts: Int(Clock.nowMs), data: data, sessionKey: sessionKey, spawnedBy: spawnedBy)
         if let outbound = try? OutboundEvent.agent(event) { hub.broadcast(outbound) }
         return seq
     }
 
     private func broadcastChat(_ event: ChatEvent) {
+        guard hub.hasConnectedClients else { return }
         if let outbound = try? OutboundEvent.chat(event) { hub.broadcast(outbound) }
     }
 }

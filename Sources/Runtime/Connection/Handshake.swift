@@ -34,6 +34,7 @@ struct Handshake {
             let (client, deviceToken) = try await accept(request, message: message)
             let hello = try hello(for: client, deviceToken: deviceToken)
             connection.markConnected(client)
+            hub.didConnect(connection)
             connection.respond(id: request.id, ok: true, payload: hello)
             if let key = client.presenceKey { hub.upsertPresence(key: key, entry: presenceEntry(client)) }
             hub.logger.debug("client connected", metadata: ["connId": "\(connection.id)", "client": "\(client.params.client.id.rawValue)"])

@@ -44,6 +44,9 @@ final class GatewayHub: Sendable {
     let devices: DevicePairingStore
     let startedAt = Date()
     private let state: Mutex<State>
+    /// Sockets past their handshake: while there are none, run events are not even encoded (an HTTP-only gateway
+    /// streams tokens to nobody).
+    private let connectedClients = Atomic<Int>(0)
     /// The ports actually bound, filled in once listeners run.
     let boundPorts = Mutex<[Int]>([])
     /// The agent runtime, installed once the session store is open.
@@ -109,6 +112,14 @@ final class GatewayHub: Sendable {
         state.withLock { $0.connections[connection.id] = connection }
     }
 
+    /// A registered socket completed its handshake.
+    func didConnect(_ connection: Connection) {
+        connectedClients.add(1, ordering: .relaxed)
+    }
+
+    /// Whether any socket could receive a broadcast at all.
+    var hasConnectedClients: Bool { connectedClients.load(ordering: .relaxed) > 0 }
+
     func unregister(_ connection: Connection) {
         let (removed, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             let removed = state.connections.removeValue(forKey: connection.id) != nil
@@ -117,6 +128,7 @@ final class GatewayHub: Sendable {
             return (removed, state.drainWaiters)
         }
         for waiter in waiters { waiter.resume() }
+        if removed, connection.connected != nil { connectedClients.subtract(1, ordering: .relaxed) }
         guard removed, !isShuttingDown, let key = connection.connected?.presenceKey else { return }
         updatePresence { $0.remove(key) }
     }

@@ -65,4 +65,10 @@ public struct SessionEntry: Sendable, Hashable, Codable {
 /// Rows of `sessions`, one column per stored property (`kind` is derived, never stored).
 extension SessionEntry: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "sessions"
+
+    /// The entry of `key`, through a statement compiled once per connection (every run reads it; the query
+    /// interface would build and authorize the SQL on each call).
+    static func fetch(_ db: Database, key: String) throws -> SessionEntry? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM sessions WHERE key = ?"), arguments: [key])
+    }
 }

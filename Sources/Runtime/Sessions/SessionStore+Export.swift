@@ -12,7 +12,7 @@ extension SessionStore {
     /// Timestamps are ISO-8601 UTC with milliseconds. The message JSON is written as stored.
     public func exportJSONL(key: String) throws -> String? {
         try pool.read { db in
-            guard let entry = try SessionEntry.fetchOne(db, key: key) else { return nil }
+            guard let entry = try SessionEntry.fetch(db, key: key) else { return nil }
             let startedAt = try Int.fetchOne(db, sql: "SELECT startedAt FROM transcripts WHERE sessionId = ?", arguments: [entry.sessionId])
             var out = "{\"type\":\"session\",\"version\":\(Self.sessionFileVersion),\"id\":" + (try Self.quote(entry.sessionId))
                 + ",\"timestamp\":" + (try Self.quote(Self.iso8601(startedAt ?? entry.createdAt))) + ",\"cwd\":" + (try Self.quote(cwd)) + "}\n"

@@ -30,7 +30,7 @@ extension SessionStore {
         let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
         let (entry, record) = try pool.write { db in
             var entry: SessionEntry
-            if let existing = try SessionEntry.fetchOne(db, key: key) {
+            if let existing = try SessionEntry.fetch(db, key: key) {
                 entry = existing
             } else if let agentId {
                 entry = SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: message.timestamp, updatedAt: message.timestamp)
@@ -40,13 +40,11 @@ extension SessionStore {
             }
             try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
             let parentId = try String.fetchOne(
-                db, sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1", arguments: [entry.sessionId]
+                db.cachedStatement(sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"), arguments: [entry.sessionId]
             )
             let id = try Self.freshMessageId(db)
-            try db.execute(
-                sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, entry.sessionId, parentId, message.role, message.timestamp, message.runId, json]
-            )
+            try db.cachedStatement(sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [id, entry.sessionId, parentId, message.role, message.timestamp, message.runId, json])
             let seq = db.lastInsertedRowID
 
             change(&entry)
@@ -89,7 +87,7 @@ extension SessionStore {
     /// How many messages the key's current transcript has (0 for an unknown key), without loading them.
     public func messageCount(key: String) throws -> Int {
         try pool.read { db in
-            guard let id = try SessionEntry.fetchOne(db, key: key)?.sessionId else { return 0 }
+            guard let id = try SessionEntry.fetch(db, key: key)?.sessionId else { return 0 }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE sessionId = ?", arguments: [id]) ?? 0
         }
     }
@@ -117,7 +115,7 @@ extension SessionStore {
         while true {
             let id = String(UInt32.random(in: .min ... .max), radix: 16)
             let padded = String(repeating: "0", count: 8 - id.count) + id
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM messages WHERE id = ?", arguments: [padded]) == nil { return padded }
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM messages WHERE id = ?"), arguments: [padded]) == nil { return padded }
         }
     }
 }

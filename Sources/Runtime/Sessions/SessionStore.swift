@@ -51,7 +51,7 @@ public final class SessionStore: Sendable {
     }
 
     public func entry(key: String) throws -> SessionEntry? {
-        try pool.read { db in try SessionEntry.fetchOne(db, key: key) }
+        try pool.read { db in try SessionEntry.fetch(db, key: key) }
     }
 
     /// The key whose transcript `sessionId` is (current or from before a reset), if any.
@@ -64,7 +64,7 @@ public final class SessionStore: Sendable {
     /// Returns the existing entry or creates one with a fresh sessionId (a lowercased UUID), `agentId`, and createdAt = updatedAt = `now`.
     public func ensure(key: String, agentId: String, now: Int) throws -> SessionEntry {
         try pool.write { db in
-            if let existing = try SessionEntry.fetchOne(db, key: key) { return existing }
+            if let existing = try SessionEntry.fetch(db, key: key) { return existing }
             let entry = SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: now, updatedAt: now)
             try entry.insert(db)
             try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: now)
@@ -97,7 +97,7 @@ public final class SessionStore: Sendable {
     /// The key cannot be changed; a changed `sessionId` starts that transcript.
     public func update(key: String, _ change: @Sendable (inout SessionEntry) -> Void) throws -> SessionEntry? {
         try pool.write { db in
-            guard var entry = try SessionEntry.fetchOne(db, key: key) else { return nil }
+            guard var entry = try SessionEntry.fetch(db, key: key) else { return nil }
             let previous = entry.sessionId
             change(&entry)
             entry.key = key
@@ -112,7 +112,7 @@ public final class SessionStore: Sendable {
     /// message. One transaction either way.
     public func upsert(key: String, agentId: String, now: Int, _ change: @Sendable (inout SessionEntry) -> Void) throws -> SessionEntry {
         try pool.write { db in
-            let existing = try SessionEntry.fetchOne(db, key: key)
+            let existing = try SessionEntry.fetch(db, key: key)
             var entry = existing ?? SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: now, updatedAt: now)
             let previous = existing?.sessionId
             change(&entry)
@@ -127,7 +127,7 @@ public final class SessionStore: Sendable {
     /// and routing kept. The old transcript's rows stay in the database under the old sessionId.
     public func reset(key: String, now: Int) throws -> SessionEntry? {
         try pool.write { db in
-            guard var entry = try SessionEntry.fetchOne(db, key: key) else { return nil }
+            guard var entry = try SessionEntry.fetch(db, key: key) else { return nil }
             entry.sessionId = Self.newSessionId()
             entry.updatedAt = now
             entry.inputTokens = 0
@@ -159,8 +159,7 @@ public final class SessionStore: Sendable {
 
     /// Records that `sessionId` is a transcript of `key` (kept when it already is).
     static func startTranscript(_ db: Database, sessionId: String, key: String, at time: Int) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO transcripts (sessionId, sessionKey, startedAt) VALUES (?, ?, ?)", arguments: [sessionId, key, time]
-        )
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO transcripts (sessionId, sessionKey, startedAt) VALUES (?, ?, ?)")
+            .execute(arguments: [sessionId, key, time])
     }
 }
