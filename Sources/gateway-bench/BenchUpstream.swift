@@ -61,7 +61,7 @@ final class BenchUpstream: Sendable {
         #"""
         {"models":{"providers":{"\#(Self.providerId)":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"bench","models":[{"id":"\#(Self.model)"}]}}},\#
         "agents":{"defaults":{"model":{"primary":"\#(Self.providerId)/\#(Self.model)"},"maxConcurrent":32}},\#
-        "gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)}}},"sessionStore":{"synchronous":"\#(synchronous)"}}}
+        "gateway":{"http":{"endpoints":{"chatCompletions":{"enabled":\#(chatCompletions)},"responses":{"enabled":\#(chatCompletions)}}},"sessionStore":{"synchronous":"\#(synchronous)"}}}
         """#
     }
 

@@ -21,9 +21,9 @@ struct ChatCompletionsBench {
     let upstream: BenchUpstream
     let report: Report
 
-    /// Where a request goes.
+    /// Where a request goes: the gateway's chat completions or Responses endpoint, or the upstream directly.
     private enum Target: String {
-        case gateway, upstream
+        case gateway, responses, upstream
     }
 
     /// One closed-loop run's numbers.
@@ -73,6 +73,19 @@ struct ChatCompletionsBench {
                 )
             }
         }
+        // `POST /v1/responses` (non-streaming): the same run behind the other OpenAI-compatible endpoint.
+        for clients in concurrency {
+            let noun = clients == 1 ? "client" : "clients"
+            let viaGateway = try await phase(.responses, stream: false, clients: clients, client: client)
+            let direct = try await phase(.upstream, stream: false, clients: clients, client: client)
+            let key = "responses_json_\(clients)c"
+            report.record("\(key)_gateway_per_s", viaGateway.perSecond, decimals: 0, unit: "req/s", label: "responses non-streaming, \(clients) \(noun)")
+            report.recordMs("\(key)_gateway_p50_ms", viaGateway.p50, label: "… through the gateway p50")
+            report.recordMs("\(key)_added_p50_ms", viaGateway.p50 - direct.p50, label: "… added latency (p50 − upstream p50)")
+            report.record(
+                "\(key)_throughput_ratio", viaGateway.perSecond / direct.perSecond, decimals: 3, unit: "×", label: "… throughput, gateway / upstream"
+            )
+        }
         // The same with a fixed `user`: one session, so what a new session costs drops out.
         let oneSession = try await phase(.gateway, stream: false, clients: 1, client: client, user: "bench-user")
         report.record(
@@ -119,6 +132,10 @@ struct ChatCompletionsBench {
             // without saying so; a pooled connection reused after that fails. Each stream gets its own.
             if stream { request.headers.add(name: "connection", value: "close") }
             model = "openclaw"
+        case .responses:
+            request = HTTPClientRequest(url: "http://127.0.0.1:\(gateway.port)/v1/responses")
+            request.headers.add(name: "authorization", value: "Bearer \(gateway.token)")
+            model = "openclaw"
         case .upstream:
             request = HTTPClientRequest(url: upstream.baseURL + "/chat/completions")
             request.headers.add(name: "authorization", value: "Bearer bench")
@@ -128,7 +145,11 @@ struct ChatCompletionsBench {
         request.headers.add(name: "content-type", value: "application/json")
         let userMember = user.map { #","user":"\#($0)""# } ?? ""
         request.body = .bytes(
-            ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"stream":\#(stream)\#(userMember)}"#)
+            ByteBuffer(
+                string: target == .responses
+                    ? #"{"model":"\#(model)","input":"hi"\#(userMember)}"#
+                    : #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"stream":\#(stream)\#(userMember)}"#
+            )
         )
 
         let done = Array("data: [DONE]\n\n".utf8)
@@ -157,8 +178,27 @@ struct ChatCompletionsBench {
             guard content == upstream.stream.text else {
                 throw BenchError("gateway chat completion (stream: \(stream)) answered \(content.prefix(100).debugDescription), expected the upstream's text")
             }
+        case .responses:
+            let content = try Self.outputText(body)
+            guard content == upstream.stream.text else {
+                throw BenchError("gateway response answered \(content.prefix(100).debugDescription), expected the upstream's text")
+            }
         }
         return elapsed
+    }
+
+    private struct ResponseObject: Decodable {
+        struct Item: Decodable {
+            struct Part: Decodable { let text: String? }
+            let content: [Part]?
+        }
+        let output: [Item]
+    }
+
+    /// Every `output_text` of a Responses answer, joined.
+    private static func outputText(_ body: ByteBuffer) throws -> String {
+        let response = try JSONDecoder().decode(ResponseObject.self, from: Data(body.readableBytesView))
+        return response.output.flatMap { $0.content ?? [] }.compactMap(\.text).joined()
     }
 
     private struct Completion: Decodable {
