@@ -57,7 +57,7 @@ struct SessionStoreTests {
     @Test func synchronousNormalIsTheOptIn() throws {
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-sessions-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        let store = try SessionStore(path: SessionStore.defaultPath(stateDir: stateDir), syncEveryCommit: false)
+        let store = try SessionStore(path: SessionStore.defaultPath(stateDir: stateDir), synchronous: .normal)
         let synchronous = try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(synchronous == 1)  // NORMAL: survives a process crash, not a power loss
     }

@@ -33,8 +33,7 @@ struct Handshake {
         do {
             let (client, deviceToken) = try await accept(request, message: message)
             let hello = try hello(for: client, deviceToken: deviceToken)
-            connection.markConnected(client)
-            hub.didConnect(connection)
+            hub.markConnected(connection, as: client)
             connection.respond(id: request.id, ok: true, payload: hello)
             if let key = client.presenceKey { hub.upsertPresence(key: key, entry: presenceEntry(client)) }
             hub.logger.debug("client connected", metadata: ["connId": "\(connection.id)", "client": "\(client.params.client.id.rawValue)"])
@@ -59,11 +58,12 @@ struct Handshake {
             throw refuse("invalid handshake: first request must be connect")
         }
         // The params are read in the shape of the version the client will get (v4 requires `device.nonce`, and
-        // v4-only fields are unknown to v3), then the range is checked.
+        // v4-only fields are unknown to v3), then the range is checked. An accepted range always gets that version:
+        // both are the highest supported version at or below `maxProtocol`.
         let candidate = ProtocolNegotiation.candidate(forConnect: message)
-        var params = try decodeParams(request, message: message, version: candidate)
+        let params = try decodeParams(request, message: message, version: candidate)
         let version = try negotiateProtocol(params)
-        if version != candidate { params = try decodeParams(request, message: message, version: version) }
+        assert(version == candidate, "negotiated \(version), read the params as \(candidate)")
         let role = params.role ?? "operator"
         guard role == "operator" || role == "node" else { throw refuse("invalid role") }
         let requestedScopes = params.scopes ?? []

@@ -112,8 +112,9 @@ final class GatewayHub: Sendable {
         state.withLock { $0.connections[connection.id] = connection }
     }
 
-    /// A registered socket completed its handshake.
-    func didConnect(_ connection: Connection) {
+    /// A registered socket completed its handshake as `client` (counted until it unregisters).
+    func markConnected(_ connection: Connection, as client: ConnectedClient) {
+        connection.markConnected(client)
         connectedClients.add(1, ordering: .relaxed)
     }
 

@@ -31,7 +31,7 @@ public final class Gateway: Sendable {
         let storePath = SessionStore.defaultPath(stateDir: settings.paths.stateDir)
         do {
             let synchronous = settings.config.config.gateway?.sessionStore?.synchronous ?? .full
-            let store = try SessionStore(path: storePath, cwd: settings.paths.stateDir, syncEveryCommit: synchronous == .full)
+            let store = try SessionStore(path: storePath, cwd: settings.paths.stateDir, synchronous: synchronous)
             hub.installAgents(store: store, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")

@@ -2,6 +2,7 @@
 
 import Foundation
 import GRDB
+import Generated
 
 /// Sessions metadata and full transcripts in `<stateDir>/agents/sessions.sqlite`.
 ///
@@ -19,9 +20,9 @@ public final class SessionStore: Sendable {
     let tails = TranscriptTailCache()
 
     /// Opens (creating the file and its directories when missing) and migrates the database.
-    /// - Parameter syncEveryCommit: `gateway.sessionStore.synchronous` is `full` (survives power loss); false is
-    ///   `normal`, which survives a process crash only.
-    public init(path: String, cwd: String = "", syncEveryCommit: Bool = true) throws {
+    /// - Parameter synchronous: `gateway.sessionStore.synchronous`: `full` survives power loss, `normal` a process
+    ///   crash only.
+    public init(path: String, cwd: String = "", synchronous: GatewaySessionStoreSynchronous = .full) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
@@ -32,7 +33,7 @@ public final class SessionStore: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets NORMAL on the writer when it enables WAL (a committed message survives a process crash);
         // FULL syncs the WAL on every commit, so it survives power loss too.
-        if syncEveryCommit { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
+        if synchronous == .full { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try SessionSchema.migrator.migrate(pool)
         self.pool = pool
         self.path = path
