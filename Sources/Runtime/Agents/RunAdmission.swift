@@ -7,7 +7,7 @@ extension AgentRuntime {
     /// Creates the session if needed and appends the user's message to its transcript, so an
     /// acknowledged message survives a crash, then builds the run (not yet queued: `submit` it
     /// after the caller has answered, so the answer precedes the run's events).
-    func admit(_ request: RunRequest, label: String? = nil) throws(GatewayError) -> ActiveRun {
+    func admit(_ request: RunRequest, label: String? = nil) async throws(GatewayError) -> ActiveRun {
         var request = request
         request.message = systemEvents.drain(into: request.message, sessionKey: request.sessionKey)
         let spawnedBy = request.spawnedBy
@@ -15,7 +15,7 @@ extension AgentRuntime {
         let entry: SessionEntry
         do {
             let route = request.route
-            let stored = try store.appendCreating(
+            let stored = try await store.appendCreatingGrouped(
                 key: request.sessionKey, agentId: request.agent.id,
                 TranscriptMessage(role: "user", message: TranscriptFormat.user(request.message, at: now), timestamp: now, runId: request.runId)
             ) { entry in

@@ -26,7 +26,7 @@ struct RunExecutor: Sendable {
         if let messageId = request.userMessageId { try? store.moveToEnd(key: request.sessionKey, messageId: messageId, now: startedAt) }
         do {
             try await converse(request, events: events, progress: &progress)
-            try record(
+            try await record(
                 request,
                 TranscriptFormat.assistant(
                     progress.turnText, toolCalls: progress.pendingToolCalls, at: now, stopReason: progress.stopReason, usage: progress.usage,
@@ -38,14 +38,14 @@ struct RunExecutor: Sendable {
         } catch {
             if let reason = run.abortReason, reason != "timeout" {
                 // Aborted or shut down: keep what was said, marked with why it stopped.
-                try? record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
+                try? await record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
                 return progress.outcome(.ok, stopReason: reason, startedAt: startedAt, sessionId: sessionId)
             }
             let failure = run.abortReason == "timeout"
                 ? RunFailure(message: "agent run timed out after \(Self.seconds(request.timeout))", kind: .timeout, code: .agentTimeout)
                 : Self.failure(error)
             let stopReason = failure.kind == .timeout ? "timeout" : "error"
-            try? record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: stopReason, provider: progress.provider, model: progress.model, errorMessage: failure.message), usage: progress.usage)
+            try? await record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: stopReason, provider: progress.provider, model: progress.model, errorMessage: failure.message), usage: progress.usage)
             var outcome = progress.outcome(.error, stopReason: stopReason, startedAt: startedAt, sessionId: sessionId)
             outcome.failure = failure
             return outcome
@@ -142,7 +142,7 @@ struct RunExecutor: Sendable {
                 progress.stopReason = "toolUse"
                 return
             }
-            try record(request, TranscriptFormat.assistant(progress.turnText, toolCalls: calls, at: now, stopReason: "toolUse", provider: progress.provider, model: progress.model), usage: nil)
+            try await record(request, TranscriptFormat.assistant(progress.turnText, toolCalls: calls, at: now, stopReason: "toolUse", provider: progress.provider, model: progress.model), usage: nil)
             messages.append(ModelMessage(role: .assistant, content: progress.turnText, toolCalls: calls))
             let context = ToolContext(store: store, sessionKey: request.sessionKey, now: Date())
             for call in calls {
@@ -150,7 +150,7 @@ struct RunExecutor: Sendable {
                 let (text, isError) = await tools.run(call, context: context)
                 try Task.checkCancellation()
                 events.tool(phase: "result", name: call.name, callId: call.id, result: text, isError: isError)
-                try record(request, TranscriptFormat.toolResult(callId: call.id, name: call.name, text: text, isError: isError, at: now), usage: nil)
+                try await record(request, TranscriptFormat.toolResult(callId: call.id, name: call.name, text: text, isError: isError, at: now), usage: nil)
                 messages.append(ModelMessage(role: .tool, content: text, toolCallId: call.id))
                 progress.toolCalls += 1
             }
@@ -159,9 +159,9 @@ struct RunExecutor: Sendable {
 
     private var now: Int { Int(Clock.nowMs) }
 
-    private func record(_ request: RunRequest, _ message: JSONValue, usage: ChatUsage?) throws {
+    private func record(_ request: RunRequest, _ message: JSONValue, usage: ChatUsage?) async throws {
         let role = message["role"]?.stringValue ?? "assistant"
-        try store.append(
+        try await store.appendGrouped(
             key: request.sessionKey,
             TranscriptMessage(role: role, message: message, timestamp: now, runId: request.runId, usage: usage.map { TranscriptUsage(input: $0.input, output: $0.output) })
         )

@@ -109,7 +109,7 @@ struct ChannelRouter: ChannelInbound {
         if slot.plugin.capabilities.typing, let handle = slot.handle.withLock({ $0 }) { await handle.sendTyping(to: target) }
         let active: ActiveRun
         do {
-            active = try runtime.admit(request)
+            active = try await runtime.admit(request)
         } catch {
             logger.warning("[channels] drop \(from): run not admitted: \(error.shape.message)")
             return

@@ -28,7 +28,7 @@ extension SystemMethods {
         let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
         if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
         let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? hub.defaultRunTimeout
-        let run = try admit(
+        let run = try await admit(
             runtime, runId: runId, origin: .agent, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context, dedupeKey: dedupeKey
         )
@@ -168,7 +168,7 @@ extension SystemMethods {
     func admit(
         _ runtime: AgentRuntime, runId: String, origin: RunOrigin, agent: AgentProfile, sessionKey: String, message: String, timeout: Duration,
         extraSystemPrompt: String?, spawnedBy: String?, label: String?, context: MethodContext, dedupeKey: String
-    ) throws -> ActiveRun {
+    ) async throws -> ActiveRun {
         let wantsToolEvents = context.client.params.caps?.contains("tool-events") == true
         let request = RunRequest(
             runId: runId, origin: origin, sessionKey: sessionKey, agent: agent, message: message, timeout: timeout,
@@ -176,7 +176,7 @@ extension SystemMethods {
             acceptedAt: Int(Clock.nowMs)
         )
         do {
-            return try runtime.admit(request, label: label)
+            return try await runtime.admit(request, label: label)
         } catch {
             runtime.dedupe.release(dedupeKey)
             throw error

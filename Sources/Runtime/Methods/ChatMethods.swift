@@ -34,7 +34,7 @@ extension SystemMethods {
             }
         }
         let timeout = params.timeoutMs.map { Duration.milliseconds(max($0, 1)) } ?? hub.defaultRunTimeout
-        let run = try admit(
+        let run = try await admit(
             runtime, runId: runId, origin: .chat, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
             extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context, dedupeKey: dedupeKey
         )

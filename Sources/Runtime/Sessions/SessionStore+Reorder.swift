@@ -11,6 +11,16 @@ extension SessionStore {
     /// repaired on both sides, and its time becomes `now` (when its turn came, as upstream records
     /// it). Nothing happens when it is already last.
     public func moveToEnd(key: String, messageId: String, now: Int) throws {
+        // The usual case, checked on a reader so that it costs no write transaction: nothing came after it.
+        let isLast = try pool.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT NOT EXISTS (SELECT 1 FROM messages AS m JOIN messages AS later ON later.sessionId = m.sessionId AND later.seq > m.seq WHERE m.id = ?)"
+                ),
+                arguments: [messageId]
+            ) ?? true
+        }
+        guard !isLast else { return }
         let sessionId: String? = try pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageId]) else { return nil }
             let seq: Int64 = row["seq"]

@@ -19,56 +19,89 @@ extension SessionStore {
     /// `change` to the entry: the session, its metadata and the message cost one commit (one fsync),
     /// which is what every accepted message pays.
     public func appendCreating(
-        key: String, agentId: String, _ message: TranscriptMessage, change: (inout SessionEntry) -> Void = { _ in }
+        key: String, agentId: String, _ message: TranscriptMessage, change: @escaping @Sendable (inout SessionEntry) -> Void = { _ in }
     ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
-        try append(key: key, message, creatingFor: agentId, change: change)
+        let json = try Self.storedJSON(message)
+        let stored = try pool.write { db in try Self.append(db, key: key, message, json: json, creatingFor: agentId, change: change) }
+        tails.appended(stored.record)
+        return stored
     }
 
-    private func append(
-        key: String, _ message: TranscriptMessage, creatingFor agentId: String?, change: (inout SessionEntry) -> Void = { _ in }
-    ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
-        let json = String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
-        let (entry, record) = try pool.write { db in
-            var entry: SessionEntry
-            if let existing = try SessionEntry.fetch(db, key: key) {
-                entry = existing
-            } else if let agentId {
-                entry = SessionEntry(key: key, sessionId: Self.newSessionId(), agentId: agentId, createdAt: message.timestamp, updatedAt: message.timestamp)
-                try entry.insert(db)
-            } else {
-                throw SessionStoreError.unknownKey(key)
-            }
-            try Self.startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
-            let parentId = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"), arguments: [entry.sessionId]
-            )
-            let id = try Self.freshMessageId(db)
-            try db.cachedStatement(sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [id, entry.sessionId, parentId, message.role, message.timestamp, message.runId, json])
-            let seq = db.lastInsertedRowID
+    /// `append` for the run path: the write shares its commit with the writes of other runs in flight
+    /// (`GroupCommit`), and the caller waits without holding a thread. Returns once the message is durable.
+    @discardableResult
+    public func appendGrouped(key: String, _ message: TranscriptMessage) async throws -> TranscriptRecord {
+        try await appendGrouped(key: key, message, creatingFor: nil).record
+    }
 
-            change(&entry)
-            entry.updatedAt = max(entry.updatedAt, message.timestamp)
-            let text = TranscriptText.text(of: message.message)
-            if !text.isEmpty, message.role == "user" || message.role == "assistant" {
-                entry.lastMessagePreview = TranscriptText.shorten(text, to: TranscriptText.previewLength)
-            }
-            if entry.derivedTitle == nil, message.role == "user", !text.isEmpty {
-                entry.derivedTitle = TranscriptText.shorten(text, to: TranscriptText.titleLength)
-            }
-            if let usage = message.usage {
-                entry.inputTokens += usage.input
-                entry.outputTokens += usage.output
-                entry.totalTokens += usage.input + usage.output
-            }
-            try entry.update(db)
-            let record = TranscriptRecord(
-                seq: seq, id: id, sessionId: entry.sessionId, parentId: parentId, role: message.role, timestamp: message.timestamp,
-                runId: message.runId, message: message.message
-            )
-            return (entry, record)
+    /// `appendCreating` for the run path (see `appendGrouped(key:_:)`).
+    public func appendCreatingGrouped(
+        key: String, agentId: String, _ message: TranscriptMessage, change: @escaping @Sendable (inout SessionEntry) -> Void = { _ in }
+    ) async throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        try await appendGrouped(key: key, message, creatingFor: agentId, change: change)
+    }
+
+    private func append(key: String, _ message: TranscriptMessage, creatingFor agentId: String?) throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        let json = try Self.storedJSON(message)
+        let stored = try pool.write { db in try Self.append(db, key: key, message, json: json, creatingFor: agentId, change: { _ in }) }
+        tails.appended(stored.record)
+        return stored
+    }
+
+    private func appendGrouped(
+        key: String, _ message: TranscriptMessage, creatingFor agentId: String?, change: @escaping @Sendable (inout SessionEntry) -> Void = { _ in }
+    ) async throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        let json = try Self.storedJSON(message)
+        let stored = try await commits.write { db in try Self.append(db, key: key, message, json: json, creatingFor: agentId, change: change) }
+        tails.appended(stored.record)
+        return stored
+    }
+
+    private static func storedJSON(_ message: TranscriptMessage) throws -> String {
+        String(decoding: try WireJSON.encode(message.message), as: UTF8.self)
+    }
+
+    /// The append itself, inside the caller's transaction.
+    private static func append(
+        _ db: Database, key: String, _ message: TranscriptMessage, json: String, creatingFor agentId: String?, change: (inout SessionEntry) -> Void
+    ) throws -> (entry: SessionEntry, record: TranscriptRecord) {
+        var entry: SessionEntry
+        if let existing = try SessionEntry.fetch(db, key: key) {
+            entry = existing
+        } else if let agentId {
+            entry = SessionEntry(key: key, sessionId: newSessionId(), agentId: agentId, createdAt: message.timestamp, updatedAt: message.timestamp)
+            try entry.insert(db)
+        } else {
+            throw SessionStoreError.unknownKey(key)
         }
-        tails.appended(record)
+        try startTranscript(db, sessionId: entry.sessionId, key: key, at: entry.updatedAt)
+        let parentId = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM messages WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"), arguments: [entry.sessionId]
+        )
+        let id = try freshMessageId(db)
+        try db.cachedStatement(sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, entry.sessionId, parentId, message.role, message.timestamp, message.runId, json])
+        let seq = db.lastInsertedRowID
+
+        change(&entry)
+        entry.updatedAt = max(entry.updatedAt, message.timestamp)
+        let text = TranscriptText.text(of: message.message)
+        if !text.isEmpty, message.role == "user" || message.role == "assistant" {
+            entry.lastMessagePreview = TranscriptText.shorten(text, to: TranscriptText.previewLength)
+        }
+        if entry.derivedTitle == nil, message.role == "user", !text.isEmpty {
+            entry.derivedTitle = TranscriptText.shorten(text, to: TranscriptText.titleLength)
+        }
+        if let usage = message.usage {
+            entry.inputTokens += usage.input
+            entry.outputTokens += usage.output
+            entry.totalTokens += usage.input + usage.output
+        }
+        try entry.update(db)
+        let record = TranscriptRecord(
+            seq: seq, id: id, sessionId: entry.sessionId, parentId: parentId, role: message.role, timestamp: message.timestamp,
+            runId: message.runId, message: message.message
+        )
         return (entry, record)
     }
 

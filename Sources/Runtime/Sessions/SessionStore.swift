@@ -18,6 +18,8 @@ public final class SessionStore: Sendable {
     let cwd: String
     /// Decoded tails of recently read transcripts (see `TranscriptTailCache`).
     let tails = TranscriptTailCache()
+    /// Where the run path's appends go, so concurrent runs share commits.
+    let commits: GroupCommit
 
     /// Opens (creating the file and its directories when missing) and migrates the database.
     /// - Parameter synchronous: `gateway.sessionStore.synchronous`: `full` survives power loss, `normal` a process
@@ -36,6 +38,7 @@ public final class SessionStore: Sendable {
         if synchronous == .full { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try SessionSchema.migrator.migrate(pool)
         self.pool = pool
+        self.commits = GroupCommit(pool: pool)
         self.path = path
         self.cwd = cwd
     }

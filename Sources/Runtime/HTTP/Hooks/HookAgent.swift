@@ -68,7 +68,7 @@ struct HookAgent: Sendable {
         )
         let run: ActiveRun
         do {
-            run = try runtime.admit(request)
+            run = try await runtime.admit(request)
         } catch {
             if let dedupeKey { runtime.dedupe.release(dedupeKey) }
             let status: HTTPResponse.Status = error.shape.code == .invalidRequest ? .badRequest : .serviceUnavailable

@@ -69,9 +69,9 @@ enum ChatCompletionsRoute {
         if case .none = completion.toolChoice { runRequest.builtinTools = false }
         runRequest.maxTokens = completion.maxTokens
         if completion.stream {
-            return try ChatCompletionsStream.start(runRequest, completion: completion, answer: answer, runtime: runtime, request: request)
+            return try await ChatCompletionsStream.start(runRequest, completion: completion, answer: answer, runtime: runtime, request: request)
         }
-        let run = try admit(runRequest, runtime: runtime)
+        let run = try await admit(runRequest, runtime: runtime)
         runtime.submit(run)
         let outcome = await HangUpWatch.finished(run, request: request, runtime: runtime)
         return HangUpWatch.closing(respond(outcome, run: run, runtime: runtime, completion: completion, answer: answer))
@@ -91,9 +91,9 @@ enum ChatCompletionsRoute {
     }
 
     /// Accepts the run (stores the user's message); a refusal is the gateway's, not the client's fault.
-    static func admit(_ request: RunRequest, runtime: AgentRuntime) throws(HTTPRouteError) -> ActiveRun {
+    static func admit(_ request: RunRequest, runtime: AgentRuntime) async throws(HTTPRouteError) -> ActiveRun {
         do {
-            return try runtime.admit(request)
+            return try await runtime.admit(request)
         } catch {
             throw HTTPRouteError(status: .serviceUnavailable, message: error.shape.message, type: "api_error")
         }

@@ -20,13 +20,13 @@ enum ChatCompletionsStream {
     /// Admits and submits the run, and returns the response whose body follows it.
     static func start(
         _ runRequest: RunRequest, completion: ChatCompletionsRequest, answer: ChatCompletionsResponse, runtime: AgentRuntime, request: Request
-    ) throws(HTTPRouteError) -> Response {
+    ) async throws(HTTPRouteError) -> Response {
         var runRequest = runRequest
         let (signals, sink) = AsyncStream.makeStream(of: Signal.self)
         runRequest.observer = { progress in
             if case .textDelta(let text) = progress, !text.isEmpty { sink.yield(.delta(text)) }
         }
-        let run = try ChatCompletionsRoute.admit(runRequest, runtime: runtime)
+        let run = try await ChatCompletionsRoute.admit(runRequest, runtime: runtime)
         runtime.submit(run)
         Task {
             sink.yield(.finished(await run.finished()))

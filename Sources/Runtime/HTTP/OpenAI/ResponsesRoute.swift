@@ -110,7 +110,7 @@ enum ResponsesRoute {
         if parsed.stream { runRequest.observer = { continuation.yield($0) } }
         let run: ActiveRun
         do {
-            run = try runtime.admit(runRequest)
+            run = try await runtime.admit(runRequest)
         } catch {
             throw HTTPRouteError(status: .serviceUnavailable, message: error.shape.message, type: "api_error")
         }
