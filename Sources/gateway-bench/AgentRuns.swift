@@ -42,29 +42,35 @@ struct AgentRuns {
 
         // One session, sequential runs (a few unmeasured first, which also create the session).
         _ = try await runs(on: sockets[0], session: "bench-single", phase: "w", count: 5, stream: long)
+        let singleCPU = try gateway.cpuMilliseconds()
         let singleStarted = ContinuousClock.now
         let single = Percentiles(try await runs(on: sockets[0], session: "bench-single", phase: "m", count: options.agentRuns, stream: long))
         let singleElapsed = ContinuousClock.now - singleStarted
+        let singleCPUPerRun = (try gateway.cpuMilliseconds() - singleCPU) / Double(options.agentRuns)
         report.record(
             "agent_1_session_runs_per_s", Double(options.agentRuns) / singleElapsed.seconds, decimals: 0, unit: "runs/s",
             label: "agent runs, 1 session (\(long.tokens)-token replies)"
         )
         report.recordMs("agent_1_session_p50_ms", single(50), label: "… agent → final answer p50")
         report.recordMs("agent_1_session_p99_ms", single(99), label: "… agent → final answer p99")
+        report.record("agent_1_session_cpu_ms", singleCPUPerRun, decimals: 3, unit: "ms", label: "… gateway CPU per run")
 
         // `sessions` sessions in parallel, each sequential; one unmeasured run each first.
         let perSession = max(1, options.agentRuns / sessions)
         let names = (0..<sessions).map { "bench-s\($0)" }
         _ = try await parallel(names, sockets: sockets, phase: "w", count: 1, stream: long)
+        let parallelCPU = try gateway.cpuMilliseconds()
         let parallelStarted = ContinuousClock.now
         let concurrent = Percentiles(try await parallel(names, sockets: sockets, phase: "m", count: perSession, stream: long))
         let parallelElapsed = ContinuousClock.now - parallelStarted
+        let parallelCPUPerRun = (try gateway.cpuMilliseconds() - parallelCPU) / Double(perSession * sessions)
         report.record(
             "agent_\(sessions)_sessions_runs_per_s", Double(perSession * sessions) / parallelElapsed.seconds, decimals: 0, unit: "runs/s",
             label: "agent runs, \(sessions) sessions on \(sockets.count) socket\(sockets.count == 1 ? "" : "s")"
         )
         report.recordMs("agent_\(sessions)_sessions_p50_ms", concurrent(50), label: "… agent → final answer p50")
         report.recordMs("agent_\(sessions)_sessions_p99_ms", concurrent(99), label: "… agent → final answer p99")
+        report.record("agent_\(sessions)_sessions_cpu_ms", parallelCPUPerRun, decimals: 3, unit: "ms", label: "… gateway CPU per run")
 
         // The overhead: the same streams without the gateway, and the single session with short replies.
         // Long and short replies alternate on the single session, so drift in load hits both alike.

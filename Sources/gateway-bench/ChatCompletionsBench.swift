@@ -30,6 +30,9 @@ struct ChatCompletionsBench {
     private struct Phase {
         var latencies: [Duration]
         var elapsed: Duration
+        /// The gateway's CPU time over the measured requests (zero for the upstream's own phases).
+        var gatewayCPUMs: Double
+        var cpuPerRequestMs: Double { gatewayCPUMs / Double(max(latencies.count, 1)) }
         var perSecond: Double { Double(latencies.count) / elapsed.seconds }
         var p50: Duration { Percentiles(latencies)(50) }
         var p99: Duration { Percentiles(latencies)(99) }
@@ -64,6 +67,7 @@ struct ChatCompletionsBench {
                 )
                 report.recordMs("\(key)_gateway_p50_ms", viaGateway.p50, label: "… through the gateway p50")
                 report.recordMs("\(key)_gateway_p99_ms", viaGateway.p99, label: "… through the gateway p99")
+                report.record("\(key)_gateway_cpu_ms", viaGateway.cpuPerRequestMs, decimals: 3, unit: "ms", label: "… gateway CPU per request")
                 report.record("\(key)_upstream_per_s", direct.perSecond, decimals: 0, unit: "req/s", label: "… straight to the upstream")
                 report.recordMs("\(key)_upstream_p50_ms", direct.p50, label: "… straight to the upstream p50")
                 report.recordMs("\(key)_added_p50_ms", viaGateway.p50 - direct.p50, label: "… added latency (p50 − upstream p50)")
@@ -81,6 +85,7 @@ struct ChatCompletionsBench {
             let key = "responses_json_\(clients)c"
             report.record("\(key)_gateway_per_s", viaGateway.perSecond, decimals: 0, unit: "req/s", label: "responses non-streaming, \(clients) \(noun)")
             report.recordMs("\(key)_gateway_p50_ms", viaGateway.p50, label: "… through the gateway p50")
+            report.record("\(key)_gateway_cpu_ms", viaGateway.cpuPerRequestMs, decimals: 3, unit: "ms", label: "… gateway CPU per request")
             report.recordMs("\(key)_added_p50_ms", viaGateway.p50 - direct.p50, label: "… added latency (p50 − upstream p50)")
             report.record(
                 "\(key)_throughput_ratio", viaGateway.perSecond / direct.perSecond, decimals: 3, unit: "×", label: "… throughput, gateway / upstream"
@@ -105,6 +110,7 @@ struct ChatCompletionsBench {
             }
             try await group.waitForAll()
         }
+        let cpuBefore = target == .upstream ? 0 : try gateway.cpuMilliseconds()
         let started = ContinuousClock.now
         let until = started + .seconds(options.httpSeconds)
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -117,7 +123,9 @@ struct ChatCompletionsBench {
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        return Phase(latencies: latencies, elapsed: .now - started)
+        let elapsed = ContinuousClock.now - started
+        let cpu = target == .upstream ? 0 : try gateway.cpuMilliseconds() - cpuBefore
+        return Phase(latencies: latencies, elapsed: elapsed, gatewayCPUMs: cpu)
     }
 
     /// One request, timed to its complete answer, then checked; `user` pins the gateway's session.

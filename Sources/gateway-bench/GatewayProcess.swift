@@ -114,6 +114,17 @@ final class GatewayProcess: @unchecked Sendable {
         return kB / 1024
     }
 
+    /// CPU time the process has used so far (user + system, from `/proc/PID/stat`), in milliseconds: what a
+    /// request costs the gateway, which a noisy machine changes far less than latency or throughput.
+    func cpuMilliseconds() throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name (which may contain spaces) start at `state`; utime and stime are fields 14 and 15.
+        guard let close = stat.lastIndex(of: ")") else { throw BenchError("unreadable /proc/\(pid)/stat") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { throw BenchError("unreadable /proc/\(pid)/stat") }
+        return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Sends SIGTERM and waits for the exit; SIGKILL after `grace`.
     func stop(grace: Duration) async -> Termination {
         if termination == nil { kill(pid, SIGTERM) }
