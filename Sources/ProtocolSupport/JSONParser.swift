@@ -2,8 +2,22 @@
 
 /// Why a text is not JSON, and where (a byte offset).
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for callers that answer each case differently (a WebSocket closes 1007 on bad text).
+    public enum Kind: Sendable, Equatable {
+        case syntax
+        /// A string's bytes are not UTF-8.
+        case invalidUTF8
+        /// A `\u` escape of half a surrogate pair.
+        case loneSurrogate
+        /// Deeper than `JSONParser.maxDepth`.
+        case nestedTooDeeply
+        /// A member name repeated in one object (only with `rejectingDuplicateKeys`).
+        case duplicateKey(String)
+    }
+
     public var message: String
     public var offset: Int
+    public var kind: Kind = .syntax
     public var description: String { "\(message) at byte \(offset)" }
 }
 
@@ -19,13 +33,23 @@ extension JSONValue {
     /// text, nesting deeper than 512). Where Foundation is lenient we follow RFC 8259 and
     /// JavaScript's `JSON.parse` (upstream's parser): trailing commas are refused and a repeated
     /// member name keeps its last value.
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+    ///
+    /// With `rejectingDuplicateKeys`, a repeated member name is an error instead: where two readers of one
+    /// text could disagree (the first wins in Foundation, the last in `JSON.parse`), the text is refused.
+    public init(parsing bytes: some Collection<UInt8>, rejectingDuplicateKeys: Bool = false) throws(JSONParseError) {
         let parsed: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            var parser = JSONParser(buffer)
+            var parser = JSONParser(buffer, rejectingDuplicateKeys: rejectingDuplicateKeys)
             return Result { () throws(JSONParseError) in try parser.document() }
         }
-        if let parsed { self = try parsed.get() } else { self = try JSONValue(parsing: Array(bytes)) }
+        if let parsed {
+            self = try parsed.get()
+        } else {
+            self = try JSONValue(parsing: Array(bytes), rejectingDuplicateKeys: rejectingDuplicateKeys)
+        }
     }
+
+    /// The deepest nesting `init(parsing:)` accepts (as Foundation's parser).
+    public static let maxParseDepth = JSONParser.maxDepth
 
     /// `init(parsing:)` on a string's UTF-8.
     public init(parsing text: String) throws(JSONParseError) {
@@ -43,10 +67,12 @@ struct JSONParser {
     static let maxDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let rejectingDuplicateKeys: Bool
     private var index = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, rejectingDuplicateKeys: Bool = false) {
         self.bytes = bytes
+        self.rejectingDuplicateKeys = rejectingDuplicateKeys
     }
 
     mutating func document() throws(JSONParseError) -> JSONValue {
@@ -59,7 +85,9 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
+    private func fail(_ message: String, _ kind: JSONParseError.Kind = .syntax) -> JSONParseError {
+        JSONParseError(message: message, offset: index, kind: kind)
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -92,7 +120,7 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw fail("nested too deeply") }
+        guard depth <= Self.maxDepth else { throw fail("nested too deeply", .nestedTooDeeply) }
         index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -108,7 +136,10 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            let member = try value(depth: depth)
+            if members.updateValue(member, forKey: key) != nil, rejectingDuplicateKeys {
+                throw fail("duplicate member name '\(key)'", .duplicateKey(key))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[index] {
@@ -122,7 +153,7 @@ struct JSONParser {
     }
 
     private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw fail("nested too deeply") }
+        guard depth <= Self.maxDepth else { throw fail("nested too deeply", .nestedTooDeeply) }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -209,15 +240,15 @@ struct JSONParser {
         switch first {
         case 0xD800...0xDBFF:
             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                throw fail("a high surrogate without its low surrogate")
+                throw fail("a high surrogate without its low surrogate", .loneSurrogate)
             }
             index += 2
             let second = try hex4()
-            guard (0xDC00...0xDFFF).contains(second) else { throw fail("a high surrogate without its low surrogate") }
+            guard (0xDC00...0xDFFF).contains(second) else { throw fail("a high surrogate without its low surrogate", .loneSurrogate) }
             let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             return Unicode.Scalar(value)!
         case 0xDC00...0xDFFF:
-            throw fail("a low surrogate without its high surrogate")
+            throw fail("a low surrogate without its high surrogate", .loneSurrogate)
         default:
             return Unicode.Scalar(first)!
         }
@@ -243,7 +274,7 @@ struct JSONParser {
 
     private func utf8(_ range: Range<Int>) throws(JSONParseError) -> String {
         guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-            throw JSONParseError(message: "invalid UTF-8 in string", offset: range.lowerBound)
+            throw JSONParseError(message: "invalid UTF-8 in string", offset: range.lowerBound, kind: .invalidUTF8)
         }
         return text
     }

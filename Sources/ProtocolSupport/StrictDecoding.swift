@@ -28,7 +28,21 @@ extension KeyedDecodingContainer {
         if try decodeNil(forKey: key), T.self != JSONValue.self {
             throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath + [key], debugDescription: "must be \(jsonTypeName(T.self))"))
         }
-        return try decode(T.self, forKey: key)
+        return try decodeValue(T.self, forKey: key)
+    }
+
+    /// `decode`, except that a number the type cannot hold (`1.5` or `1e30` for an `Int`) is a type mismatch at
+    /// its own path: Foundation reports it as "not valid JSON" for the whole document.
+    private func decodeValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        do {
+            return try decode(T.self, forKey: key)
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            let name = jsonTypeName(T.self)
+            guard name == "integer" || name == "number" else { throw error }
+            throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath + [key], debugDescription: "must be \(name)"))
+        }
     }
 
     /// An optional field: absent is nil; `null` is nil only when `nullable`.
@@ -38,7 +52,7 @@ extension KeyedDecodingContainer {
             if nullable || T.self == JSONValue.self { return T.self == JSONValue.self ? (JSONValue.null as! T) : nil }
             throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath + [key], debugDescription: "must be \(jsonTypeName(T.self))"))
         }
-        return try decode(T.self, forKey: key)
+        return try decodeValue(T.self, forKey: key)
     }
 
     /// A field that must hold exactly `value` (frame discriminators such as `type: "req"`).

@@ -24,7 +24,10 @@ struct Handshake {
         case .notJSON:
             connection.close(CloseCodes.normal)
             return false
-        case .invalid:
+        case .notUnicode:
+            connection.close(CloseCodes.invalidPayload)
+            return false
+        case .invalid, .nestedTooDeeply:
             connection.close(CloseCodes.policyViolation, reason: "invalid request frame")
             return false
         case .request(let frame):

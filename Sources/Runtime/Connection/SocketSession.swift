@@ -43,6 +43,7 @@ struct SocketSession {
     private func readLoop(_ inbound: WebSocketInboundStream, policy: ProtocolPolicy, group: inout DiscardingTaskGroup) async {
         var frames = inbound.makeAsyncIterator()
         var message: [UInt8] = []
+        let slots = RequestSlots(limit: policy.maxInFlightRequests)
         do {
             while let frame = try await frames.next() {
                 if connection.outbox.isClosing { continue }
@@ -60,7 +61,14 @@ struct SocketSession {
                 let complete = message
                 message.removeAll(keepingCapacity: true)
                 if let client {
-                    group.addTask { [dispatcher, connection] in await dispatcher.handle(complete, on: connection, client: client) }
+                    guard slots.acquire() else {
+                        refuseBusy(complete, limit: slots.limit)
+                        continue
+                    }
+                    group.addTask { [dispatcher, connection] in
+                        await dispatcher.handle(complete, on: connection, client: client)
+                        slots.release()
+                    }
                 } else if !(await Handshake(hub: hub, connection: connection, limiter: limiter).handle(complete)) {
                     connection.hardCloseLater()
                 }
@@ -68,6 +76,16 @@ struct SocketSession {
         } catch {
             hub.logger.debug("socket read ended", metadata: ["connId": "\(connection.id)", "error": "\(error)"])
         }
+    }
+
+    /// A request past the socket's in-flight limit: answered at once, retryable, without running it.
+    private func refuseBusy(_ message: [UInt8], limit: Int) {
+        let id = FrameIDScanner.id(in: message) ?? "invalid"
+        let error = GatewayError(
+            .unavailable, "too many requests in flight on this connection (limit \(limit)); retry when one is answered",
+            retryable: true, retryAfterMs: 100
+        )
+        connection.respond(id: id, ok: false, payload: error.payload, error: error.shape)
     }
 
     private func writeLoop(_ outbound: WebSocketOutboundWriter) async {

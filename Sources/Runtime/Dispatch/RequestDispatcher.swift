@@ -27,6 +27,25 @@ struct RequestDispatcher: Sendable {
         case .notJSON:
             hub.logger.debug("ignoring non-JSON frame", metadata: ["connId": "\(connection.id)"])
             return
+        case .notUnicode(_, escaped: false):
+            // RFC 6455 §8.1: text that is not UTF-8 fails the connection.
+            connection.close(CloseCodes.invalidPayload)
+            connection.hardCloseLater()
+            return
+        case .notUnicode(let id, escaped: true):
+            let issue = "strings must not contain a lone surrogate (\\ud800–\\udfff without its pair)"
+            connection.respond(id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
+            return
+        case .nestedTooDeeply(let id):
+            // Answered by id when it can be read; otherwise no answer could reach the caller, so the socket closes.
+            guard let id else {
+                connection.close(CloseCodes.policyViolation, reason: "invalid request frame")
+                connection.hardCloseLater()
+                return
+            }
+            let issue = "nested deeper than \(JSONValue.maxParseDepth) levels"
+            connection.respond(id: id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
+            return
         case .invalid(let id, let issue):
             connection.respond(id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
             return

@@ -40,10 +40,9 @@ struct HTTPGatewayAuth: Sendable {
             limiter.recordSuccess(address: caller.ip)
             return nil
         }
-        if reason.countsAsFailure {
-            limiter.recordFailure(address: caller.ip, isLoopback: caller.isDirectLoopback)
-            if let wait = limiter.retryAfterMs(address: caller.ip, isLoopback: caller.isDirectLoopback) { return .rateLimited(afterMs: wait) }
-        }
+        // The failure that reaches the limit is still answered 401 (as `connect` and upstream's HTTP auth answer
+        // it); the lockout shows from the next attempt on.
+        if reason.countsAsFailure { limiter.recordFailure(address: caller.ip, isLoopback: caller.isDirectLoopback) }
         return .unauthorized
     }
 

@@ -22,6 +22,9 @@ public final class Gateway: Sendable {
     /// Serves until stopped. With `handleSignals`, SIGTERM/SIGINT stop it as upstream logs them. With `lock` (the CLI's
     /// gateway), the config path's `GatewayLock` is taken before binding and released on exit; in-process gateways skip it.
     public func run(handleSignals: Bool, lock: Bool = false) async throws {
+        if let limit = FileLimit.raiseToHard(), limit.after > limit.before {
+            hub.logger.debug("raised the open-file limit", metadata: ["from": "\(limit.before)", "to": "\(limit.after)"])
+        }
         let held: GatewayLock?
         if lock { held = try await GatewayLock.acquireForStartup(configPath: settings.paths.configPath) } else { held = nil }
         defer { held?.release() }

@@ -25,28 +25,25 @@ struct GatewayServer {
         router.add(middleware: NotFoundMiddleware())
         HTTPRoutes.register(on: router, hub: hub)
         let policy = hub.settings.policy
+        let limits = hub.settings.http
+        // Timeouts are HTTPConnectionGuard's; Hummingbird's idle timeout (which starts only after a first request
+        // head) is a backstop at the whole-request limit for sockets the guard has let go.
+        var http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(limits.requestMs)))
+        http1.httpDecoder = .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes)
         let wsConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(idleTimeout: nil),
+            http1: http1,
             ws: .init(maxFrameSize: policy.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
         )
         // Hummingbird's own "Server started" lines repeat ours; keep them for --verbose.
         var serverLogger = hub.logger
         if serverLogger.logLevel >= .info { serverLogger.logLevel = .warning }
-        // One builder for every listener: HTTP/1 with the WebSocket upgrade, wrapped in TLS when configured.
-        let plain: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: wsConfiguration) { request, channel, _ in
-            // The socket upgrades on `/` and on any path no HTTP route claims.
-            let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
-            if HTTPProbes.paths.contains(path) { return .dontUpgrade }
-            var peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
-            peer.origin = request.headerFields[.origin]
-            peer.host = request.authority
-            let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
-            return .upgrade([:]) { inbound, outbound, _ in
-                await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
-                        .run(inbound: inbound, outbound: outbound)
-                }
-            }
+        let pending = PendingConnections(limit: limits.maxPendingConnectionsPerAddress)
+        // One builder for every listener: HTTP/1 with the WebSocket upgrade behind the connection guard, wrapped in TLS when configured.
+        let plain = HTTPServerBuilder { [hub] responder in
+            GuardedHTTPChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: wsConfiguration, shouldUpgrade: Self.upgrade(hub: hub, dispatcher: dispatcher, limiter: limiter)),
+                limits: limits, pending: pending, logger: hub.logger
+            )
         }
         let server = try hub.settings.tls.map { try HTTPServerBuilder.tls(plain, tlsConfiguration: $0.serverConfiguration) } ?? plain
         let listeners: [any Service] = hub.settings.hosts.map { host in
@@ -63,6 +60,29 @@ struct GatewayServer {
             )
         }
         return listeners + [GatewayLoops(hub: hub)]
+    }
+
+    /// The WebSocket upgrade decision: every path no HTTP route claims upgrades into a `SocketSession`.
+    private static func upgrade(
+        hub: GatewayHub, dispatcher: RequestDispatcher, limiter: AuthRateLimiter
+    ) -> @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let policy = hub.settings.policy
+        return { request, channel, _ in
+            // The socket upgrades on `/` and on any path no HTTP route claims.
+            let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+            if HTTPProbes.paths.contains(path) { return .dontUpgrade }
+            var peer = PeerAddress.from(channel.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headerFields))
+            peer.origin = request.headerFields[.origin]
+            peer.host = request.authority
+            let connection = Connection(peer: peer, channel: channel, bufferLimit: policy.maxBufferedBytes)
+            return .upgrade([:]) { inbound, outbound, _ in
+                CloseReasonFiller.install(on: channel)
+                await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    await SocketSession(hub: hub, connection: connection, dispatcher: dispatcher, limiter: limiter)
+                        .run(inbound: inbound, outbound: outbound)
+                }
+            }
+        }
     }
 }
 

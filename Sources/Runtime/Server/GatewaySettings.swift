@@ -54,6 +54,7 @@ public struct ProtocolPolicy: Sendable, Equatable {
     public var maxPayload = ProtocolLimits.maxPayload
     public var maxPreauthPayload = ProtocolLimits.maxPreauthPayload
     public var maxBufferedBytes = ProtocolLimits.maxBufferedBytes
+    public var maxInFlightRequests = ProtocolLimits.maxInFlightRequests
     public var tickIntervalMs = ProtocolLimits.tickIntervalMs
     public var healthRefreshMs = ProtocolLimits.healthRefreshMs
     public var handshakeTimeoutMs = ProtocolLimits.handshakeTimeoutMs
@@ -72,6 +73,8 @@ public struct GatewaySettings: Sendable {
     public var auth: AuthPolicy
     public var rateLimit: AuthRateLimit
     public var policy: ProtocolPolicy
+    /// Timeouts and size limits of the HTTP/1 server (`gateway.http.timeouts.*`).
+    public var http: HTTPServerLimits
     public var version: String
     /// The certificate to serve TLS with (`gateway.tls.enabled`); nil serves plain HTTP/WebSocket.
     var tls: GatewayTLSIdentity?
@@ -90,6 +93,7 @@ public struct GatewaySettings: Sendable {
         self.auth = auth
         self.rateLimit = rateLimit
         self.policy = policy
+        self.http = HTTPServerLimits(config.config.gateway?.http)
         self.version = version
     }
 

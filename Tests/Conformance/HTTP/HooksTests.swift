@@ -38,6 +38,18 @@ struct HooksTests {
         }
     }
 
+    /// Upstream reads the query with URLSearchParams, which percent-decodes names: `%74oken` is `token`.
+    @Test func aPercentEncodedQueryTokenIsRefusedToo() async throws {
+        try await HooksHarness.with(config: HooksHarness.hooks()) { harness async throws in
+            for query in ["%74oken=x", "%74%6F%6B%65%6E=x", "a=1&%74oken"] {
+                let answer = try await harness.send(.POST, "/hooks/wake?\(query)", body: #"{"text":"x"}"#, headers: Self.auth)
+                #expect(answer.status == 400, "?\(query)")
+                #expect(answer.text.contains("never in the URL query"))
+            }
+            #expect(try await harness.send(.POST, "/hooks/wake?tokens=x", body: #"{"text":"x"}"#, headers: Self.auth).status == 200)
+        }
+    }
+
     @Test func onlyPostIsAllowedBeforeAuth() async throws {
         try await HooksHarness.with(config: HooksHarness.hooks()) { harness async throws in
             for method in [HTTPMethod.GET, .PUT, .DELETE] {

@@ -14,6 +14,10 @@ struct GatewaySetup: Sendable, Hashable, Codable {
     var tickIntervalMs: Int?
     var maxBufferedBytes: Int?
     var rateLimitMaxAttempts: Int?
+    var maxPayload: Int?
+    var maxInFlightRequests: Int?
+    /// Count loopback sockets against `gateway.http.maxPendingConnectionsPerAddress` (tests connect from 127.0.0.1).
+    var countLoopbackPendingConnections: Bool?
     /// Listen addresses other than 127.0.0.1 (e.g. `0.0.0.0`, so tests can connect as a remote peer).
     var hosts: [String]?
 
@@ -59,6 +63,8 @@ final class TestGateway: Sendable {
         if let value = setup.handshakeTimeoutMs { policy.handshakeTimeoutMs = value }
         if let value = setup.tickIntervalMs { policy.tickIntervalMs = value }
         if let value = setup.maxBufferedBytes { policy.maxBufferedBytes = value }
+        if let value = setup.maxPayload { policy.maxPayload = value }
+        if let value = setup.maxInFlightRequests { policy.maxInFlightRequests = value }
         var rateLimit = AuthRateLimit.defaults
         if let value = setup.rateLimitMaxAttempts {
             rateLimit.maxAttempts = value
@@ -67,6 +73,7 @@ final class TestGateway: Sendable {
         let stateDir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-conformance-\(UUID().uuidString)").path
         var settings = GatewaySettings.inProcess(auth: auth, stateDir: stateDir, policy: policy, rateLimit: rateLimit, config: config)
         if let hosts = setup.hosts { settings.hosts = hosts }
+        if setup.countLoopbackPendingConnections == true { settings.http.exemptLoopback = false }
         var logger = Logger(label: "conformance-gateway")
         logger.logLevel = .warning
         let gateway = Gateway(settings: settings, logger: logger)

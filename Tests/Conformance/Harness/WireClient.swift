@@ -73,6 +73,11 @@ final class WireClient: Sendable {
         try await outbound.withLock { $0 }?.write(.binary(ByteBuffer(bytes: bytes)))
     }
 
+    /// One frame as given: a fragment (`fin` false), a continuation, anything the API above would not split.
+    func sendFrame(fin: Bool, opcode: WebSocketOpcode, _ bytes: [UInt8]) async throws {
+        try await outbound.withLock { $0 }?.write(.custom(WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes))))
+    }
+
     func sendJSON(_ object: [String: Any]) async throws {
         let data = try JSONSerialization.data(withJSONObject: object)
         try await send(String(decoding: data, as: UTF8.self))

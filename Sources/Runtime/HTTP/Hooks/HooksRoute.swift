@@ -54,7 +54,7 @@ struct HooksMiddleware: RouterMiddleware {
 
     /// Upstream's order: query token, method, auth, then the sub-path and the body.
     private func serve(_ request: Request, context: Context, settings: HooksSettings, subpath: String) async -> Response {
-        if request.uri.queryParameters["token"] != nil { return HooksResponse.queryToken }
+        if HookQuery.parameters(request.uri.query).contains(where: { $0.name == "token" }) { return HooksResponse.queryToken }
         guard request.method == .post else { return HTTPJSON.methodNotAllowed(allow: "POST") }
         let caller = HTTPCaller.resolve(request, context: context, trustedProxies: hub.trustedProxies)
         if let refusal = auth.check(request, token: settings.token, caller: caller) { return refusal }
@@ -90,7 +90,7 @@ struct HooksMiddleware: RouterMiddleware {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         var query: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        for (name, value) in HookQuery.parameters(request.uri.query) { query[name] = value }
         let context = HookTemplate.Context(payload: body, headers: headers, query: query, path: subpath)
         switch try mapping.apply(context) {
         case .wake(let wake):
