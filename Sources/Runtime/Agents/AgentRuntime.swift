@@ -115,12 +115,13 @@ final class AgentRuntime: Sendable {
     private func launch(_ run: ActiveRun, config: OpenClawConfig) {
         let executor = RunExecutor(config: config, store: store, environment: environment)
         let started = run.start({
-            Task {
+            let placement = RunPlacement.next()
+            return Task(executorPreference: placement) {
                 let timer = Task {
                     try await Task.sleep(for: run.request.timeout)
                     run.abort(reason: "timeout")
                 }
-                let outcome = await executor.execute(run)
+                let outcome = await RunPlacement.$executor.withValue(placement) { await executor.execute(run) }
                 timer.cancel()
                 self.finish(run, outcome: outcome)
             }

@@ -81,6 +81,14 @@ final class GroupCommit: Sendable {
             return true
         }
         guard leads else { return }
+        // An event loop's thread must not wait for the disk: its sockets would stall meanwhile.
+        if RunPlacement.onEventLoop {
+            drainQueue.async {
+                self.commitQueued()
+                self.handOff()
+            }
+            return
+        }
         commitQueued()
         handOff()
     }
