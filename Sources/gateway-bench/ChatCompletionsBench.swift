@@ -86,6 +86,7 @@ struct ChatCompletionsBench {
             report.record("\(key)_gateway_per_s", viaGateway.perSecond, decimals: 0, unit: "req/s", label: "responses non-streaming, \(clients) \(noun)")
             report.recordMs("\(key)_gateway_p50_ms", viaGateway.p50, label: "… through the gateway p50")
             report.record("\(key)_gateway_cpu_ms", viaGateway.cpuPerRequestMs, decimals: 3, unit: "ms", label: "… gateway CPU per request")
+            report.record("\(key)_upstream_per_s", direct.perSecond, decimals: 0, unit: "req/s", label: "… straight to the upstream")
             report.recordMs("\(key)_added_p50_ms", viaGateway.p50 - direct.p50, label: "… added latency (p50 − upstream p50)")
             report.record(
                 "\(key)_throughput_ratio", viaGateway.perSecond / direct.perSecond, decimals: 3, unit: "×", label: "… throughput, gateway / upstream"

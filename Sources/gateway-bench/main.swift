@@ -44,6 +44,7 @@ do {
         "presence_throttle_ms", Double(PresenceThrottle.intervalMs(connections: options.fanOutClients + 1)), decimals: 0, unit: "ms",
         label: "presence throttle at \(options.fanOutClients + 1) sockets (at most)"
     )
+    if options.http { HTTPTargets(report: report).record(clients: options.httpClients) }
     if options.reference {
         // The same WebSocket measurements against a plain Hummingbird server, started after the gateway has exited.
         let reference = try GatewayProcess.launchReference()
