@@ -41,7 +41,13 @@ struct RunExecutor: Sendable {
                 try? await record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
                 return progress.outcome(.ok, stopReason: reason, startedAt: startedAt, sessionId: sessionId)
             }
-            let failure = run.abortReason == "timeout"
+            // The provider's whole-stream budget is the run's own timeout, so its watchdog and the run's timer race
+            // to the same deadline (on different threads); either way the run timed out.
+            let timedOut = run.abortReason == "timeout" || {
+                if case .timeout(_, .total) = error as? ProviderError { return true }
+                return false
+            }()
+            let failure = timedOut
                 ? RunFailure(message: "agent run timed out after \(Self.seconds(request.timeout))", kind: .timeout, code: .agentTimeout)
                 : Self.failure(error)
             let stopReason = failure.kind == .timeout ? "timeout" : "error"
