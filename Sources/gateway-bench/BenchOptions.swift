@@ -28,7 +28,7 @@ struct BenchOptions: Sendable {
     /// Measured seconds of each chat-completions run (after three unmeasured requests per client).
     var httpSeconds = 1.5
     /// The whole run gives up after this many seconds (building `openclaw` is not counted).
-    var timeoutSeconds = 240.0
+    var timeoutSeconds = 600.0
     /// Run `swift build --product openclaw` first.
     var build = true
     /// `gateway.sessionStore.synchronous` of the measured gateway.
