@@ -48,7 +48,7 @@ final class PollRecorder: Sendable {
     }
 
     func next(_ count: Int) async throws -> [TelegramUpdate] {
-        try await within(10) {
+        try await within(30) {
             var got: [TelegramUpdate] = []
             for await update in self.updates {
                 got.append(update)
@@ -60,7 +60,7 @@ final class PollRecorder: Sendable {
 
     /// The next `count` retry events (polls that succeed are skipped).
     func retries(_ count: Int) async throws -> [(TelegramAPIError, Duration)] {
-        try await within(10) {
+        try await within(30) {
             var got: [(TelegramAPIError, Duration)] = []
             for await event in self.events {
                 if case .retrying(let error, let delay) = event { got.append((error, delay)) }
