@@ -29,6 +29,9 @@ let package = Package(
         // Self-signed TLS certificates made in-process (gateway.tls.autoGenerate), instead of shelling out to openssl.
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // `GET /metrics`: the SSWG's Prometheus client (counters, gauges, histograms, the text format), one registry
+        // per gateway rather than the process-global MetricsSystem, so gateways in one test process stay apart.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
@@ -84,6 +87,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The Control UI's HTML, CSS and JavaScript modules, served as written (no build step).
             resources: [.copy("ControlUI/Assets")],

@@ -174,6 +174,10 @@ final class AgentRuntime: Sendable {
     }
 
     private func complete(_ run: ActiveRun, outcome: RunOutcome) {
+        hub.metrics.run(
+            outcome: outcome.metricsLabel, duration: outcome.startedAt.map { .milliseconds(max(outcome.endedAt - $0, 0)) },
+            inputTokens: outcome.usage?.input ?? 0, outputTokens: outcome.usage?.output ?? 0
+        )
         state.withLock { state in
             state.finished[run.id] = outcome
             state.finishedOrder.append(run.id)

@@ -53,6 +53,16 @@ struct RunFailure: Sendable, Error {
 
 /// How a run ended.
 struct RunOutcome: Sendable {
+    /// The `outcome` label of `openclaw_runs_total`: ok, error, timeout, aborted or shutdown.
+    var metricsLabel: String {
+        switch (status, stopReason) {
+        case (.error, "timeout"): "timeout"
+        case (.error, _): "error"
+        case (.ok, "aborted"), (.ok, "shutdown"): stopReason
+        case (.ok, _): "ok"
+        }
+    }
+
     enum Status: String, Sendable {
         case ok, error
     }

@@ -17,10 +17,13 @@ final class AuthRateLimiter: Sendable {
     private static let maxEntries = 10_000
     /// False for browser-origin sockets: `exemptLoopback` does not apply to them.
     private let honoursLoopbackExemption: Bool
+    /// Where failures and lockouts are counted (`GET /metrics`).
+    private let metrics: MetricsRecorder?
 
-    init(limit: AuthRateLimit, honoursLoopbackExemption: Bool = true) {
+    init(limit: AuthRateLimit, honoursLoopbackExemption: Bool = true, metrics: MetricsRecorder? = nil) {
         self.limits = Mutex(limit)
         self.honoursLoopbackExemption = honoursLoopbackExemption
+        self.metrics = metrics
     }
 
     /// The limits in force; a hot config reload swaps them (existing lockouts stay until they expire).
@@ -42,18 +45,22 @@ final class AuthRateLimiter: Sendable {
     /// Records a failure; locks the address when the window holds `maxAttempts` failures.
     func recordFailure(address: String, isLoopback: Bool, now: UInt64 = Clock.nowMs) {
         let limit = self.limit
+        metrics?.authFailed()
         if isLoopback && limit.exemptLoopback && honoursLoopbackExemption { return }
-        entries.withLock { entries in
+        let lockedOut = entries.withLock { entries -> Bool in
             if entries.count >= Self.maxEntries { entries = entries.filter { $0.value.lockedUntil > now } }
             var entry = entries[address] ?? Entry()
             let windowStart = now > UInt64(limit.windowMs) ? now - UInt64(limit.windowMs) : 0
             entry.failures = entry.failures.filter { $0 > windowStart } + [now]
-            if entry.failures.count >= limit.maxAttempts {
+            let locks = entry.failures.count >= limit.maxAttempts
+            if locks {
                 entry.lockedUntil = now + UInt64(limit.lockoutMs)
                 entry.failures = []
             }
             entries[address] = entry
+            return locks
         }
+        if lockedOut { metrics?.authLockedOut() }
     }
 
     /// Forgets an address after a successful attempt.

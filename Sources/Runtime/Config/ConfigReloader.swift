@@ -116,10 +116,12 @@ final class ConfigReloader: Sendable {
             next = try ConfigLoader(environment: environment).load(path: configPath)
         } catch {
             logger.warning("[reload] config reload skipped (invalid config): \(error.issues.joined(separator: ", "))")
+            hub.metrics.reload(outcome: "invalid")
             return current
         }
         guard next.exists else {
             logger.warning("[reload] config reload skipped (invalid config): \(configPath): file not found")
+            hub.metrics.reload(outcome: "invalid")
             return current
         }
         let paths = ConfigDiff.changedPaths(current.tree, next.tree)
@@ -129,15 +131,19 @@ final class ConfigReloader: Sendable {
         switch next.config.gateway?.reload?.mode ?? ConfigDefaults.gatewayReloadMode {
         case .off:
             logger.info("[reload] config reload disabled (gateway.reload.mode=off)")
+            hub.metrics.reload(outcome: "off")
         case .restart:
             requestRestart(paths)
+            hub.metrics.reload(outcome: "restart")
         case .hot:
             if !plan.restart.isEmpty {
                 logger.warning("[reload] config reload requires gateway restart; hot mode ignoring (\(plan.restart.joined(separator: ", ")))")
             }
             applyHot(plan, next)
+            hub.metrics.reload(outcome: "hot")
         case .hybrid:
             if plan.restart.isEmpty { applyHot(plan, next) } else { requestRestart(plan.restart) }
+            hub.metrics.reload(outcome: plan.restart.isEmpty ? "hot" : "restart")
         }
         return next
     }

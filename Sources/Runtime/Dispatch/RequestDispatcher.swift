@@ -53,14 +53,19 @@ struct RequestDispatcher: Sendable {
             request = frame
         }
         hub.logger.debug("ws ← req", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "method": "\(request.method)"])
+        let started = ContinuousClock.now
+        var ok = false
+        defer { hub.metrics.request(method: request.method, ok: ok, duration: .now - started) }
         do {
             let payload = try await call(request, message: message, connection: connection, client: client)
             hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "true", "bytes": "\(payload.bytes.count)"])
             connection.respond(id: request.id, ok: true, payload: payload)
+            ok = true
         } catch let error as GatewayError {
             hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "false", "error": "\(error)"])
             connection.respond(id: request.id, ok: false, payload: error.payload, error: error.shape)
         } catch is ResponseAlreadySent {
+            ok = true
             return
         } catch let error as InvalidParams {
             connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: error.description))

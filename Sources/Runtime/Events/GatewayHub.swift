@@ -43,6 +43,8 @@ final class GatewayHub: Sendable {
     /// Pending pairing requests, paired devices and their tokens (`<stateDir>/devices/`).
     let devices: DevicePairingStore
     let startedAt = Date()
+    /// What `GET /metrics` serves.
+    let metrics = MetricsRecorder()
     private let state: Mutex<State>
     /// Sockets past their handshake: while there are none, run events are not even encoded (an HTTP-only gateway
     /// streams tokens to nobody).
@@ -58,10 +60,10 @@ final class GatewayHub: Sendable {
         self.settings = settings
         self.logger = logger
         self.config = Mutex(settings.config)
-        self.authLimiter = AuthRateLimiter(limit: settings.rateLimit)
-        self.browserAuthLimiter = AuthRateLimiter(limit: settings.rateLimit, honoursLoopbackExemption: false)
+        self.authLimiter = AuthRateLimiter(limit: settings.rateLimit, metrics: metrics)
+        self.browserAuthLimiter = AuthRateLimiter(limit: settings.rateLimit, honoursLoopbackExemption: false, metrics: metrics)
         self.state = Mutex(State(presence: PresenceRegistry(selfEntry: SelfPresence.entry(version: settings.version, now: Int(Clock.nowMs)))))
-        self.deviceTokenLimiter = AuthRateLimiter(limit: settings.rateLimit)
+        self.deviceTokenLimiter = AuthRateLimiter(limit: settings.rateLimit, metrics: metrics)
         self.devices = DevicePairingStore(stateDir: settings.paths.stateDir)
     }
 
@@ -116,6 +118,7 @@ final class GatewayHub: Sendable {
     func markConnected(_ connection: Connection, as client: ConnectedClient) {
         connection.markConnected(client)
         connectedClients.add(1, ordering: .relaxed)
+        metrics.connection(role: client.params.role, delta: 1)
     }
 
     /// Whether any socket could receive a broadcast at all.
@@ -129,7 +132,10 @@ final class GatewayHub: Sendable {
             return (removed, state.drainWaiters)
         }
         for waiter in waiters { waiter.resume() }
-        if removed, connection.connected != nil { connectedClients.subtract(1, ordering: .relaxed) }
+        if removed, let client = connection.connected {
+            connectedClients.subtract(1, ordering: .relaxed)
+            metrics.connection(role: client.params.role, delta: -1)
+        }
         guard removed, !isShuttingDown, let key = connection.connected?.presenceKey else { return }
         updatePresence { $0.remove(key) }
     }
@@ -141,6 +147,9 @@ final class GatewayHub: Sendable {
         let shared = FrameWriter.eventHead(name: event.event.rawValue, payload: event.payload, stateVersion: versionJSON)
         var heads: [Int: [UInt8]] = [:]
         let targets = state.withLock { Array($0.connections.values) }
+        var sent = 0
+        var dropped = 0
+        defer { metrics.events(event.event.rawValue, sent: sent, dropped: dropped) }
         for connection in targets {
             guard let client = connection.connected, client.grant.receives(event.event), event.event.versions.contains(client.protocolVersion),
                 event.payload.isAvailable(in: client.protocolVersion)
@@ -155,7 +164,13 @@ final class GatewayHub: Sendable {
                 }
             }
             let replacing = event.event == .presence ? event.event.rawValue : nil
-            if connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable, replacing: replacing) == .overflow {
+            switch connection.outbox.enqueueBroadcast(head: head, droppable: event.event.isDroppable, replacing: replacing) {
+            case .queued: sent += 1
+            case .dropped: dropped += 1
+            case .closed: break
+            case .overflow:
+                dropped += 1
+                metrics.slowConsumerClosed()
                 logger.warning("closing slow consumer", metadata: ["connId": "\(connection.id)", "event": "\(event.event.rawValue)"])
                 connection.closeSlowConsumer()
             }

@@ -11,6 +11,7 @@ enum HTTPRoutes {
         ResponsesRoute.register(on: router, hub: hub)
         ChatCompletionsRoute.register(on: router, hub: hub)
         HTTPProbes.register(on: router, hub: hub)
+        MetricsRoute.register(on: router, hub: hub)
         ControlUIRoute.register(on: router, hub: hub)
     }
 }

@@ -35,6 +35,8 @@ public final class Gateway: Sendable {
         do {
             let synchronous = settings.config.config.gateway?.sessionStore?.synchronous ?? .full
             let store = try SessionStore(path: storePath, cwd: settings.paths.stateDir, synchronous: synchronous)
+            let metrics = hub.metrics
+            store.commits.observe { writes, duration in metrics.committed(writes: writes, duration: duration) }
             hub.installAgents(store: store, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")

@@ -21,6 +21,7 @@ struct GatewayServer {
         let limiter = hub.authLimiter
         let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
         let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(metrics: hub.metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: NotFoundMiddleware())
         HTTPRoutes.register(on: router, hub: hub)

@@ -35,9 +35,16 @@ final class GroupCommit: Sendable {
     private let pool: DatabasePool
     private let state = Mutex(State())
     private let drainQueue = DispatchQueue(label: "sessions.group-commit")
+    /// Told each committed batch's size and commit time (the gateway's metrics).
+    private let observer = Mutex<(@Sendable (_ writes: Int, _ duration: Duration) -> Void)?>(nil)
 
     init(pool: DatabasePool) {
         self.pool = pool
+    }
+
+    /// Calls `observer` after every committed batch.
+    func observe(_ observer: @escaping @Sendable (_ writes: Int, _ duration: Duration) -> Void) {
+        self.observer.withLock { $0 = observer }
     }
 
     /// Writes waiting for the next batch, and transactions committed so far (for tests).
@@ -115,10 +122,13 @@ final class GroupCommit: Sendable {
             return batch
         }
         do {
+            let started = ContinuousClock.now
             try pool.write { db in
                 for pending in batch { pending.run(db) }
             }
+            let duration = ContinuousClock.now - started
             for pending in batch { pending.finish(nil) }
+            observer.withLock { $0 }?(batch.count, duration)
         } catch {
             for pending in batch { pending.finish(error) }
         }
