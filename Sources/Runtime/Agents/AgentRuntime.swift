@@ -115,9 +115,9 @@ final class AgentRuntime: Sendable {
     private func launch(_ run: ActiveRun, config: OpenClawConfig) {
         let executor = RunExecutor(config: config, store: store, environment: environment)
         let started = run.start({
-            // Runs stay on the concurrency pool: `RunPlacement` (one event loop per run) cut CPU per request by
-            // 15–25% in the bench, but a run's synchronous store reads then hold that loop's sockets, and full test
-            // runs on a loaded 2-core machine grew flaky with it. Off until those reads leave the loop.
+            // Runs stay on the concurrency pool. Running each on one event loop (commit 29bcd9c) cut CPU per request
+            // by 15–25% in the bench, but a run's synchronous store reads then held that loop's sockets, and full
+            // test runs on a loaded 2-core machine grew flaky; it was reverted until those reads leave the loop.
             return Task {
                 let timer = Task {
                     try await Task.sleep(for: run.request.timeout)

@@ -2,6 +2,7 @@
 
 import Dispatch
 import GRDB
+import NIOPosix
 import Synchronization
 
 /// Lets concurrent writers of the session store share transactions (group commit).
@@ -89,7 +90,7 @@ final class GroupCommit: Sendable {
         }
         guard leads else { return }
         // An event loop's thread must not wait for the disk: its sockets would stall meanwhile.
-        if RunPlacement.onEventLoop {
+        if MultiThreadedEventLoopGroup.currentEventLoop != nil {
             drainQueue.async {
                 self.commitQueued()
                 self.handOff()

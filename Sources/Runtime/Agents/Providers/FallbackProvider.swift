@@ -25,7 +25,7 @@ public struct FallbackProvider: ModelProvider {
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
         let candidates = self.candidates
-        let task = Task(executorPreference: RunPlacement.executor) {
+        let task = Task {
             var lastError: (any Error)?
             for candidate in candidates {
                 var attempt = request

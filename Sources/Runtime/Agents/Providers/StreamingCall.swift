@@ -44,7 +44,7 @@ struct StreamingCall: Sendable {
 
     func run(_ makeTranslator: @escaping @Sendable () -> any SSETranslator) -> AsyncThrowingStream<ModelEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
-        let task = Task(executorPreference: RunPlacement.executor) {
+        let task = Task {
             let watchdog = Watchdog(provider: provider, total: timeouts.total)
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
