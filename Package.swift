@@ -32,6 +32,9 @@ let package = Package(
         // `GET /metrics`: the SSWG's Prometheus client (counters, gauges, histograms, the text format), one registry
         // per gateway rather than the process-global MetricsSystem, so gateways in one test process stay apart.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Child processes (systemctl, lsof, a browser opener; the tests' gateways, IRC server and Chromium): async, with
+        // owned pipes and teardown, instead of our own posix_spawn wrapper or Foundation.Process, which crashes on Linux.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
@@ -88,6 +91,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             // The Control UI's HTML, CSS and JavaScript modules, served as written (no build step).
             resources: [.copy("ControlUI/Assets")],
@@ -109,6 +113,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Child processes the tests (and tools) start and own: a gateway, an IRC server, a browser.
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -135,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "Conformance",
             dependencies: [
-                "Runtime", "Generated", "TestUpstream", .product(name: "Crypto", package: "swift-crypto"),
+                "Runtime", "Generated", "TestUpstream", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -145,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "Runtime", "Generated", "TestUpstream", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Runtime", "Generated", "TestUpstream", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "Generated", "ProtocolGenCore", "TestUpstream",
+                "Runtime", "Generated", "ProtocolGenCore", "TestUpstream", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

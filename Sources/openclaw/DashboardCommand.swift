@@ -23,12 +23,7 @@ struct DashboardCommand: CLICommand {
         guard !options.noOpen else { return }
         // Open a browser only where there is a desktop to show it; otherwise say how to reach it.
         if environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil, let opener = Self.opener(environment) {
-            let process = ChildProcess()
-            process.executableURL = URL(fileURLWithPath: opener)
-            process.arguments = [url]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil {
+            if let opened = await ProgramRun.run(opener, [url]), opened.status == 0 {
                 print("Opened in your browser. Keep that tab to control OpenClaw.")
                 return
             }

@@ -17,7 +17,7 @@ struct DoctorCommand: CLICommand {
                 generateGatewayToken: options.generateGatewayToken, nonInteractive: options.nonInteractive
             )
         )
-        let checks = doctor.run()
+        let checks = await doctor.run()
         if options.json {
             print(try JSONOutput.render(Doctor.json(checks), pretty: true))
         } else {

@@ -38,9 +38,9 @@ extension GatewayCommand {
             report.fields["file"] = written.rawValue
             report.say(written == .unchanged ? "Service file unchanged: \(plan.path)" : "Installed \(plan.kind.fileKind): \(plan.path)")
             let manager = ServiceManager(kind: plan.kind, identity: plan.identity, environment: environment)
-            var outcome = manager.enableAndStart()
+            var outcome = await manager.enableAndStart()
             // A replaced definition only takes effect on a restart of the running service.
-            if written == .replaced, case .done = outcome { outcome = manager.restart() }
+            if written == .replaced, case .done = outcome { outcome = await manager.restart() }
             let done = "Enabled and \(written == .replaced ? "restarted" : "started") \(manager.unitLabel)."
             throw report.conclude(outcome, verb: "enable", done: done, hints: manager.enableHints(environment))
         }
@@ -63,7 +63,7 @@ extension GatewayCommand {
                 report.say("Gateway service not installed (\(path) missing).")
                 throw report.finish(status: 0)
             }
-            let disabled = manager.disableAndStop()
+            let disabled = await manager.disableAndStop()
             do {
                 try FileManager.default.removeItem(atPath: path)
             } catch {
@@ -72,7 +72,7 @@ extension GatewayCommand {
             }
             report.fields["removed"] = true
             report.say("Removed \(path)")
-            if case .done = disabled { _ = manager.reload() }
+            if case .done = disabled { _ = await manager.reload() }
             switch disabled {
             case .done: report.say("Stopped and disabled \(manager.unitLabel).")
             case .unavailable(let reason): report.say("Service manager not reachable (\(reason)); nothing to disable.")
@@ -88,7 +88,7 @@ extension GatewayCommand {
         @OptionGroup var options: ServiceStartOptions
 
         func execute() async throws {
-            try ServiceLifecycle(action: "start", json: options.json, system: options.system).perform { $0.start() }
+            try await ServiceLifecycle(action: "start", json: options.json, system: options.system).perform { await $0.start() }
         }
     }
 
@@ -98,7 +98,7 @@ extension GatewayCommand {
         @OptionGroup var options: ServiceRestartOptions
 
         func execute() async throws {
-            try ServiceLifecycle(action: "restart", json: options.json, system: options.system).perform { $0.restart() }
+            try await ServiceLifecycle(action: "restart", json: options.json, system: options.system).perform { await $0.restart() }
         }
     }
 
@@ -117,7 +117,7 @@ extension GatewayCommand {
             report.fields["installed"] = installed
             var unavailable: String?
             if installed {
-                let outcome = manager.stop()
+                let outcome = await manager.stop()
                 switch outcome {
                 case .done:
                     throw report.conclude(outcome, verb: "stop", done: "Stopped \(manager.unitLabel).", hints: [])
@@ -163,7 +163,7 @@ private struct ServiceLifecycle {
     let json: Bool
     let system: Bool
 
-    func perform(_ body: (ServiceManager) -> ServiceManager.Outcome) throws {
+    func perform(_ body: (ServiceManager) async -> ServiceManager.Outcome) async throws {
         let environment = ProcessInfo.processInfo.environment
         var report = ServiceReport(action: action, json: json)
         if let lines = ServiceInstaller.preflight(environment: environment) {
@@ -178,7 +178,7 @@ private struct ServiceLifecycle {
             throw report.finish(status: 1)
         }
         let verb = action == "start" ? "Started" : "Restarted"
-        throw report.conclude(body(manager), verb: action, done: "\(verb) \(manager.unitLabel).", hints: manager.actionHints(action, environment))
+        throw report.conclude(await body(manager), verb: action, done: "\(verb) \(manager.unitLabel).", hints: manager.actionHints(action, environment))
     }
 }
 

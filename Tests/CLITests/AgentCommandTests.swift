@@ -25,7 +25,7 @@ struct AgentCommandTests {
             }
             """
         )
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         do {
             try await drive(sandbox, upstream: upstream, gateway: gateway)
         } catch {
@@ -39,7 +39,7 @@ struct AgentCommandTests {
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
 
         func agent(_ arguments: [String]) async throws -> (status: Int32, text: String) {
-            let process = try OpenClawProcess(["agent"] + arguments, environment: sandbox.environment())
+            let process = try await OpenClawProcess(["agent"] + arguments, environment: sandbox.environment())
             return (await process.wait(timeout: .seconds(60)), process.text)
         }
 
@@ -82,7 +82,7 @@ struct AgentCommandTests {
 
         // What the gateway resolved: agents with their bindings, and the models.
         func run(_ arguments: [String]) async throws -> (status: Int32, text: String) {
-            let process = try OpenClawProcess(arguments, environment: sandbox.environment())
+            let process = try await OpenClawProcess(arguments, environment: sandbox.environment())
             return (await process.wait(timeout: .seconds(30)), process.text)
         }
         let agents = try await run(["agents", "list", "--bindings"])

@@ -11,7 +11,7 @@ import TestUpstream
 @Suite("agent crash safety", .serialized)
 struct AgentCrashTests {
     private func startGateway(_ sandbox: Sandbox) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return gateway

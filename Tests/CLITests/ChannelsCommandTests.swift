@@ -8,7 +8,7 @@ import Testing
 @Suite("channels commands", .serialized)
 struct ChannelsCommandTests {
     private func run(_ arguments: [String], _ environment: [String: String]) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: environment)
+        let process = try await OpenClawProcess(arguments, environment: environment)
         let status = await process.wait()
         return (status, process.text)
     }
@@ -49,7 +49,7 @@ struct ChannelsCommandTests {
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
         let env = try sandbox.isolatedEnvironment(port: port)
-        let gateway = try OpenClawProcess(["gateway", "--allow-unconfigured"], environment: env)
+        let gateway = try await OpenClawProcess(["gateway", "--allow-unconfigured"], environment: env)
         defer { Task { await gateway.stop() } }
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
 

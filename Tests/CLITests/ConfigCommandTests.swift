@@ -14,14 +14,14 @@ struct ConfigCommandTests {
     }
 
     private func start(_ sandbox: Sandbox) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return gateway
     }
 
     private func run(_ arguments: [String], _ sandbox: Sandbox) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: sandbox.environment())
+        let process = try await OpenClawProcess(arguments, environment: sandbox.environment())
         let status = await process.wait()
         return (status, process.text)
     }

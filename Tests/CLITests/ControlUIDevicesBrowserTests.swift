@@ -159,7 +159,7 @@ extension ControlUIBrowserTests {
             let host = try await browser.open("http://127.0.0.1:\(port)/devices#token=\(ControlUIStack.token)")
             try await host.waitFor("document.querySelector('tr[data-request=\"\(requestId)\"]')?.innerText.includes('\(ip)')")
 
-            let approve = try OpenClawProcess(["devices", "approve", requestId], environment: stack.sandbox.environment())
+            let approve = try await OpenClawProcess(["devices", "approve", requestId], environment: stack.sandbox.environment())
             #expect(await approve.wait() == 0, "\(approve.text)")
             #expect(approve.text.contains("Approved") && approve.text.contains(requestId), "\(approve.text)")
             // The host's list follows the approval made elsewhere (device.pair.resolved).

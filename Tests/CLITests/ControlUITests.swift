@@ -202,7 +202,7 @@ struct ControlUITests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         try sandbox.writeConfig(#"{ gateway: { mode: "local", port: \#(Sandbox.freePort()), auth: { token: "t" } } }"#)
-        let gateway = try OpenClawProcess(["gateway", "--bind", "lan"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway", "--bind", "lan"], environment: sandbox.environment())
         #expect(await gateway.wait() == 1)
         #expect(
             gateway.text.contains(
@@ -215,7 +215,7 @@ struct ControlUITests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         try sandbox.writeConfig(#"{ gateway: { mode: "local", port: 19123, auth: { token: "a b+c" }, controlUi: { basePath: "/oc" } } }"#)
-        let dashboard = try OpenClawProcess(["dashboard", "--no-open"], environment: sandbox.environment())
+        let dashboard = try await OpenClawProcess(["dashboard", "--no-open"], environment: sandbox.environment())
         #expect(await dashboard.wait() == 0)
         #expect(dashboard.text.hasPrefix("Dashboard URL: http://127.0.0.1:19123/oc/#token=a%20b%2Bc\n"), "\(dashboard.text)")
     }

@@ -10,7 +10,7 @@ struct DevicesCommandTests {
     static let token = "cli-devices-token"
 
     private func run(_ arguments: [String], _ environment: [String: String]) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: environment)
+        let process = try await OpenClawProcess(arguments, environment: environment)
         let status = await process.wait()
         return (status, process.text)
     }
@@ -42,7 +42,7 @@ struct DevicesCommandTests {
         try sandbox.writeConfig("{ gateway: { mode: 'local', auth: { token: '\(Self.token)' } } }")
         let port = Sandbox.freePort()
         let env = try sandbox.isolatedEnvironment(port: port)
-        let gateway = try OpenClawProcess(["gateway"], environment: env)
+        let gateway = try await OpenClawProcess(["gateway"], environment: env)
         do {
             #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
             let nothing = try await run(["devices", "approve"], env)

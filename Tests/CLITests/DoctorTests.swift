@@ -3,6 +3,7 @@
 import Foundation
 import Generated
 import Runtime
+import TestSupport
 import Testing
 
 @Suite("doctor", .serialized)
@@ -13,7 +14,7 @@ struct DoctorTests {
     }
 
     private func doctor(_ arguments: [String], _ environment: [String: String]) async throws -> (Int32, String) {
-        let process = try OpenClawProcess(["doctor"] + arguments, environment: environment)
+        let process = try await OpenClawProcess(["doctor"] + arguments, environment: environment)
         let status = await process.wait()
         return (status, process.text)
     }
@@ -108,18 +109,16 @@ struct DoctorTests {
         try sandbox.writeConfig(#"{gateway: {mode: "local", auth: {token: "t0ken"}}}"#)
         chmod(sandbox.stateDir, 0o755)
         // A pid that has certainly exited: a child we started and reaped.
-        let child = ChildProcess()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
-        child.waitUntilExit()
+        let child = try await SpawnedProcess.start("/bin/true", [])
+        await child.exited()
         let lockPath = GatewayLock.path(configPath: sandbox.configPath, environment: env)
         try FileManager.default.createDirectory(atPath: (lockPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try #"{"pid": \#(child.processIdentifier), "createdAt": "2026-01-01T00:00:00.000Z", "configPath": "\#(sandbox.configPath)"}"#
+        try #"{"pid": \#(child.pid), "createdAt": "2026-01-01T00:00:00.000Z", "configPath": "\#(sandbox.configPath)"}"#
             .write(toFile: lockPath, atomically: true, encoding: .utf8)
 
         let (code, text) = try await doctor([], env)
         #expect(code == 0, "\(text)")
-        #expect(text.contains("warn  lock: Stale gateway lock \(lockPath) (owner pid \(child.processIdentifier) is not running)."), "\(text)")
+        #expect(text.contains("warn  lock: Stale gateway lock \(lockPath) (owner pid \(child.pid) is not running)."), "\(text)")
         #expect(text.contains("warn  state-dir: State dir \(sandbox.stateDir) is group/world accessible (0755)."), "\(text)")
         #expect(FileManager.default.fileExists(atPath: lockPath))
 

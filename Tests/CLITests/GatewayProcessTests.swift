@@ -9,7 +9,7 @@ import Testing
 struct GatewayProcessTests {
     /// Starts `openclaw gateway --allow-unconfigured` on a free port and waits until it is ready.
     private func startGateway(_ sandbox: Sandbox, port: Int, extra: [String] = [], env: [String: String] = [:]) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port)] + extra, environment: sandbox.environment(env))
+        let gateway = try await OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port)] + extra, environment: sandbox.environment(env))
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return gateway
@@ -25,34 +25,34 @@ struct GatewayProcessTests {
         let token = try #require(config.config.gateway?.auth?.token)
         #expect(token.count == 48)
 
-        let health = try OpenClawProcess(["health"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let health = try await OpenClawProcess(["health"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await health.wait() == 0, "\(health.text)")
         #expect(health.text.contains("Gateway: ok (ws://127.0.0.1:\(port)"))
 
-        let json = try OpenClawProcess(["health", "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let json = try await OpenClawProcess(["health", "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await json.wait() == 0)
         let summary = try JSONDecoder().decode(HealthSummary.self, from: Data(json.text.utf8))
         #expect(summary.ok)
 
-        let call = try OpenClawProcess(["gateway", "call", "system-event", "--params", #"{"text":"from the cli"}"#, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let call = try await OpenClawProcess(["gateway", "call", "system-event", "--params", #"{"text":"from the cli"}"#, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await call.wait() == 0, "\(call.text)")
         #expect(call.text.contains(#"{"ok":true}"#))
 
-        let presence = try OpenClawProcess(["gateway", "call", "system-presence"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let presence = try await OpenClawProcess(["gateway", "call", "system-presence"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await presence.wait() == 0)
         #expect(presence.text.contains("from the cli"))
 
         // --protocol pins the version offered in connect; both versions answer, anything else is refused up front.
         for version in ["3", "4"] {
-            let pinned = try OpenClawProcess(["gateway", "call", "health", "--protocol", version, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+            let pinned = try await OpenClawProcess(["gateway", "call", "health", "--protocol", version, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
             #expect(await pinned.wait() == 0, "v\(version): \(pinned.text)")
             #expect(pinned.text.contains(#""ok":true"#), "v\(version): \(pinned.text)")
         }
-        let unsupported = try OpenClawProcess(["gateway", "call", "health", "--protocol", "5"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let unsupported = try await OpenClawProcess(["gateway", "call", "health", "--protocol", "5"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await unsupported.wait() != 0)
         #expect(unsupported.text.contains("--protocol must be one of 3, 4, not 5"), "\(unsupported.text)")
 
-        let denied = try OpenClawProcess(["gateway", "call", "no.such.method"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let denied = try await OpenClawProcess(["gateway", "call", "no.such.method"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await denied.wait() == 1)
         #expect(denied.text.contains("no.such.method failed: INVALID_REQUEST: unknown method: no.such.method"))
 
@@ -65,17 +65,17 @@ struct GatewayProcessTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
-        let unreachable = try OpenClawProcess(["health", "--timeout", "3000"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let unreachable = try await OpenClawProcess(["health", "--timeout", "3000"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await unreachable.wait() == 1)
         #expect(unreachable.text.contains("gateway not reachable at ws://127.0.0.1:\(port): connection refused"), "\(unreachable.text)")
 
         let gateway = try await startGateway(sandbox, port: port, extra: ["--token", "right-token"])
-        let wrong = try OpenClawProcess(["health", "--token", "wrong-token"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let wrong = try await OpenClawProcess(["health", "--token", "wrong-token"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await wrong.wait() == 1)
         #expect(wrong.text.contains("gateway at ws://127.0.0.1:\(port) rejected the connection [auth]"), "\(wrong.text)")
         #expect(wrong.text.contains("unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)"))
 
-        let explicit = try OpenClawProcess(["health", "--url", "ws://127.0.0.1:\(port)"], environment: sandbox.environment())
+        let explicit = try await OpenClawProcess(["health", "--url", "ws://127.0.0.1:\(port)"], environment: sandbox.environment())
         #expect(await explicit.wait() != 0)
         #expect(explicit.text.contains("--url needs --token or --password"))
         await gateway.stop()
@@ -111,14 +111,14 @@ struct GatewayProcessTests {
         let port = Sandbox.freePort()
         let first = try await startGateway(sandbox, port: port, extra: ["--token", "one"])
         // Same config path: skip the gateway lock (which would refuse first) so the port guard is what answers.
-        let second = try OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"], environment: sandbox.environment(["OPENCLAW_ALLOW_MULTI_GATEWAY": "1"]))
+        let second = try await OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"], environment: sandbox.environment(["OPENCLAW_ALLOW_MULTI_GATEWAY": "1"]))
         #expect(await second.wait() == 0, "already listening exits 0 so supervisors do not crash-loop")
         #expect(second.text.contains("another gateway instance is already listening on ws://127.0.0.1:\(port)"), "\(second.text)")
 
         let third = try await startGateway(sandbox, port: port, extra: ["--token", "three", "--force"])
-        #expect(third.text.contains("force: killed pid \(first.process.processIdentifier)"), "\(third.text)")
+        #expect(third.text.contains("force: killed pid \(first.pid)"), "\(third.text)")
         _ = await first.wait()
-        let health = try OpenClawProcess(["health", "--token", "three"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let health = try await OpenClawProcess(["health", "--token", "three"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await health.wait() == 0, "\(health.text)")
         await third.stop()
     }

@@ -13,7 +13,7 @@ struct GatewayStatusTests {
     }
 
     private func run(_ arguments: [String], _ environment: [String: String]) async throws -> (Int32, String) {
-        let process = try OpenClawProcess(arguments, environment: environment)
+        let process = try await OpenClawProcess(arguments, environment: environment)
         let status = await process.wait()
         return (status, process.text)
     }
@@ -23,10 +23,10 @@ struct GatewayStatusTests {
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
         let env = try environment(sandbox, port: port)
-        let gateway = try OpenClawProcess(["gateway", "--allow-unconfigured"], environment: env)
+        let gateway = try await OpenClawProcess(["gateway", "--allow-unconfigured"], environment: env)
         defer { Task { await gateway.stop() } }
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
-        let pid = gateway.process.processIdentifier
+        let pid = gateway.pid
 
         let (code, text) = try await run(["gateway", "status", "--require-rpc"], env)
         #expect(code == 0, "\(text)")

@@ -15,7 +15,7 @@ struct GatewayTLSTests {
     /// Starts a TLS gateway in `sandbox` and returns it with the fingerprint it logged.
     private func start(_ sandbox: Sandbox, port: Int) async throws -> (OpenClawProcess, String) {
         try sandbox.writeConfig(#"{ gateway: { mode: "local", port: \#(port), auth: { token: "\#(Self.token)" }, tls: { enabled: true } } }"#)
-        let gateway = try OpenClawProcess(["gateway"], environment: try sandbox.isolatedEnvironment(port: port))
+        let gateway = try await OpenClawProcess(["gateway"], environment: try sandbox.isolatedEnvironment(port: port))
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         let line = try #require(gateway.text.split(separator: "\n").first { $0.contains("certificate SHA-256 fingerprint") }, "\(gateway.text)")
         let fingerprint = String(line.split(separator: " ").last ?? "")
@@ -113,13 +113,13 @@ struct GatewayTLSTests {
             #"{ gateway: { mode: "local", bind: "lan", port: \#(port), auth: { token: "\#(Self.token)" }, tls: { enabled: true }, controlUi: { allowedOrigins: ["https://localhost"] } } }"#
         )
         let hostEnv = try host.isolatedEnvironment(port: port)
-        let gateway = try OpenClawProcess(["gateway"], environment: hostEnv)
+        let gateway = try await OpenClawProcess(["gateway"], environment: hostEnv)
         defer { Task { await gateway.stop() } }
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         let line = try #require(gateway.text.split(separator: "\n").first { $0.contains("certificate SHA-256 fingerprint") })
         let fingerprint = String(line.split(separator: " ").last ?? "")
 
-        let local = try OpenClawProcess(["health"], environment: hostEnv)
+        let local = try await OpenClawProcess(["health"], environment: hostEnv)
         #expect(await local.wait() == 0, "\(local.text)")
         #expect(local.text.contains("Gateway: ok (wss://127.0.0.1:\(port)"), "\(local.text)")
 
@@ -128,19 +128,19 @@ struct GatewayTLSTests {
             try laptop.writeConfig(#"{ gateway: { mode: "remote", remote: { url: "\#(url)", token: "\#(Self.token)", tlsFingerprint: "\#(pin)" } } }"#)
         }
         try remoteConfig(pin: "sha256:" + String(repeating: "0", count: 64))
-        let mismatch = try OpenClawProcess(["health"], environment: laptop.environment())
+        let mismatch = try await OpenClawProcess(["health"], environment: laptop.environment())
         #expect(await mismatch.wait() == 1)
         #expect(mismatch.text.contains("TLS certificate fingerprint mismatch"), "\(mismatch.text)")
 
         try remoteConfig(pin: fingerprint)
-        let first = try OpenClawProcess(["health"], environment: laptop.environment())
+        let first = try await OpenClawProcess(["health"], environment: laptop.environment())
         #expect(await first.wait() == 1)
         #expect(first.text.contains("pairing required: the gateway at \(url) has not approved this device"), "\(first.text)")
         let requestId = try #require(first.text.range(of: "openclaw devices approve ").map { String(first.text[$0.upperBound...].prefix { !$0.isWhitespace }) })
 
-        let approve = try OpenClawProcess(["devices", "approve", requestId], environment: hostEnv)
+        let approve = try await OpenClawProcess(["devices", "approve", requestId], environment: hostEnv)
         #expect(await approve.wait() == 0, "\(approve.text)")
-        let paired = try OpenClawProcess(["health"], environment: laptop.environment())
+        let paired = try await OpenClawProcess(["health"], environment: laptop.environment())
         #expect(await paired.wait() == 0, "\(paired.text)")
         #expect(paired.text.contains("Gateway: ok (\(url)"), "\(paired.text)")
     }
@@ -151,7 +151,7 @@ struct GatewayTLSTests {
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
         try sandbox.writeConfig(#"{ gateway: { mode: "local", port: \#(port), auth: { token: "t" }, tls: { enabled: true, autoGenerate: false, certPath: "~/c.pem", keyPath: "~/k.pem" } } }"#)
-        let gateway = try OpenClawProcess(["gateway"], environment: try sandbox.isolatedEnvironment(port: port))
+        let gateway = try await OpenClawProcess(["gateway"], environment: try sandbox.isolatedEnvironment(port: port))
         #expect(await gateway.wait() == 1)
         #expect(gateway.text.contains("gateway.tls is enabled but \(sandbox.home)/c.pem and \(sandbox.home)/k.pem do not exist"), "\(gateway.text)")
     }

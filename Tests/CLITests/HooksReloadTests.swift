@@ -32,7 +32,7 @@ struct HooksReloadTests {
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
         try sandbox.writeConfig(config(port: port, hooks: ""))
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")

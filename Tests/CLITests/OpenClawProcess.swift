@@ -3,14 +3,13 @@
 import Foundation
 import Runtime
 import Synchronization
+import TestSupport
 import TestUpstream
 
-/// One `openclaw` process with a private state directory.
+/// One `openclaw` process with a private state directory; its output (stdout and stderr together) is collected.
 final class OpenClawProcess: Sendable {
-    let process: ChildProcess
+    let process: SpawnedProcess
     private let output = OutputBuffer()
-    private let exited: AsyncStream<Int32>
-    private let exitSink: AsyncStream<Int32>.Continuation
     /// Finishes when the output pipe reaches end of file (every writer, grandchildren too, is gone).
     private let drained: AsyncStream<Void>
 
@@ -21,44 +20,22 @@ final class OpenClawProcess: Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    init(_ arguments: [String], environment: [String: String]) throws {
-        process = ChildProcess()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = environment
+    init(_ arguments: [String], environment: [String: String]) async throws {
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        (exited, exitSink) = AsyncStream.makeStream()
         let (drained, drainedSink) = AsyncStream.makeStream(of: Void.self)
         self.drained = drained
         let output = self.output
+        process = try await SpawnedProcess.start(Self.binary.path, arguments, environment: environment, output: .pipe(pipe), error: .pipe(pipe))
         PipeReader.drain(pipe.fileHandleForReading, onChunk: { output.append(String(decoding: $0, as: UTF8.self)) }, onEnd: { drainedSink.finish() })
-        let sink = exitSink
-        process.terminationHandler = { process in
-            sink.yield(process.terminationStatus)
-            sink.finish()
-        }
-        try process.run()
     }
 
     var text: String { output.text }
-
-    /// A test that forgets `stop()` must not leave a gateway behind: kill whatever still runs.
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    var pid: Int32 { process.pid }
+    var isRunning: Bool { process.isRunning }
 
     /// Waits for the process to exit (killing it after `timeout`) and returns its status.
     func wait(timeout: Duration = .seconds(20)) async -> Int32 {
-        let process = self.process
-        let killer = Task {
-            try await Task.sleep(for: timeout)
-            process.terminate()
-        }
-        defer { killer.cancel() }
-        var iterator = exited.makeAsyncIterator()
-        let status = await iterator.next() ?? process.terminationStatus
+        let status = await process.exited(within: timeout).status
         // The last lines: read to end of file, unless a grandchild (a started service) keeps the pipe open.
         let drained = self.drained
         await withTaskGroup(of: Void.self) { group in
@@ -81,14 +58,12 @@ final class OpenClawProcess: Sendable {
         return false
     }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func signal(_ signal: Int32) { process.signal(signal) }
 
     func stop() async {
-        if process.isRunning {
-            process.terminate()
-            _ = await wait(timeout: .seconds(10))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        guard process.isRunning else { return }
+        process.terminate()
+        _ = await wait(timeout: .seconds(10))
     }
 }
 

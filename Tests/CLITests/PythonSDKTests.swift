@@ -6,6 +6,7 @@
 
 import Foundation
 import Runtime
+import TestSupport
 import Testing
 import TestUpstream
 
@@ -55,7 +56,7 @@ enum PythonSDKRunner {
         for _ in 1...3 where started == nil {
             let port = Sandbox.freePort()
             try sandbox.writeConfig(config(port: port, upstreamURL: upstreamURL))
-            let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+            let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
             if await gateway.waitForOutput("[gateway] ready") {
                 started = (gateway, port)
             } else {
@@ -106,35 +107,24 @@ enum PythonScript {
     }
 
     static func run(_ python: String, script: String, environment: [String: String], timeout: Duration) async -> Result {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", script]
-        process.environment = environment
         let stdout = OutputBuffer()
         let stderr = OutputBuffer()
-        for (pipe, buffer) in [(Pipe(), stdout), (Pipe(), stderr)] {
-            PipeReader.drain(pipe.fileHandleForReading) { buffer.append(String(decoding: $0, as: UTF8.self)) }
-            if buffer === stdout { process.standardOutput = pipe } else { process.standardError = pipe }
+        let (outPipe, errPipe) = (Pipe(), Pipe())
+        let (drained, drainedSink) = AsyncStream.makeStream(of: Void.self)
+        for (pipe, buffer) in [(outPipe, stdout), (errPipe, stderr)] {
+            PipeReader.drain(pipe.fileHandleForReading, onChunk: { buffer.append(String(decoding: $0, as: UTF8.self)) }, onEnd: { drainedSink.yield() })
         }
-        let (exited, sink) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { process in
-            sink.yield(process.terminationStatus)
-            sink.finish()
-        }
+        let process: SpawnedProcess
         do {
-            try process.run()
+            process = try await SpawnedProcess.start(python, ["-u", script], environment: environment, output: .pipe(outPipe), error: .pipe(errPipe))
         } catch {
             return Result(status: -1, stdout: "", stderr: "could not start \(python): \(error)")
         }
-        let killer = Task {
-            try await Task.sleep(for: timeout)
-            process.terminate()
-        }
-        var iterator = exited.makeAsyncIterator()
-        let status = await iterator.next() ?? process.terminationStatus
-        killer.cancel()
-        // Let the pipes drain the last lines.
-        try? await Task.sleep(for: .milliseconds(100))
+        let status = await process.exited(within: timeout).status
+        // Both pipes reach end of file once the script (and anything it started) is gone.
+        var ends = drained.makeAsyncIterator()
+        _ = await ends.next()
+        _ = await ends.next()
         return Result(status: status, stdout: stdout.text, stderr: stderr.text)
     }
 }

@@ -20,7 +20,7 @@ struct ReloadTests {
     }
 
     private func start(_ sandbox: Sandbox, env: [String: String] = [:]) async throws -> OpenClawProcess {
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment(env))
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment(env))
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return gateway
@@ -100,7 +100,7 @@ struct ReloadTests {
         #expect(gateway.text.contains("config change requires gateway restart (gateway.port)"))
         #expect(gateway.text.contains("restart mode: in-process restart"))
 
-        let health = try OpenClawProcess(["health"], environment: sandbox.environment())
+        let health = try await OpenClawProcess(["health"], environment: sandbox.environment())
         #expect(await health.wait() == 0, "\(health.text)")
         #expect(health.text.contains("Gateway: ok (ws://127.0.0.1:\(newPort)"), "\(health.text)")
         // A reconnecting client finds the new config in effect.
@@ -108,7 +108,7 @@ struct ReloadTests {
         #expect(again.hello.server.version.isEmpty == false)
         await again.close()
         await gateway.stop()
-        #expect(gateway.process.terminationStatus == 0)
+        #expect(gateway.process.termination?.status == 0)
     }
 
     @Test func anInvalidEditIsSkippedAndALaterValidOneApplies() async throws {
@@ -195,10 +195,10 @@ struct ReloadTests {
         #expect(await waitForCount(gateway, "[gateway] ready", 2), "\(gateway.text)")
         #expect(gateway.text.contains("signal SIGUSR1 received"))
         #expect(gateway.text.contains("received SIGUSR1; restarting"))
-        #expect(gateway.process.isRunning)
+        #expect(gateway.isRunning)
         // The lock was released and taken again by the same process.
         let lock = GatewayLock.path(configPath: sandbox.configPath, environment: sandbox.environment())
-        #expect(GatewayLock.readOwner(at: lock)?.pid == gateway.process.processIdentifier)
+        #expect(GatewayLock.readOwner(at: lock)?.pid == gateway.pid)
         let again = try await connect(port)
         await again.close()
         await gateway.stop()

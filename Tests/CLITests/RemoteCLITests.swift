@@ -10,7 +10,7 @@ struct RemoteCLITests {
     static let token = "remote-cli-token"
 
     private func run(_ arguments: [String], _ environment: [String: String]) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: environment)
+        let process = try await OpenClawProcess(arguments, environment: environment)
         let status = await process.wait()
         return (status, process.text)
     }
@@ -21,7 +21,7 @@ struct RemoteCLITests {
             "{ gateway: { mode: 'local', bind: '\(bind)', auth: { token: '\(Self.token)' }, controlUi: { allowedOrigins: ['http://localhost'] } } }"
         )
         let env = try sandbox.isolatedEnvironment(port: port)
-        let gateway = try OpenClawProcess(["gateway"], environment: env)
+        let gateway = try await OpenClawProcess(["gateway"], environment: env)
         guard await gateway.waitForOutput("[gateway] ready") else {
             await gateway.stop()
             throw GatewayDidNotStart(output: gateway.text)

@@ -27,7 +27,7 @@ private struct FakeSystemctl {
 @Suite("service commands", .serialized)
 struct ServiceCommandTests {
     private func run(_ arguments: [String], _ sandbox: Sandbox, _ env: [String: String]) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: sandbox.environment(env))
+        let process = try await OpenClawProcess(arguments, environment: sandbox.environment(env))
         let status = await process.wait()
         return (status, process.text)
     }
@@ -76,16 +76,9 @@ struct ServiceCommandTests {
         let analyze = "/usr/bin/systemd-analyze"
         if FileManager.default.isExecutableFile(atPath: analyze) {
             let unitPath = sandbox.home + "/.config/systemd/user/openclaw-gateway.service"
-            let verify = ChildProcess()
-            verify.executableURL = URL(fileURLWithPath: analyze)
-            verify.arguments = ["verify", "--man=no", unitPath]
-            let pipe = Pipe()
-            verify.standardOutput = pipe
-            verify.standardError = pipe
-            try verify.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            verify.waitUntilExit()
-            #expect(verify.terminationStatus == 0, "\(output)")
+            let verify = try #require(await ProgramRun.run(analyze, ["verify", "--man=no", unitPath], includeErrors: true))
+            let output = verify.output
+            #expect(verify.status == 0, "\(output)")
             #expect(!output.contains(unitPath), "\(output)")
         }
     }
@@ -245,15 +238,15 @@ struct ServiceCommandTests {
         try sandbox.writeConfig(#"{gateway: {mode: "local", auth: {token: "t"}}}"#)
         let port = Sandbox.freePort()
         let env = ["TMPDIR": sandbox.home, "OPENCLAW_GATEWAY_PORT": String(port)]
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment(env))
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment(env))
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         let lockPath = GatewayLock.path(configPath: sandbox.configPath, environment: env)
-        #expect(GatewayLock.readOwner(at: lockPath)?.pid == gateway.process.processIdentifier)
+        #expect(GatewayLock.readOwner(at: lockPath)?.pid == gateway.pid)
 
         let (status, text) = try await run(["gateway", "stop", "--json"], sandbox, env)
         #expect(status == 0, "\(text)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(report["signalled"] as? Int == Int(gateway.process.processIdentifier))
+        #expect(report["signalled"] as? Int == Int(gateway.pid))
         #expect(report["stopped"] as? Bool == true)
         #expect(await gateway.wait() == 0)
         #expect(gateway.text.contains("received SIGTERM; shutting down"))

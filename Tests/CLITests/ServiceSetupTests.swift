@@ -12,7 +12,7 @@ struct ServiceSetupTests {
         defer { sandbox.remove() }
         let devDir = sandbox.home + "/.openclaw-dev"
         let configPath = devDir + "/openclaw.json"
-        let setup = try OpenClawProcess(["--dev", "setup"], environment: sandbox.environment())
+        let setup = try await OpenClawProcess(["--dev", "setup"], environment: sandbox.environment())
         #expect(await setup.wait() == 0, "\(setup.text)")
         #expect(setup.text.contains("Wrote \(configPath) (gateway.mode=local)"), "\(setup.text)")
         #expect(setup.text.contains("gateway.auth.token in \(configPath)"))
@@ -27,7 +27,7 @@ struct ServiceSetupTests {
         #expect(token.count == 48)
 
         let before = try String(contentsOfFile: configPath, encoding: .utf8)
-        let again = try OpenClawProcess(["--dev", "setup", "--json"], environment: sandbox.environment())
+        let again = try await OpenClawProcess(["--dev", "setup", "--json"], environment: sandbox.environment())
         #expect(await again.wait() == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(again.text.utf8)) as? [String: Any])
         #expect(report["wrote"] as? Bool == false)
@@ -37,10 +37,10 @@ struct ServiceSetupTests {
         // The dev port would be 19001; the test pins a free one through the env var the profile never overrides.
         let port = Sandbox.freePort()
         let env = ["OPENCLAW_GATEWAY_PORT": String(port), "TMPDIR": sandbox.home]
-        let gateway = try OpenClawProcess(["--dev", "gateway"], environment: sandbox.environment(env))
+        let gateway = try await OpenClawProcess(["--dev", "gateway"], environment: sandbox.environment(env))
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         #expect(!gateway.text.contains("Generated a new token"))
-        let health = try OpenClawProcess(["--dev", "health"], environment: sandbox.environment(env))
+        let health = try await OpenClawProcess(["--dev", "health"], environment: sandbox.environment(env))
         #expect(await health.wait() == 0, "\(health.text)")
         #expect(health.text.contains("Gateway: ok (ws://127.0.0.1:\(port)"))
         await gateway.stop()
@@ -49,11 +49,11 @@ struct ServiceSetupTests {
     @Test func defaultSetupUsesTheDefaultStateDirAndSaysWhenAConfigExists() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let setup = try OpenClawProcess(["setup"], environment: sandbox.environment())
+        let setup = try await OpenClawProcess(["setup"], environment: sandbox.environment())
         #expect(await setup.wait() == 0, "\(setup.text)")
         #expect(setup.text.contains("Wrote \(sandbox.configPath)"))
         #expect(setup.text.contains("Start the gateway: openclaw gateway"))
-        let existing = try OpenClawProcess(["setup"], environment: sandbox.environment())
+        let existing = try await OpenClawProcess(["setup"], environment: sandbox.environment())
         #expect(await existing.wait() == 0)
         #expect(existing.text.contains("Config already exists at \(sandbox.configPath); not overwriting it."))
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite("sessions command")
 struct SessionsCommandTests {
     private func run(_ arguments: [String], _ sandbox: Sandbox) async throws -> (status: Int32, text: String) {
-        let process = try OpenClawProcess(arguments, environment: sandbox.environment())
+        let process = try await OpenClawProcess(arguments, environment: sandbox.environment())
         let status = await process.wait()
         return (status, process.text)
     }

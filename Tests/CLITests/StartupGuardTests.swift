@@ -9,7 +9,7 @@ struct StartupGuardTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         if let config { try sandbox.writeConfig(config) }
-        let process = try OpenClawProcess(arguments, environment: sandbox.environment(env))
+        let process = try await OpenClawProcess(arguments, environment: sandbox.environment(env))
         let status = await process.wait()
         return (status, process.text)
     }

@@ -15,7 +15,7 @@ struct TailnetBindTests {
         try sandbox.writeConfig(
             #"{ gateway: { mode: "local", port: \#(port), auth: { token: "t" }, controlUi: { allowedOrigins: ["https://example.invalid"] } } }"#
         )
-        let gateway = try OpenClawProcess(["gateway", "--bind", "tailnet"], environment: try sandbox.isolatedEnvironment(port: port))
+        let gateway = try await OpenClawProcess(["gateway", "--bind", "tailnet"], environment: try sandbox.isolatedEnvironment(port: port))
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         if gateway.text.contains("bind=tailnet: no tailnet address") {
             #expect(gateway.text.contains("bind=tailnet: no tailnet address (100.64.0.0/10 or fd7a:115c:a1e0::/48) on any interface; listening on 127.0.0.1 instead"))

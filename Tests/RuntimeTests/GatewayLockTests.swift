@@ -2,6 +2,7 @@
 
 import Foundation
 @testable import Runtime
+import TestSupport
 import Testing
 
 @Suite("Gateway lock")
@@ -71,12 +72,10 @@ struct GatewayLockTests {
         let path = GatewayLock.path(configPath: "/c/openclaw.json", environment: environment)
         try FileManager.default.createDirectory(atPath: GatewayLock.directory(environment: environment), withIntermediateDirectories: true)
 
-        let finished = ChildProcess()
-        finished.executableURL = URL(fileURLWithPath: "/bin/true")
-        try finished.run()
-        finished.waitUntilExit()
+        let finished = try await SpawnedProcess.start("/bin/true", [])
+        await finished.exited()
         let stale: [GatewayLock.Owner] = [
-            .init(pid: finished.processIdentifier, createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: nil),
+            .init(pid: finished.pid, createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: nil),
             .init(pid: getpid(), createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: (GatewayLock.processStartTime(getpid()) ?? 0) + 1),
         ]
         for owner in stale {
@@ -95,13 +94,11 @@ struct GatewayLockTests {
         #expect(!GatewayLock.isStale(path: path, owner: notGateway, options: Self.fastOptions(isGateway: true)))
     }
 
-    @Test func runningMeansAliveAndNotAZombie() throws {
+    @Test func runningMeansAliveAndNotAZombie() async throws {
         #expect(GatewayLock.isRunning(getpid()))
-        let child = ChildProcess()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
-        child.waitUntilExit()
-        #expect(!GatewayLock.isRunning(child.processIdentifier))
+        let child = try await SpawnedProcess.start("/bin/true", [])
+        await child.exited()
+        #expect(!GatewayLock.isRunning(child.pid))
     }
 
     @Test func allowMultiGatewaySkipsTheLock() async throws {

@@ -138,17 +138,10 @@ struct ServiceUnitTests {
         let unit = SystemdUnit.render(definition(profile: "verify", executable: "/bin/sh"))
         let path = directory + "/openclaw-gateway-verify.service"
         try unit.write(toFile: path, atomically: true, encoding: .utf8)
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify", "--man=no", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: await PipeReader.collect(pipe.fileHandleForReading), as: UTF8.self)
-        await process.exit()
+        let verify = try #require(await ProgramRun.run("/usr/bin/systemd-analyze", ["verify", "--man=no", path], includeErrors: true))
+        let output = verify.output
         let unitLines = output.split(separator: "\n").filter { $0.contains("openclaw-gateway-verify.service") }
-        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(verify.status == 0, "\(output)")
         #expect(unitLines.isEmpty, "\(output)")
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Generated
 import GRDB
 @testable import Runtime
+import TestSupport
 import Testing
 
 @Suite("session store")
@@ -319,14 +320,12 @@ struct SessionStoreTests {
     @Test(.timeLimit(.minutes(2))) func acknowledgedMessagesSurviveKill9() async throws {
         let fixture = try Fixture()
         _ = try fixture.store.ensure(key: "crash", agentId: "main", now: 0)
-        let child = ChildProcess()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "crashWriter"]
-        child.environment = ProcessInfo.processInfo.environment.merging([Self.writerPathVariable: fixture.store.path]) { _, new in new }
         let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = FileHandle.nullDevice
-        try child.run()
+        let child = try await SpawnedProcess.start(
+            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", "crashWriter"],
+            environment: ProcessInfo.processInfo.environment.merging([Self.writerPathVariable: fixture.store.path]) { _, new in new },
+            output: .pipe(pipe)
+        )
 
         // Read acks until enough have arrived, then kill without warning. (Read off the cooperative
         // threads: blocking one of them stalls every other test.)
@@ -338,9 +337,8 @@ struct SessionStoreTests {
             if line.hasPrefix("ack ") { acked = max(acked, Int(line.dropFirst(4)) ?? acked) }
             if acked >= target { break }
         }
-        kill(child.processIdentifier, SIGKILL)
-        await child.exit()
-        #expect(child.terminationReason == .uncaughtSignal, "the writer should have been killed, not have exited")
+        child.signal(SIGKILL)
+        #expect(await child.exited() == .signaled(SIGKILL), "the writer should have been killed, not have exited")
         try #require(acked >= target, "the writer acknowledged only \(acked + 1) messages:\n\(buffer)")
 
         let recovered = try SessionStore(path: fixture.store.path)

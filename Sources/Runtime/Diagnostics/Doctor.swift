@@ -30,11 +30,11 @@ public struct Doctor: Sendable {
     }
 
     /// Runs every check (config first: later checks resolve through the possibly repaired config).
-    public func run() -> [DoctorCheck] {
+    public func run() async -> [DoctorCheck] {
         var checks = [checkConfig()]
         let local = LocalResolution(environment: options.environment)
         checks.append(checkGatewayToken(local))
-        checks.append(checkService(local))
+        checks.append(await checkService(local))
         checks.append(checkPort(local))
         checks.append(checkStateDir(local))
         checks.append(checkLock(local))

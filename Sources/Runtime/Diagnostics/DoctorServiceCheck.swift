@@ -5,7 +5,7 @@ import Generated
 
 extension Doctor {
     /// Service file drift (reference/ops.md §7 "Drift detection"): config path, port, token and binary path.
-    func checkService(_ local: LocalResolution) -> DoctorCheck {
+    func checkService(_ local: LocalResolution) async -> DoctorCheck {
         guard let unit = ServiceUnitFile.load(path: local.unitPath) else {
             return DoctorCheck(id: "service", status: .ok, message: "No gateway service installed (\(local.unitPath)).")
         }
@@ -16,7 +16,7 @@ extension Doctor {
             return DoctorCheck(id: "service", status: .warn, message: message, fix: "openclaw gateway install --force (or openclaw doctor --fix)")
         }
         do {
-            try rewriteUnit(at: unit.path, local: local)
+            try await rewriteUnit(at: unit.path, local: local)
             return DoctorCheck(id: "service", status: .warn, message: message, fix: "rewrote \(unit.path) for the CLI's config and port", fixed: true)
         } catch {
             return DoctorCheck(id: "service", status: .warn, message: message, fix: "openclaw gateway install --force (rewrite failed: \(error))", fixed: false)
@@ -48,7 +48,7 @@ extension Doctor {
     }
 
     /// Renders the unit `gateway install` would write now (no token: secrets stay in the config) and reloads systemd if it runs.
-    func rewriteUnit(at path: String, local: LocalResolution) throws {
+    func rewriteUnit(at path: String, local: LocalResolution) async throws {
         let identity = ServiceIdentity.resolve(environment: options.environment)
         let definition = ServiceDefinition.gateway(
             ServiceDefinition.Inputs(
@@ -58,6 +58,6 @@ extension Doctor {
         )
         try Data(SystemdUnit.render(definition).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         let manager = ServiceManager(kind: .systemdUser, identity: identity, environment: options.environment)
-        if manager.unavailableReason == nil { _ = manager.reload() }
+        if manager.unavailableReason == nil { _ = await manager.reload() }
     }
 }

@@ -78,7 +78,7 @@ public struct GatewayStatus: Sendable {
         let local = LocalResolution(environment: request.environment)
         let unitPath = local.unitPath
         let unit = ServiceUnitFile.load(path: unitPath)
-        let systemd = SystemdQuery.state(unit: ServiceUnitFile.unitName(profile: local.profile))
+        let systemd = await SystemdQuery.state(unit: ServiceUnitFile.unitName(profile: local.profile))
         let lock = GatewayLockInfo.read(configPath: local.paths.configPath, environment: request.environment)
         let listenerPids = ProcessTable.listeners(port: local.port.value)
         var runtimePid: Int32?

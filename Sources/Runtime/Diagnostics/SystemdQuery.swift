@@ -22,9 +22,9 @@ public enum SystemdQuery {
     }
 
     /// The state of `unit` for the user manager, or nil when systemd or its user bus is unavailable.
-    public static func state(unit: String) -> SystemdUnitState? {
+    public static func state(unit: String) async -> SystemdUnitState? {
         guard isAvailable else { return nil }
-        guard let show = run(["--user", "show", unit, "-p", "ActiveState", "-p", "SubState", "-p", "MainPID"]), show.status == 0 else { return nil }
+        guard let show = await run(["--user", "show", unit, "-p", "ActiveState", "-p", "SubState", "-p", "MainPID"]), show.status == 0 else { return nil }
         var state = SystemdUnitState()
         for line in show.output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -36,20 +36,12 @@ public enum SystemdQuery {
             default: break
             }
         }
-        state.enabled = run(["--user", "is-enabled", unit])?.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        state.enabled = await run(["--user", "is-enabled", unit])?.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return state
     }
 
-    private static func run(_ arguments: [String]) -> (status: Int32, output: String)? {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["systemctl"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private static func run(_ arguments: [String]) async -> (status: Int32, output: String)? {
+        guard let systemctl = await ProgramRun.run("systemctl", arguments) else { return nil }
+        return (systemctl.status, systemctl.output)
     }
 }

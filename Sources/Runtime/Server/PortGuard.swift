@@ -34,7 +34,7 @@ public enum PortGuard {
     /// `--force`: SIGTERM every process listening on `port`, SIGKILL after 700 ms, then wait up to 2 s for the port.
     /// - Throws: a message for `Force: <err>`.
     public static func free(port: Int, host: String, logger: Logger) async throws {
-        let pids = listeners(port: port).filter { $0 != getpid() }
+        let pids = await listeners(port: port).filter { $0 != getpid() }
         for pid in pids {
             kill(pid, SIGTERM)
             logger.info("force: killed pid \(pid) (SIGTERM) listening on port \(port)")
@@ -61,21 +61,13 @@ public enum PortGuard {
     }
 
     /// Pids with a listening TCP socket on `port`, from /proc (Linux) or `lsof` elsewhere.
-    static func listeners(port: Int) -> [pid_t] {
+    static func listeners(port: Int) async -> [pid_t] {
         let fromProc = ProcessTable.listeners(port: port)
-        return fromProc.isEmpty && !FileManager.default.fileExists(atPath: "/proc/net/tcp") ? lsofListeners(port: port) : fromProc
+        return fromProc.isEmpty && !FileManager.default.fileExists(atPath: "/proc/net/tcp") ? await lsofListeners(port: port) : fromProc
     }
 
-    private static func lsofListeners(port: Int) -> [pid_t] {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["lsof", "-nP", "-iTCP:\(port)", "-sTCP:LISTEN", "-t"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return [] }
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return output.split(separator: "\n").compactMap { pid_t($0) }
+    private static func lsofListeners(port: Int) async -> [pid_t] {
+        guard let lsof = await ProgramRun.run("lsof", ["-nP", "-iTCP:\(port)", "-sTCP:LISTEN", "-t"]) else { return [] }
+        return lsof.output.split(separator: "\n").compactMap { pid_t($0) }
     }
 }

@@ -79,47 +79,47 @@ public struct ServiceManager: Sendable {
     }
 
     /// `daemon-reload` then `enable --now` (systemd), or `bootstrap` (launchd).
-    public func enableAndStart() -> Outcome {
+    public func enableAndStart() async -> Outcome {
         switch kind {
         case .launchd:
-            _ = run(["bootout", "\(domain)/\(identity.launchdLabel)"])
-            return sequence([["enable", "\(domain)/\(identity.launchdLabel)"], ["bootstrap", domain, identity.launchdPlistPath]])
+            _ = await run(["bootout", "\(domain)/\(identity.launchdLabel)"])
+            return await sequence([["enable", "\(domain)/\(identity.launchdLabel)"], ["bootstrap", domain, identity.launchdPlistPath]])
         case .systemdUser, .systemdSystem:
-            return sequence([["daemon-reload"], ["enable", "--now", identity.systemdUnitName]])
+            return await sequence([["daemon-reload"], ["enable", "--now", identity.systemdUnitName]])
         }
     }
 
     /// `disable --now` then `daemon-reload` (systemd), or `bootout` (launchd).
-    public func disableAndStop() -> Outcome {
+    public func disableAndStop() async -> Outcome {
         switch kind {
-        case .launchd: return sequence([["bootout", "\(domain)/\(identity.launchdLabel)"]])
-        case .systemdUser, .systemdSystem: return sequence([["disable", "--now", identity.systemdUnitName]])
+        case .launchd: return await sequence([["bootout", "\(domain)/\(identity.launchdLabel)"]])
+        case .systemdUser, .systemdSystem: return await sequence([["disable", "--now", identity.systemdUnitName]])
         }
     }
 
     /// `daemon-reload` only (after removing a unit).
-    public func reload() -> Outcome {
-        kind == .launchd ? .done(command: "") : sequence([["daemon-reload"]])
+    public func reload() async -> Outcome {
+        kind == .launchd ? .done(command: "") : await sequence([["daemon-reload"]])
     }
 
-    public func start() -> Outcome {
+    public func start() async -> Outcome {
         switch kind {
-        case .launchd: return sequence([["bootstrap", domain, identity.launchdPlistPath]])
-        case .systemdUser, .systemdSystem: return sequence([["start", identity.systemdUnitName]])
+        case .launchd: return await sequence([["bootstrap", domain, identity.launchdPlistPath]])
+        case .systemdUser, .systemdSystem: return await sequence([["start", identity.systemdUnitName]])
         }
     }
 
-    public func stop() -> Outcome {
+    public func stop() async -> Outcome {
         switch kind {
-        case .launchd: return sequence([["bootout", "\(domain)/\(identity.launchdLabel)"]])
-        case .systemdUser, .systemdSystem: return sequence([["stop", identity.systemdUnitName]])
+        case .launchd: return await sequence([["bootout", "\(domain)/\(identity.launchdLabel)"]])
+        case .systemdUser, .systemdSystem: return await sequence([["stop", identity.systemdUnitName]])
         }
     }
 
-    public func restart() -> Outcome {
+    public func restart() async -> Outcome {
         switch kind {
-        case .launchd: return sequence([["kickstart", "-k", "\(domain)/\(identity.launchdLabel)"]])
-        case .systemdUser, .systemdSystem: return sequence([["restart", identity.systemdUnitName]])
+        case .launchd: return await sequence([["kickstart", "-k", "\(domain)/\(identity.launchdLabel)"]])
+        case .systemdUser, .systemdSystem: return await sequence([["restart", identity.systemdUnitName]])
         }
     }
 
@@ -128,13 +128,13 @@ public struct ServiceManager: Sendable {
     private var scopeArguments: [String] { kind == .systemdUser ? ["--user"] : [] }
 
     /// Runs each command in turn; stops at the first that fails.
-    private func sequence(_ commands: [[String]]) -> Outcome {
+    private func sequence(_ commands: [[String]]) async -> Outcome {
         if let reason = unavailableReason { return .unavailable(reason: reason) }
         var last = ""
         for arguments in commands {
             let full = scopeArguments + arguments
             last = ([URL(fileURLWithPath: executable).lastPathComponent] + full).joined(separator: " ")
-            let (status, output) = run(full)
+            let (status, output) = await run(full)
             guard status == 0 else {
                 if Self.looksUnavailable(output) { return .unavailable(reason: output.trimmingCharacters(in: .whitespacesAndNewlines)) }
                 return .failed(command: last, status: status, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -149,21 +149,11 @@ public struct ServiceManager: Sendable {
             .contains { output.contains($0) }
     }
 
-    private func run(_ arguments: [String]) -> (Int32, String) {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            return (127, "\(executable): \(error.localizedDescription)")
+    private func run(_ arguments: [String]) async -> (Int32, String) {
+        guard let result = await ProgramRun.run(executable, arguments, includeErrors: true) else {
+            return (127, "\(executable): cannot be started")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (result.status, result.output)
     }
 
     static func findOnPath(_ name: String, environment: [String: String]) -> String? {

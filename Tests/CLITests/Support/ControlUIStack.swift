@@ -48,7 +48,7 @@ struct ControlUIStack {
             }
             """
         )
-        let gateway = try OpenClawProcess(["gateway"], environment: sandbox.environment())
+        let gateway = try await OpenClawProcess(["gateway"], environment: sandbox.environment())
         let ready = await gateway.waitForOutput("[gateway] ready")
         #expect(ready, "gateway did not become ready:\n\(gateway.text)")
         return ControlUIStack(sandbox: sandbox, upstream: upstream, gateway: gateway, port: port)

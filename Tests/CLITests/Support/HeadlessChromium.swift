@@ -4,12 +4,13 @@ import Foundation
 import Runtime
 import Generated
 import Synchronization
+import TestSupport
 import TestUpstream
 
 /// One headless Chromium with a private profile, and the DevTools connection to it. Tests that need it
 /// are skipped (with the reason) when no Chromium is installed; `.ci/run` installs Debian's `chromium`.
 final class HeadlessChromium: Sendable {
-    let process: ChildProcess
+    let process: SpawnedProcess
     let cdp: CDPClient
     let profile: String
 
@@ -26,7 +27,7 @@ final class HeadlessChromium: Sendable {
 
     static var isInstalled: Bool { binary != nil }
 
-    private init(process: ChildProcess, cdp: CDPClient, profile: String) {
+    private init(process: SpawnedProcess, cdp: CDPClient, profile: String) {
         self.process = process
         self.cdp = cdp
         self.profile = profile
@@ -45,17 +46,13 @@ final class HeadlessChromium: Sendable {
         ] + extraArguments + ["about:blank"]
         // Chromium's sandbox refuses to run as root (CI containers).
         if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
-        let process = ChildProcess()
-        // The shell only wires our stdin/stdout pipes to the browser's fd 3/4, then becomes the browser.
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"exec "$0" "$@" 3<&0 4>&1 </dev/null >/dev/null"#, binary] + arguments
         let toBrowser = Pipe()
         let fromBrowser = Pipe()
-        process.standardInput = toBrowser
-        process.standardOutput = fromBrowser
-        process.standardError = FileHandle.nullDevice
         let cdp = CDPClient(toBrowser: toBrowser.fileHandleForWriting, fromBrowser: fromBrowser.fileHandleForReading)
-        try process.run()
+        // The shell only wires our stdin/stdout pipes to the browser's fd 3/4, then becomes the browser.
+        let process = try await SpawnedProcess.start(
+            "/bin/sh", ["-c", #"exec "$0" "$@" 3<&0 4>&1 </dev/null >/dev/null"#, binary] + arguments, input: .pipe(toBrowser), output: .pipe(fromBrowser)
+        )
         let browser = HeadlessChromium(process: process, cdp: cdp, profile: profile)
         do {
             _ = try await within(20) { try await cdp.send("Browser.getVersion") }
@@ -83,18 +80,8 @@ final class HeadlessChromium: Sendable {
     func stop() async {
         _ = try? await within(5) { try await self.cdp.send("Browser.close") }
         cdp.end("browser stopped")
-        let process = self.process
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        await process.exit()
+        await process.exited(within: .seconds(5))
         try? FileManager.default.removeItem(atPath: profile)
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 

@@ -3,6 +3,7 @@
 import Foundation
 import Runtime
 import Synchronization
+import TestSupport
 import Testing
 import TestUpstream
 
@@ -21,7 +22,7 @@ final class IRCServer: Sendable {
     /// That certificate, PEM, for the client's trust roots.
     let certificatePEM: String?
     let directory: URL
-    private let process: Mutex<ChildProcess?>
+    private let process: Mutex<SpawnedProcess?>
 
     private init(port: Int, tlsPort: Int?, certificatePEM: String?, directory: URL) {
         self.port = port
@@ -84,14 +85,11 @@ final class IRCServer: Sendable {
 
     private func launch() async throws {
         guard let executable = Self.executable else { throw IRCServerError(message: "ngircd is not installed") }
-        let child = ChildProcess()
-        child.executableURL = URL(fileURLWithPath: executable)
-        child.arguments = ["-n", "-f", directory.appendingPathComponent("ngircd.conf").path]
         let output = Pipe()
-        child.standardOutput = output
-        child.standardError = output
         let lines = PipeReader.lines(of: output.fileHandleForReading)
-        try child.run()
+        let child = try await SpawnedProcess.start(
+            executable, ["-n", "-f", directory.appendingPathComponent("ngircd.conf").path], output: .pipe(output), error: .pipe(output)
+        )
         process.withLock { $0 = child }
         for await line in lines {
             if line.contains("ready") { return }
@@ -102,8 +100,7 @@ final class IRCServer: Sendable {
     /// Stops ngircd (SIGTERM: it says goodbye to its clients) and waits for it to exit.
     func stop() async {
         guard let child = process.withLock({ process in defer { process = nil }; return process }) else { return }
-        child.terminate()
-        await child.exit()
+        await child.stop()
     }
 
     /// Stops the server and starts it again on the same port.
@@ -120,19 +117,12 @@ final class IRCServer: Sendable {
 
     /// A throwaway self-signed certificate for 127.0.0.1 (readable by ngircd after it drops root).
     private static func makeCertificate(in directory: URL) async throws -> String {
-        let openssl = ChildProcess()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
+        let openssl = await ProgramRun.run("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
             "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
-        ]
-        let devNull = FileHandle(forWritingAtPath: "/dev/null")
-        openssl.standardOutput = devNull
-        openssl.standardError = devNull
-        try openssl.run()
-        await openssl.exit()
-        guard openssl.terminationStatus == 0 else { throw IRCServerError(message: "openssl could not make a certificate") }
+        ])
+        guard openssl?.status == 0 else { throw IRCServerError(message: "openssl could not make a certificate") }
         for name in ["key.pem", "cert.pem"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.appendingPathComponent(name).path)
         }
