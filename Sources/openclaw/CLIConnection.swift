@@ -9,7 +9,7 @@ enum CLIConnection {
     static func withClient<T>(_ options: ConnectionOptions, protocolVersion: Int? = nil, _ body: (GatewayClient) async throws -> T) async throws -> T {
         let client: GatewayClient
         do {
-            let target = try ClientTarget.resolve(url: options.url, token: options.token, password: options.password, environment: ProcessInfo.processInfo.environment)
+            let target = try ClientTarget.resolve(url: options.url, token: options.token, password: options.password, environment: CLIEnvironment.current)
             client = try await GatewayClient.connect(target: target, timeoutMs: options.timeout, protocolVersion: protocolVersion)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))

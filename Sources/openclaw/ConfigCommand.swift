@@ -90,7 +90,7 @@ struct ConfigCommand: AsyncParsableCommand {
 /// The gateway when one answers (so writes get its hash check, audit and reload), else the local file.
 struct ConfigAccess {
     let connection: ConnectionOptions
-    let environment = ProcessInfo.processInfo.environment
+    let environment = CLIEnvironment.current
 
     /// nil when the implicit local gateway (no `--url`, env or remote URL) is down: then the file is used.
     private func connect() async throws -> GatewayClient? {

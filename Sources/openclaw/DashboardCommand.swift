@@ -11,7 +11,7 @@ struct DashboardCommand: CLICommand {
     @OptionGroup var options: DashboardOptions
 
     func execute() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         let url: String
         do {
             url = try DashboardURL.resolve(environment: environment)

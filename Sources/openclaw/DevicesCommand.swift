@@ -82,7 +82,7 @@ struct DevicesCommand: AsyncParsableCommand {
     static func throughGatewayOrStore<T>(
         _ connection: ConnectionOptions, verb: String, gateway: (GatewayClient) async throws -> T, store: (OfflinePairing) async throws -> T
     ) async throws -> T {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         let target: ClientTarget
         let client: GatewayClient
         do {

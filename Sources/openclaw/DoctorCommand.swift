@@ -13,7 +13,7 @@ struct DoctorCommand: CLICommand {
     func execute() async throws {
         let doctor = Doctor(
             options: DoctorRequest(
-                environment: ProcessInfo.processInfo.environment, fix: options.fix || options.repair || options.yes,
+                environment: CLIEnvironment.current, fix: options.fix || options.repair || options.yes,
                 generateGatewayToken: options.generateGatewayToken, nonInteractive: options.nonInteractive
             )
         )

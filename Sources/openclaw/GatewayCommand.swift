@@ -24,20 +24,23 @@ extension GatewayCommand {
         func execute() async throws {
             do {
                 try GatewayLogging.bootstrap(
-                    flagLevel: options.logLevel, verbose: options.verbose, secrets: [options.token, options.password], environment: ProcessInfo.processInfo.environment
+                    flagLevel: options.logLevel, verbose: options.verbose, secrets: [options.token, options.password], environment: CLIEnvironment.current
                 )
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(1)
             }
             let logger = Logger(label: "gateway")
-            if let token = options.token { setenv("OPENCLAW_GATEWAY_TOKEN", token, 1) }
+            // `--token`/`--password` rank with their variables (and are read again on every reload): hand them over in the
+            // environment value the gateway resolves from, not by rewriting this process's environment.
+            var environment = CLIEnvironment.current
+            if let token = options.token { environment["OPENCLAW_GATEWAY_TOKEN"] = token }
             if let password = options.password {
-                setenv("OPENCLAW_GATEWAY_PASSWORD", password, 1)
+                environment["OPENCLAW_GATEWAY_PASSWORD"] = password
                 logger.warning("Warning: --password can be exposed via process listings. Prefer --password-file or OPENCLAW_GATEWAY_PASSWORD.")
             }
             MemoryTuning.apply()
-            let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: ProcessInfo.processInfo.environment)
+            let request = GatewayRunRequest(flags: options.given, allowUnconfigured: options.allowUnconfigured, environment: environment)
             do {
                 let runner = GatewayRunner(
                     request: request, logger: logger, logOptions: LogOptions(flagLevel: options.logLevel, verbose: options.verbose), force: options.force

@@ -14,7 +14,7 @@ extension GatewayCommand {
 
         func execute() async throws {
             let request = GatewayStatusRequest(
-                environment: ProcessInfo.processInfo.environment, url: connection.url, token: connection.token, password: connection.password,
+                environment: CLIEnvironment.current, url: connection.url, token: connection.token, password: connection.password,
                 timeoutMs: connection.timeout, probe: !options.noProbe, deep: options.deep
             )
             let status = await GatewayStatus.collect(request)

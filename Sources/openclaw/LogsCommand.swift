@@ -18,7 +18,7 @@ struct LogsCommand: CLICommand {
     func execute() async throws {
         guard (1...LogTail.maxLimit).contains(logs.limit) else { throw ValidationError("--limit must be between 1 and \(LogTail.maxLimit)") }
         guard (1...LogTail.maxMaxBytes).contains(logs.maxBytes) else { throw ValidationError("--max-bytes must be between 1 and \(LogTail.maxMaxBytes)") }
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         let printer = LogsPrinter(json: connection.json, plain: logs.plain, colour: !logs.noColor && isatty(STDOUT_FILENO) != 0)
         let target: ClientTarget
         do {

@@ -13,7 +13,7 @@ struct PairingCommand: AsyncParsableCommand {
     )
 
     static var store: PairingStore {
-        PairingStore(stateDir: StatePaths.resolve(environment: ProcessInfo.processInfo.environment).stateDir)
+        PairingStore(stateDir: StatePaths.resolve(environment: CLIEnvironment.current).stateDir)
     }
 
     struct List: CLICommand {

@@ -15,7 +15,7 @@ extension GatewayCommand {
         @OptionGroup var options: ServiceInstallOptions
 
         func execute() async throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = CLIEnvironment.current
             var report = ServiceReport(action: "install", json: options.json)
             let plan: ServiceInstaller.Plan
             do {
@@ -52,7 +52,7 @@ extension GatewayCommand {
         @OptionGroup var options: ServiceUninstallOptions
 
         func execute() async throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = CLIEnvironment.current
             var report = ServiceReport(action: "uninstall", json: options.json)
             let manager = ServiceManager.platformDefault(system: options.system, identity: .resolve(environment: environment), environment: environment)
             let path = manager.definitionPath
@@ -108,7 +108,7 @@ extension GatewayCommand {
         @OptionGroup var options: ServiceStopOptions
 
         func execute() async throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = CLIEnvironment.current
             var report = ServiceReport(action: "stop", json: options.json)
             let manager = ServiceManager.platformDefault(system: options.system, identity: .resolve(environment: environment), environment: environment)
             let installed = FileManager.default.fileExists(atPath: manager.definitionPath)
@@ -164,7 +164,7 @@ private struct ServiceLifecycle {
     let system: Bool
 
     func perform(_ body: (ServiceManager) async -> ServiceManager.Outcome) async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         var report = ServiceReport(action: action, json: json)
         if let lines = ServiceInstaller.preflight(environment: environment) {
             report.fail(lines)

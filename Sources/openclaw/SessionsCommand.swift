@@ -59,7 +59,7 @@ struct SessionsCommand: AsyncParsableCommand {
 
     /// The database under this profile's state dir; exit 1 with a sentence when there is none.
     static func openStore() throws -> SessionStore {
-        let paths = StatePaths.resolve(environment: ProcessInfo.processInfo.environment)
+        let paths = StatePaths.resolve(environment: CLIEnvironment.current)
         do {
             return try SessionStore.openExisting(path: SessionStore.defaultPath(stateDir: paths.stateDir), cwd: paths.stateDir)
         } catch {

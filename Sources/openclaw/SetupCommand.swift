@@ -11,7 +11,7 @@ struct SetupCommand: CLICommand {
     @OptionGroup var options: SetupOptions
 
     func execute() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         let result: GatewaySetup.Result
         do {
             result = try GatewaySetup.run(environment: environment)

@@ -12,7 +12,7 @@ struct StatusCommand: CLICommand {
     @OptionGroup var connection: ConnectionOptions
 
     func execute() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CLIEnvironment.current
         let request = GatewayStatusRequest(environment: environment, url: connection.url, token: connection.token, password: connection.password, timeoutMs: connection.timeout)
         let target = try? ClientTarget.resolve(url: connection.url, token: connection.token, password: connection.password, environment: environment)
         let url = target?.url ?? connection.url ?? "ws://127.0.0.1"

@@ -4,16 +4,12 @@ import ArgumentParser
 import Foundation
 import Runtime
 
-let environment: [String: String]
 let arguments: [String]
 do {
-    (arguments, environment) = try ProfileArguments.apply(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    arguments = try CLIEnvironment.arguments()
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(1)
-}
-for (key, value) in environment where ProcessInfo.processInfo.environment[key] != value {
-    setenv(key, value, 1)
 }
 do {
     var command = try await OpenClaw.asyncParseAsRoot(arguments)

@@ -105,6 +105,22 @@ struct GatewayProcessTests {
         await client.close()
     }
 
+    /// A socket that never answers the close keeps the drain going until its grace: a second SIGTERM meanwhile is
+    /// logged and ignored, and the process still ends on its own, with status 0.
+    @Test func aSecondSignalDuringTheDrainIsIgnored() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let port = Sandbox.freePort()
+        let gateway = try await startGateway(sandbox, port: port, extra: ["--token", "t0k"])
+        let silent = try SilentWebSocket(port: port)
+        defer { silent.close() }
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForOutput("received SIGTERM; shutting down"))
+        gateway.signal(SIGINT)
+        #expect(await gateway.waitForOutput("received SIGINT during shutdown; ignoring"), "\(gateway.text)")
+        #expect(await gateway.wait(timeout: .seconds(30)) == 0, "\(gateway.text)")
+    }
+
     @Test func aTakenPortIsReportedAndForceTakesItOver() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -168,4 +184,26 @@ enum HTTP {
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
         return (Data(body.utf8), status)
     }
+}
+
+/// A WebSocket that upgrades and then never reads or writes again (so never answers a close frame).
+private final class SilentWebSocket: Sendable {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count > 0, String(decoding: buffer.prefix(count), as: UTF8.self).hasPrefix("HTTP/1.1 101") else { throw POSIXError(.EPROTO) }
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

@@ -33,7 +33,8 @@ final class OpenClawProcess: Sendable {
     var pid: Int32 { process.pid }
     var isRunning: Bool { process.isRunning }
 
-    /// Waits for the process to exit (killing it after `timeout`) and returns its status.
+    /// Waits for the process to exit (killing it after `timeout`) and returns its status as the shell reports it
+    /// (128 + the signal when one ended it).
     func wait(timeout: Duration = .seconds(20)) async -> Int32 {
         let status = await process.exited(within: timeout).status
         // The last lines: read to end of file, unless a grandchild (a started service) keeps the pipe open.

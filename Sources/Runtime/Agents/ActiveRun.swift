@@ -18,7 +18,8 @@ final class ActiveRun: Sendable {
         var waiters: [Int: CheckedContinuation<RunOutcome?, Never>] = [:]
         var settleHooks: [@Sendable (RunOutcome) -> Void] = []
         var finishHooks: [@Sendable (RunOutcome) -> Void] = []
-        var completing = false
+        /// Set once `complete` has begun: hooks registered later run at once with it.
+        var completion: RunOutcome?
         var nextWaiter = 0
     }
 
@@ -64,20 +65,29 @@ final class ActiveRun: Sendable {
     /// Runs `body` with the outcome before the run's terminal events go out (settle what a retry
     /// will see, so no one who saw the final event can get a stale answer).
     func onSettle(_ body: @escaping @Sendable (RunOutcome) -> Void) {
-        state.withLock { $0.settleHooks.append(body) }
+        if let late = register(body, in: \.settleHooks) { body(late) }
     }
 
     /// Runs `body` with the outcome right after the terminal events, before any waiter wakes (the
     /// second `res` of `agent`, queued before a shutdown can close the socket).
     func onFinish(_ body: @escaping @Sendable (RunOutcome) -> Void) {
-        state.withLock { $0.finishHooks.append(body) }
+        if let late = register(body, in: \.finishHooks) { body(late) }
+    }
+
+    /// Adds a hook, or returns the outcome when the run has already begun completing (the caller runs it then).
+    private func register(_ body: @escaping @Sendable (RunOutcome) -> Void, in hooks: WritableKeyPath<State, [@Sendable (RunOutcome) -> Void]>) -> RunOutcome? {
+        state.withLock { state in
+            if let completion = state.completion { return completion }
+            state[keyPath: hooks].append(body)
+            return nil
+        }
     }
 
     /// Settles, sends the terminal events, answers, then wakes waiters; only the first call counts.
     func complete(_ outcome: RunOutcome) {
         let hooks = state.withLock { state -> (settle: [@Sendable (RunOutcome) -> Void], finish: [@Sendable (RunOutcome) -> Void])? in
-            guard state.phase != .done, !state.completing else { return nil }
-            state.completing = true
+            guard state.phase != .done, state.completion == nil else { return nil }
+            state.completion = outcome
             defer {
                 state.settleHooks.removeAll()
                 state.finishHooks.removeAll()

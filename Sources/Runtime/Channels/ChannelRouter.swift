@@ -117,11 +117,12 @@ struct ChannelRouter: ChannelInbound {
         runtime.submit(active)
         logger.info("[channels] run \(request.runId) for \(from) in \(sessionKey)")
         // The answer is awaited off the plugin's read loop; admission above already fixed the order.
-        Task {
+        let runId = request.runId
+        hub.tasks.spawn {
             guard let outcome = await active.finished() else { return }
             let text = outcome.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard outcome.status == .ok, !text.isEmpty else {
-                if let failure = outcome.failure { logger.warning("[channels] run \(request.runId) failed: \(failure.message)") }
+                if let failure = outcome.failure { logger.warning("[channels] run \(runId) failed: \(failure.message)") }
                 return
             }
             await deliver(text, to: target, slot: slot)

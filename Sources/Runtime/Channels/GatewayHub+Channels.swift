@@ -5,9 +5,9 @@ import Foundation
 extension GatewayHub {
     /// Creates the manager and starts the configured accounts in the background (gateway start).
     func startChannels() {
-        let manager = ChannelManager(hub: self, setup: settings.channelSetup, environment: ProcessInfo.processInfo.environment)
+        let manager = ChannelManager(hub: self, setup: settings.channelSetup, environment: settings.environment)
         channelManager.withLock { $0 = manager }
-        Task {
+        tasks.spawn {
             await manager.start()
             // The cached health summary predates the channels; refresh it so `health` lists them at once.
             _ = try? self.refreshHealth()
@@ -24,7 +24,7 @@ extension GatewayHub {
     /// A hot reload touched `channels.*`: restart the channels whose section changed.
     func channelsConfigChanged() {
         guard let manager = channelManager.withLock({ $0 }) else { return }
-        Task { await manager.configChanged() }
+        tasks.spawn { await manager.configChanged() }
     }
 
     /// The manager; methods that need it fail with UNAVAILABLE before start and after shutdown.

@@ -35,6 +35,8 @@ final class ClientCore: Sendable {
     let events: AsyncStream<EventFrame>
     private let eventSink: AsyncStream<EventFrame>.Continuation
     private let state = Mutex(State())
+    /// Frame writes and gap refetches; cancelled when the connection ends.
+    private let tasks = BackgroundTasks()
 
     init(options: GatewayClientOptions) {
         self.options = options
@@ -155,7 +157,7 @@ final class ClientCore: Sendable {
         }
         if gap {
             // Events are never replayed: refetch the state they would have changed.
-            Task {
+            tasks.spawn {
                 async let health = try? self.request(GatewayMethod.health.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
                 async let presence = try? self.request(GatewayMethod.systemPresence.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
                 _ = await (health, presence)
@@ -221,7 +223,7 @@ final class ClientCore: Sendable {
                         return
                     }
                     let frame = RequestFrame(id: id, method: method, params: params.map(DeferredJSON.init))
-                    Task {
+                    self.tasks.spawn {
                         do {
                             let bytes = try WireJSON.encode(frame)
                             try await outbound?.write(.text(String(decoding: bytes, as: UTF8.self)))
@@ -287,5 +289,6 @@ final class ClientCore: Sendable {
         if let waitersError { resolveHello(.failure(waitersError)) }
         for entry in pending { entry.continuation.resume(throwing: GatewayClientError.closed(url: options.url, code: closeCode, reason: reason)) }
         eventSink.finish()
+        tasks.cancelAll()
     }
 }

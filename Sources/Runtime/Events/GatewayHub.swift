@@ -45,6 +45,8 @@ final class GatewayHub: Sendable {
     let startedAt = Date()
     /// What `GET /metrics` serves.
     let metrics = MetricsRecorder()
+    /// Work that outlives its request (deliveries, throttled broadcasts, channel restarts); stopped at shutdown.
+    let tasks = BackgroundTasks()
     private let state: Mutex<State>
     /// Sockets past their handshake: while there are none, run events are not even encoded (an HTTP-only gateway
     /// streams tokens to nobody).
@@ -204,7 +206,7 @@ final class GatewayHub: Sendable {
         if delay == .zero {
             broadcastPresence()
         } else {
-            Task {
+            tasks.spawn {
                 try? await Task.sleep(for: delay)
                 self.broadcastPresence()
             }

@@ -48,7 +48,7 @@ extension SystemMethods {
                 let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
                 return connection.respond(id: requestId, ok: ok, payload: payload, error: error)
             }
-            Task {
+            hub.tasks.spawn {
                 let report = await delivery.deliver(outcome, runId: runId, logger: logger)
                 let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome, delivery: report, bestEffort: bestEffort)
                 // A retry now gets this answer (with `delivered`), not the one settled before delivery.

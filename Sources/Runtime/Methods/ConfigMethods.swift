@@ -7,7 +7,7 @@ import Generated
 /// the config watcher reloads them (set/patch), and `config.apply` asks for a restart.
 extension SystemMethods {
     private var configPath: String { hub.config.withLock { $0.path } }
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+    private var environment: [String: String] { hub.settings.environment }
 
     func configGet(context: MethodContext) async throws -> Payload<ConfigSnapshot> {
         try Payload(ConfigSnapshotReader(environment: environment).snapshot(path: configPath))

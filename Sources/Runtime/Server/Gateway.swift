@@ -12,6 +12,7 @@ public final class Gateway: Sendable {
     public let settings: GatewaySettings
     let hub: GatewayHub
     private let group = Mutex<ServiceGroup?>(nil)
+    private let shutdownStart = Mutex<ContinuousClock.Instant?>(nil)
     private let listening = Mutex<(ports: [Int], waiters: [CheckedContinuation<Int, Never>])>(([], []))
 
     public init(settings: GatewaySettings, logger: Logger) {
@@ -26,7 +27,7 @@ public final class Gateway: Sendable {
             hub.logger.debug("raised the open-file limit", metadata: ["from": "\(limit.before)", "to": "\(limit.after)"])
         }
         let held: GatewayLock?
-        if lock { held = try await GatewayLock.acquireForStartup(configPath: settings.paths.configPath) } else { held = nil }
+        if lock { held = try await GatewayLock.acquireForStartup(configPath: settings.paths.configPath, environment: settings.environment) } else { held = nil }
         defer { held?.release() }
         for host in settings.hosts where PortGuard.isInUse(host: host, port: settings.port.value) {
             throw StartupRefusal.alreadyListening(host: host, port: settings.port.value)
@@ -37,7 +38,7 @@ public final class Gateway: Sendable {
             let store = try SessionStore(path: storePath, cwd: settings.paths.stateDir, synchronous: synchronous)
             let metrics = hub.metrics
             store.commits.observe { writes, duration in metrics.committed(writes: writes, duration: duration) }
-            hub.installAgents(store: store, environment: ProcessInfo.processInfo.environment)
+            hub.installAgents(store: store, environment: settings.environment)
         } catch {
             throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")
         }
@@ -49,9 +50,17 @@ public final class Gateway: Sendable {
         } catch {
             throw StartupRefusal.failed("cannot set up TLS with \(settings.tls?.certPath ?? "the certificate"): \(error)")
         }
-        let signals = SignalService(logger: hub.logger, onSignal: { [weak self] in await self?.stop() }, beforeForcedExit: { held?.release() })
-        if handleSignals { services.insert(signals, at: 0) }
-        let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })))
+        if handleSignals { services.insert(SignalLog(logger: hub.logger, shutdownBegan: { [weak self] in self?.shutdownBegan() }), at: 0) }
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        // Past the grace the services are cancelled (listeners close at once); a service that ignores even that
+        // for `cancellationGrace` is a bug, and ServiceGroup ends the process rather than hang forever.
+        configuration.maximumGracefulShutdownDuration = Self.shutdownGrace
+        configuration.maximumCancellationDuration = Self.cancellationGrace
+        let group = ServiceGroup(configuration: configuration)
         self.group.withLock { $0 = group }
         do {
             try await group.run()
@@ -62,10 +71,23 @@ public final class Gateway: Sendable {
             }
             throw StartupRefusal.failed("\(error)")
         }
+        if let began = shutdownStart.withLock({ $0 }), ContinuousClock.now - began > Self.shutdownGrace {
+            hub.logger.warning("shutdown timed out; exiting without full cleanup")
+        }
+    }
+
+    /// How long a graceful shutdown may take before the services are cancelled: the sockets' drain, plus a second for
+    /// the listeners and the session store.
+    static let shutdownGrace = Duration.milliseconds(ProtocolLimits.shutdownGraceMs) + .seconds(1)
+    static let cancellationGrace = Duration.seconds(3)
+
+    private func shutdownBegan() {
+        shutdownStart.withLock { $0 = $0 ?? .now }
     }
 
     /// Begins a graceful shutdown: `shutdown` event, 1012 closes, listeners stop.
     public func stop() async {
+        shutdownBegan()
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
@@ -96,12 +118,12 @@ public final class Gateway: Sendable {
     }
 }
 
-/// Turns SIGTERM/SIGINT into a graceful shutdown, with upstream's log lines and a bounded wait.
-struct SignalService: Service {
+/// Upstream's log lines for SIGTERM/SIGINT. The shutdown itself is ServiceGroup's (its `gracefulShutdownSignals`);
+/// this service only says so, and is listed first so it is the last one shut down: a second signal during the
+/// shutdown is logged as ignored.
+struct SignalLog: Service {
     let logger: Logger
-    let onSignal: @Sendable () async -> Void
-    /// Runs before the forced exit when shutdown overruns its grace (releases the gateway lock).
-    var beforeForcedExit: @Sendable () -> Void = {}
+    let shutdownBegan: @Sendable () -> Void
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
@@ -113,17 +135,9 @@ struct SignalService: Service {
                 continue
             }
             shuttingDown = true
+            shutdownBegan()
             logger.info("signal \(name) received")
             logger.info("received \(name); shutting down")
-            await onSignal()
-            let logger = self.logger
-            let beforeForcedExit = self.beforeForcedExit
-            Thread.detachNewThread {
-                Thread.sleep(forTimeInterval: Double(ProtocolLimits.shutdownGraceMs) / 1000 + 1)
-                logger.warning("shutdown timed out; exiting without full cleanup")
-                beforeForcedExit()
-                exit(0)
-            }
         }
     }
 }

@@ -156,9 +156,9 @@ public final class GatewayLock: Sendable {
 extension GatewayLock {
     /// `acquire` for `openclaw gateway`, with failures as start-up refusals: a held lock exits 0 with upstream's lines
     /// (so supervisors do not crash-loop), anything else exits 1.
-    static func acquireForStartup(configPath: String) async throws(StartupRefusal) -> GatewayLock? {
+    static func acquireForStartup(configPath: String, environment: [String: String]) async throws(StartupRefusal) -> GatewayLock? {
         do {
-            return try await acquire(configPath: configPath, environment: ProcessInfo.processInfo.environment)
+            return try await acquire(configPath: configPath, environment: environment)
         } catch let held as HeldError {
             throw StartupRefusal(
                 ["Gateway failed to start: \(held.description)", "If the gateway is supervised, stop it with: openclaw gateway stop"],

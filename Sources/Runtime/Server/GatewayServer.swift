@@ -116,6 +116,9 @@ struct GatewayLoops: Service {
         await hub.stopChannels()
         await hub.stopRuns()
         hub.shutdown(reason: "gateway stopping", restartExpectedMs: nil)
+        // Deliveries of the aborted runs answer (or give up) while the sockets drain.
+        async let tasksDone: Void = hub.tasks.shutdown(grace: .milliseconds(ProtocolLimits.shutdownGraceMs))
         await hub.waitUntilDrained(timeout: .milliseconds(ProtocolLimits.shutdownGraceMs))
+        await tasksDone
     }
 }

@@ -80,6 +80,9 @@ public struct GatewaySettings: Sendable {
     var tls: GatewayTLSIdentity?
     /// Extra channel plugins and health-monitor timings (tests); the CLI's gateway keeps the defaults.
     public var channelSetup = ChannelSetup()
+    /// The environment the gateway resolves `${VAR}`s, provider keys and channel tokens from: the CLI's, with its
+    /// flags applied (`--token`), handed over as a value rather than written into the process with `setenv`.
+    public var environment = ProcessInfo.processInfo.environment
 
     public init(
         paths: StatePaths, config: LoadedConfig, port: Resolved<Int>, bind: Resolved<String>, hosts: [String], auth: AuthPolicy,

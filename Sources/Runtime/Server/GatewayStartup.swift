@@ -126,6 +126,7 @@ public struct GatewayStartup {
             hosts: hosts, auth: auth,
             rateLimit: AuthRateLimit(loaded.config.gateway?.auth?.rateLimit), policy: policy
         )
+        settings.environment = request.environment
         settings.tls = try loadTLS(loaded.config.gateway?.tls, paths: paths)
         return settings
     }

@@ -25,6 +25,8 @@ final class IRCTestClient: Sendable {
         var lines: [RawLine] = []
         var cursor = 0
         var closed = false
+        /// Why the read loop ended (the error, or end of stream), for failure messages.
+        var closeReason = ""
         var waiter: CheckedContinuation<Void, Never>?
 
         mutating func wake() {
@@ -57,7 +59,10 @@ final class IRCTestClient: Sendable {
                     }
                 }
             }
-        } catch {}
+            inbox.withLock { $0.closeReason = "end of stream" }
+        } catch {
+            inbox.withLock { $0.closeReason = "\(error)" }
+        }
         inbox.withLock { inbox in
             inbox.closed = true
             inbox.wake()
@@ -116,17 +121,18 @@ final class IRCTestClient: Sendable {
         }
         defer { timer.cancel() }
         while true {
-            let (match, closed) = inbox.withLock { inbox -> (RawLine?, Bool) in
+            let (match, closed, reason) = inbox.withLock { inbox -> (RawLine?, Bool, String) in
                 while inbox.cursor < inbox.lines.count {
                     let line = inbox.lines[inbox.cursor]
                     inbox.cursor += 1
-                    if predicate(line) { return (line, false) }
+                    if predicate(line) { return (line, false, "") }
                 }
-                return (nil, inbox.closed)
+                return (nil, inbox.closed, inbox.closeReason)
             }
             if let match { return match }
             if closed || ContinuousClock.now >= deadline {
-                throw IRCServerError(message: "\(nick): \(closed ? "connection closed" : "timed out") waiting for a matching IRC line")
+                let last = inbox.withLock { $0.lines.suffix(3).map { $0.message.command + " " + $0.message.params.joined(separator: " ") } }
+                throw IRCServerError(message: "\(nick): \(closed ? "connection closed (\(reason))" : "timed out") waiting for a matching IRC line; last lines: \(last)")
             }
             await withCheckedContinuation { continuation in
                 inbox.withLock { inbox in

@@ -74,18 +74,17 @@ struct HookAgent: Sendable {
             let status: HTTPResponse.Status = error.shape.code == .invalidRequest ? .badRequest : .serviceUnavailable
             throw HookError(status: status, message: error.shape.message)
         }
-        runtime.submit(run)
-        hub.logger.info("[hooks] agent run \(runId) (\(name)) in \(sessionKey)")
         if let dedupeKey {
-            Task {
-                _ = await run.finished()
+            run.onFinish { _ in
                 let payload = try? Payload(JSONValue.object(["runId": .string(runId)])).erased
                 runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
             }
         }
+        runtime.submit(run)
+        hub.logger.info("[hooks] agent run \(runId) (\(name)) in \(sessionKey)")
         let logger = hub.logger
         guard waitForCompletion else {
-            if let delivery { Task { _ = await delivery.deliver(await run.finished(), runId: runId, logger: logger) } }
+            if let delivery { hub.tasks.spawn { _ = await delivery.deliver(await run.finished(), runId: runId, logger: logger) } }
             return Self.accepted(runId)
         }
         let outcome = await run.finished()

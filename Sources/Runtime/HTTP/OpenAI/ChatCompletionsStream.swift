@@ -27,11 +27,11 @@ enum ChatCompletionsStream {
             if case .textDelta(let text) = progress, !text.isEmpty { sink.yield(.delta(text)) }
         }
         let run = try await ChatCompletionsRoute.admit(runRequest, runtime: runtime)
-        runtime.submit(run)
-        Task {
-            sink.yield(.finished(await run.finished()))
+        run.onFinish { outcome in
+            sink.yield(.finished(outcome))
             sink.finish()
         }
+        runtime.submit(run)
         // Watching for the client going away (below) ends the connection with the stream: say so,
         // so pooling clients open a new one instead of failing on a closed socket.
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .connection: "close"]

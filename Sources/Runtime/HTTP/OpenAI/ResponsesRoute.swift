@@ -116,11 +116,8 @@ enum ResponsesRoute {
         }
         let resource = ResponsesResource(request: parsed)
         sessions.remember(resource.id, sessionKey: target.sessionKey, agentId: target.agent.id, subject: subject)
+        run.onFinish { _ in continuation.finish() }
         runtime.submit(run)
-        Task {
-            _ = await run.finished()
-            continuation.finish()
-        }
         return ResponsesTurn(resource: resource, run: run, runtime: runtime, progress: progress)
     }
 
