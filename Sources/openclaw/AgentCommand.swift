@@ -19,15 +19,11 @@ struct AgentCommand: CLICommand {
             throw ValidationError("Pass --to <dest>, --session-key <key>, --session-id <id> or --agent <id> to choose a session")
         }
         if let verbose = options.verbose, !["on", "off"].contains(verbose) { throw ValidationError("--verbose takes on or off") }
-        var params: [String: JSONValue] = ["message": .string(message), "idempotencyKey": .string(UUID().uuidString.lowercased())]
-        let text: [(String, String?)] = [
-            ("sessionKey", options.sessionKey), ("sessionId", options.sessionId), ("agentId", options.agent), ("to", options.to),
-            ("thinking", options.thinking), ("channel", options.channel), ("replyTo", options.replyTo), ("replyChannel", options.replyChannel),
-            ("replyAccountId", options.replyAccount),
-        ]
-        for (name, value) in text { if let value { params[name] = .string(value) } }
-        if let timeout = options.timeout { params["timeout"] = .int(timeout) }
-        if options.deliver { params["deliver"] = true }
+        let params = AgentParams(
+            message: message, idempotencyKey: UUID().uuidString.lowercased(), agentId: options.agent, to: options.to, replyTo: options.replyTo,
+            sessionId: options.sessionId, sessionKey: options.sessionKey, thinking: options.thinking, deliver: options.deliver ? true : nil,
+            channel: options.channel, replyChannel: options.replyChannel, replyAccountId: options.replyAccount, timeout: options.timeout
+        )
 
         var connection = ConnectionOptions()
         connection.url = options.url
@@ -36,9 +32,9 @@ struct AgentCommand: CLICommand {
         connection.timeout = ((options.timeout ?? 600) + Self.answerGraceSeconds) * 1000
         let verbose = options.verbose
         let answer = try await CLIConnection.withClient(connection) { client in
-            let answer = try await client.request(GatewayMethod.agent.rawValue, params: .object(params), timeoutMs: connection.timeout, expectFinal: true)
-            if let verbose, let key = answer["result"]?["meta"]?["sessionKey"]?.stringValue {
-                _ = try await client.request(GatewayMethod.sessionsPatch.rawValue, params: ["key": .string(key), "verboseLevel": .string(verbose)])
+            let answer = try await client.agent(params, timeoutMs: connection.timeout)
+            if let verbose, let key = answer.result?.meta.sessionKey {
+                _ = try await client.sessionsPatch(SessionsPatchParams(key: key, verboseLevel: .string(verbose)))
             }
             return answer
         }
@@ -46,9 +42,9 @@ struct AgentCommand: CLICommand {
             print(try JSONOutput.render(answer, pretty: true))
             return
         }
-        let replies = answer["result"]?["payloads"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
+        let replies = answer.result?.payloads.compactMap(\.text) ?? []
         print(replies.isEmpty ? "(no reply)" : replies.joined(separator: "\n\n"))
-        if answer["result"]?["meta"]?["delivered"]?.boolValue == true {
+        if answer.result?.meta.delivered == true {
             let channel = options.replyChannel ?? options.channel ?? "?"
             FileHandle.standardError.write(Data("Delivered via \(channel) to \(options.replyTo ?? options.to ?? "?").\n".utf8))
         }

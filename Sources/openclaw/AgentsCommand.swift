@@ -17,14 +17,14 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func execute() async throws {
-            let (agents, bindings) = try await CLIConnection.withClient(connection) { client -> (JSONValue, JSONValue?) in
-                let agents = try await client.request(GatewayMethod.agentsList.rawValue, timeoutMs: connection.timeout)
+            let (result, bindings) = try await CLIConnection.withClient(connection) { client -> (AgentsListResult, JSONValue?) in
+                let agents = try await client.agentsList(timeoutMs: connection.timeout)
                 guard options.bindings else { return (agents, nil) }
-                let config = try await client.request(GatewayMethod.configGet.rawValue, timeoutMs: connection.timeout)
-                return (agents, config["config"]?["bindings"] ?? [])
+                let config = try await client.configGet(timeoutMs: connection.timeout)
+                return (agents, config.config["bindings"] ?? [])
             }
             if connection.json {
-                var output = agents
+                var output = try WireJSON.decode(JSONValue.self, from: WireJSON.encode(result))
                 if let bindings, case .object(var fields) = output {
                     fields["bindings"] = bindings
                     output = .object(fields)
@@ -32,7 +32,6 @@ struct AgentsCommand: AsyncParsableCommand {
                 print(try JSONOutput.render(output, pretty: true))
                 return
             }
-            let result = try WireJSON.decode(AgentsListResult.self, from: WireJSON.encode(agents))
             print(AgentsText.render(result, bindings: bindings))
         }
     }
@@ -49,14 +48,13 @@ struct ModelsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func execute() async throws {
-            let payload = try await CLIConnection.withClient(connection) { client in
-                try await client.request(GatewayMethod.modelsList.rawValue, params: [:], timeoutMs: connection.timeout)
+            let result = try await CLIConnection.withClient(connection) { client in
+                try await client.modelsList(ModelsListParams(), timeoutMs: connection.timeout)
             }
             if connection.json {
-                print(try JSONOutput.render(payload, pretty: true))
+                print(try JSONOutput.render(result, pretty: true))
                 return
             }
-            let result = try WireJSON.decode(ModelsListResult.self, from: WireJSON.encode(payload))
             print(AgentsText.render(result))
         }
     }

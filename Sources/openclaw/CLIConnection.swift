@@ -33,6 +33,11 @@ enum CLIConnection {
 }
 
 enum JSONOutput {
+    /// A generated result, printed as the wire has it (keys sorted).
+    static func render(_ value: some Encodable, pretty: Bool) throws -> String {
+        try render(WireJSON.decode(JSONValue.self, from: WireJSON.encode(value)), pretty: pretty)
+    }
+
     static func render(_ value: JSONValue, pretty: Bool) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

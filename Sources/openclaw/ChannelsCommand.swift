@@ -18,15 +18,14 @@ struct ChannelsCommand: AsyncParsableCommand {
 
         func execute() async throws {
             // A probe may take up to the timeout per account; give the call itself a little more.
-            let params: JSONValue = options.probe ? ["probe": true, "timeoutMs": .int(connection.timeout)] : [:]
-            let payload = try await CLIConnection.withClient(connection) { client in
-                try await client.request(GatewayMethod.channelsStatus.rawValue, params: params, timeoutMs: connection.timeout + 2000)
+            let params = options.probe ? ChannelsStatusParams(probe: true, timeoutMs: connection.timeout) : ChannelsStatusParams()
+            let result = try await CLIConnection.withClient(connection) { client in
+                try await client.channelsStatus(params, timeoutMs: connection.timeout + 2000)
             }
             if connection.json {
-                print(try JSONOutput.render(payload, pretty: true))
+                print(try JSONOutput.render(result, pretty: true))
                 return
             }
-            let result = try WireJSON.decode(ChannelsStatusResult.self, from: WireJSON.encode(payload))
             print(ChannelsStatusText.render(result, probed: options.probe))
         }
     }
@@ -38,17 +37,14 @@ struct ChannelsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func execute() async throws {
-            var params: [String: JSONValue] = ["channel": .string(options.channel)]
-            if let account = options.account { params["accountId"] = .string(account) }
-            let payload = try await CLIConnection.withClient(connection) { client in
-                try await client.request(GatewayMethod.channelsLogout.rawValue, params: .object(params), timeoutMs: connection.timeout)
+            let result = try await CLIConnection.withClient(connection) { client in
+                try await client.channelsLogout(ChannelsLogoutParams(channel: options.channel, accountId: options.account), timeoutMs: connection.timeout)
             }
             if connection.json {
-                print(try JSONOutput.render(payload, pretty: true))
+                print(try JSONOutput.render(result, pretty: true))
                 return
             }
-            let cleared = payload["cleared"]?.boolValue == true
-            print("\(options.channel)/\(payload["accountId"]?.stringValue ?? "default"): stopped\(cleared ? "; stored session cleared" : "")")
+            print("\(options.channel)/\(result.accountId): stopped\(result.cleared ? "; stored session cleared" : "")")
         }
     }
 }

@@ -115,7 +115,7 @@ struct ConfigAccess {
             return ConfigSnapshotReader(environment: environment).snapshot(path: localPath)
         }
         return try await CLIConnection.run(closing: client) {
-            try await client.request(GatewayMethod.configGet.rawValue, as: ConfigSnapshot.self, timeoutMs: connection.timeout)
+            try await client.configGet(timeoutMs: connection.timeout)
         }
     }
 
@@ -123,12 +123,8 @@ struct ConfigAccess {
         let patch = keys.reversed().reduce(value) { inner, key in .object([key: inner]) }
         guard let client = try await connect() else { return try setLocally(patch) }
         return try await CLIConnection.run(closing: client) {
-            let snapshot = try await client.request(GatewayMethod.configGet.rawValue, as: ConfigSnapshot.self, timeoutMs: connection.timeout)
-            var params: [String: JSONValue] = ["raw": .string(try JSONOutput.render(patch, pretty: false))]
-            if let hash = snapshot.hash { params["baseHash"] = .string(hash) }
-            return try await client.request(
-                GatewayMethod.configPatch.rawValue, params: .object(params), as: ConfigWriteResult.self, timeoutMs: connection.timeout
-            )
+            let snapshot = try await client.configGet(timeoutMs: connection.timeout)
+            return try await client.configPatch(ConfigPatchParams(raw: try JSONOutput.render(patch, pretty: false), baseHash: snapshot.hash), timeoutMs: connection.timeout)
         }
     }
 

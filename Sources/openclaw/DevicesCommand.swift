@@ -21,7 +21,7 @@ struct DevicesCommand: AsyncParsableCommand {
         func execute() async throws {
             let result = try await DevicesCommand.throughGatewayOrStore(
                 connection, verb: "read",
-                gateway: { client in try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout) },
+                gateway: { client in try await client.devicePairList(timeoutMs: connection.timeout) },
                 store: { store in try await store.list() }
             )
             if connection.json {
@@ -45,13 +45,11 @@ struct DevicesCommand: AsyncParsableCommand {
                 gateway: { client -> DevicePairApproveResult? in
                     var requestId = chosen
                     if requestId == nil {
-                        let pending = try await client.call(.devicePairList, as: DevicePairListResult.self, timeoutMs: connection.timeout).pending
+                        let pending = try await client.devicePairList(timeoutMs: connection.timeout).pending
                         requestId = pending.max { $0.ts < $1.ts }?.requestId
                     }
                     guard let requestId else { return nil }
-                    return try await client.call(
-                        .devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self, timeoutMs: connection.timeout
-                    )
+                    return try await client.devicePairApprove(DevicePairRequestIdParams(requestId: requestId), timeoutMs: connection.timeout)
                 },
                 store: { store in
                     let result = try await store.approve(requestId: chosen)
@@ -126,7 +124,7 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let result = try await CLIConnection.withClient(connection) { client in
-                try await client.call(.devicePairReject, DevicePairRequestIdParams(requestId: options.requestId), as: DevicePairRejectResult.self, timeoutMs: connection.timeout)
+                try await client.devicePairReject(DevicePairRequestIdParams(requestId: options.requestId), timeoutMs: connection.timeout)
             }
             print(connection.json ? try DevicesText.json(result) : "Rejected \(result.deviceId)")
         }
@@ -140,7 +138,7 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let result = try await CLIConnection.withClient(connection) { client in
-                try await client.call(.devicePairRemove, DeviceIdParams(deviceId: options.deviceId), as: DeviceIdParams.self, timeoutMs: connection.timeout)
+                try await client.devicePairRemove(DeviceIdParams(deviceId: options.deviceId), timeoutMs: connection.timeout)
             }
             print(connection.json ? try DevicesText.json(result) : "Removed \(result.deviceId)")
         }
@@ -159,7 +157,7 @@ struct DevicesCommand: AsyncParsableCommand {
         func execute() async throws {
             let params = DeviceTokenRotateParams(deviceId: options.device ?? "", role: options.role ?? "", scopes: options.scope.isEmpty ? nil : options.scope)
             let result = try await CLIConnection.withClient(connection) { client in
-                try await client.call(.deviceTokenRotate, params, as: DeviceTokenRotateResult.self, timeoutMs: connection.timeout)
+                try await client.deviceTokenRotate(params, timeoutMs: connection.timeout)
             }
             print(try DevicesText.json(result))
         }
@@ -178,7 +176,7 @@ struct DevicesCommand: AsyncParsableCommand {
         func execute() async throws {
             let params = DeviceTokenRevokeParams(deviceId: options.device ?? "", role: options.role ?? "")
             let result = try await CLIConnection.withClient(connection) { client in
-                try await client.call(.deviceTokenRevoke, params, as: DeviceTokenRevokeResult.self, timeoutMs: connection.timeout)
+                try await client.deviceTokenRevoke(params, timeoutMs: connection.timeout)
             }
             print(try DevicesText.json(result))
         }

@@ -70,6 +70,17 @@ extension GatewayCommand {
             if let version = call.protocol, !ProtocolVersion.supported.contains(version) {
                 throw ValidationError("--protocol must be one of \(ProtocolVersion.supported.map(String.init).joined(separator: ", ")), not \(version)")
             }
+            // Params of a method this build knows are checked as the server will, before connecting: the same message,
+            // without a round trip. A method it does not know (a newer gateway's) goes through unchecked.
+            if let known = GatewayMethod(rawValue: method) {
+                let frame = try WireJSON.encode(JSONValue.object(["type": "req", "id": "cli", "method": .string(method), "params": params]))
+                do {
+                    try known.validate(RequestParams(message: Data(frame), isPresent: true, protocolVersion: call.protocol))
+                } catch {
+                    FileHandle.standardError.write(Data("\(GatewayClientError.requestFailed(method: method, error: ErrorShape(code: .invalidRequest, message: error.description)))\n".utf8))
+                    throw ExitCode(1)
+                }
+            }
             let payload = try await CLIConnection.withClient(connection, protocolVersion: call.protocol) { client in
                 try await client.request(method, params: params, timeoutMs: connection.timeout, expectFinal: call.expectFinal)
             }

@@ -13,14 +13,13 @@ struct HealthCommand: CLICommand {
 
     func execute() async throws {
         let started = ContinuousClock.now
-        let (payload, url) = try await CLIConnection.withClient(connection) { client in
-            (try await client.request(GatewayMethod.health.rawValue, params: verbose ? ["probe": true] : nil, timeoutMs: connection.timeout), client.options.url)
+        let (summary, url) = try await CLIConnection.withClient(connection) { client in
+            (try await client.health(HealthParams(probe: verbose ? true : nil), timeoutMs: connection.timeout), client.options.url)
         }
         if connection.json {
-            print(try JSONOutput.render(payload, pretty: true))
+            print(try JSONOutput.render(summary, pretty: true))
             return
         }
-        let summary = try JSONDecoder().decode(HealthSummary.self, from: Data(WireJSON.encode(payload)))
         let elapsed = (ContinuousClock.now - started).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         print("Gateway: \(summary.ok ? "ok" : "unhealthy") (\(url), \(ms) ms)")

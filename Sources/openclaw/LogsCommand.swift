@@ -69,9 +69,7 @@ struct LogsCommand: CLICommand {
     private func fetch(from source: Source, cursor: Int?) async throws -> LogsTailResult {
         switch source {
         case .gateway(let client):
-            var params: [String: JSONValue] = ["limit": .int(logs.limit), "maxBytes": .int(logs.maxBytes)]
-            if let cursor { params["cursor"] = .int(cursor) }
-            return try await client.request(GatewayMethod.logsTail.rawValue, params: .object(params), as: LogsTailResult.self, timeoutMs: connection.timeout)
+            return try await client.logsTail(LogsTailParams(cursor: cursor, limit: logs.limit, maxBytes: logs.maxBytes), timeoutMs: connection.timeout)
         case .local(let location):
             return LogTail.read(path: location.path(), cursor: cursor, limit: logs.limit, maxBytes: logs.maxBytes)
         }

@@ -17,21 +17,18 @@ struct MessageCommand: AsyncParsableCommand {
         func execute() async throws {
             guard let to = options.to, !to.isEmpty else { throw ValidationError("--to is required") }
             guard let message = options.message, !message.isEmpty else { throw ValidationError("--message is required") }
-            var params: [String: JSONValue] = [
-                "to": .string(to), "message": .string(message), "idempotencyKey": .string(UUID().uuidString.lowercased()),
-            ]
-            if let channel = options.channel { params["channel"] = .string(channel) }
-            if let account = options.account { params["accountId"] = .string(account) }
-            if let thread = options.thread { params["threadId"] = .string(thread) }
-            let payload = try await CLIConnection.withClient(connection) { client in
-                try await client.request(GatewayMethod.send.rawValue, params: .object(params), timeoutMs: connection.timeout)
+            let params = SendParams(
+                to: to, message: message, channel: options.channel, accountId: options.account, threadId: options.thread,
+                idempotencyKey: UUID().uuidString.lowercased()
+            )
+            let sent = try await CLIConnection.withClient(connection) { client in
+                try await client.send(params, timeoutMs: connection.timeout)
             }
             if connection.json {
-                print(try JSONOutput.render(payload, pretty: true))
+                print(try JSONOutput.render(sent, pretty: true))
                 return
             }
-            let channel = payload["channel"]?.stringValue ?? options.channel ?? "?"
-            print("Sent via \(channel) to \(to) (message \(payload["messageId"]?.stringValue ?? "unknown")).")
+            print("Sent via \(sent.channel) to \(to) (message \(sent.messageId)).")
         }
     }
 }

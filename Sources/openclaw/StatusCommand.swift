@@ -69,8 +69,8 @@ struct StatusCommand: CLICommand {
             let target = try ClientTarget.resolve(url: request.url, token: request.token, password: request.password, environment: request.environment)
             let client = try await GatewayClient.connect(target: target, timeoutMs: request.timeoutMs)
             do {
-                let status = try await client.request(GatewayMethod.status.rawValue, as: StatusSummary.self, timeoutMs: request.timeoutMs)
-                let health = try await client.request(GatewayMethod.health.rawValue, params: deep ? ["probe": true] : nil, as: HealthSummary.self, timeoutMs: request.timeoutMs)
+                let status = try await client.status(timeoutMs: request.timeoutMs)
+                let health = try await client.health(HealthParams(probe: deep ? true : nil), timeoutMs: request.timeoutMs)
                 await client.close()
                 return .success((status, health))
             } catch {

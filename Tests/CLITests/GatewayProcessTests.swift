@@ -69,6 +69,13 @@ struct GatewayProcessTests {
         #expect(await unreachable.wait() == 1)
         #expect(unreachable.text.contains("gateway not reachable at ws://127.0.0.1:\(port): connection refused"), "\(unreachable.text)")
 
+        // `gateway call` checks a known method's params as the server would, before connecting (nothing listens yet).
+        let badParams = try await OpenClawProcess(["gateway", "call", "agent", "--params", #"{"message":"hi"}"#], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        #expect(await badParams.wait() == 1)
+        #expect(badParams.text.contains("agent failed: INVALID_REQUEST: invalid agent params:"), "\(badParams.text)")
+        #expect(badParams.text.contains("idempotencyKey"), "\(badParams.text)")
+        #expect(!badParams.text.contains("not reachable"), "\(badParams.text)")
+
         let gateway = try await startGateway(sandbox, port: port, extra: ["--token", "right-token"])
         let wrong = try await OpenClawProcess(["health", "--token", "wrong-token"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await wrong.wait() == 1)

@@ -163,7 +163,7 @@ struct ProtocolVersionPairingTests {
             let superseded = try await v4.nextEvent("device.pair.resolved") { $0.payload?["requestId"]?.stringValue == first }
             #expect(superseded.payload?["decision"] == "superseded")
             // The v3 operator's next resolved event is the second request's rejection, not the first one's replacement.
-            _ = try await v4.call(.devicePairReject, DevicePairRequestIdParams(requestId: second), as: DevicePairRejectResult.self)
+            _ = try await v4.devicePairReject(DevicePairRequestIdParams(requestId: second))
             let resolved3 = try await v3.nextEvent("device.pair.resolved")
             #expect(resolved3.payload?["requestId"] == .string(second) && resolved3.payload?["decision"] == "rejected")
             await v3.close()

@@ -391,8 +391,9 @@ struct SnippetConfigTests {
                 id: {type: string, doc: "Its id."}
             """
         ])
-        #expect(files.count == 8)
+        #expect(files.count == 9)
         #expect(compileBlockers(in: try #require(files["Types.swift"])) == [])
+        #expect(compileBlockers(in: try #require(files["Client.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Precedence.swift"])) == [])
         #expect(compileBlockers(in: try #require(files["Commands.swift"])) == [])
         // With no config keys, `ConfigSchema.keys` must be `[]` (not `[\n ,\n ]`) and `OpenClawConfig.CodingKeys` has no

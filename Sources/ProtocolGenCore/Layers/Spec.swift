@@ -203,6 +203,8 @@ public struct MethodDecl: Sendable {
     public var until: Int? = nil
     /// Answered by the connection itself during the handshake, never dispatched or advertised.
     public var handshake: Bool
+    /// Answers twice with one request id: `{status: "accepted"}` at once, then the final answer.
+    public var twoPhase: Bool = false
     public var location: SourceLocation
 }
 

@@ -179,12 +179,13 @@ public struct SpecParser {
     }
 
     func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
-        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake"])
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase"])
         guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
         return MethodDecl(
             name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
             result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
-            until: try node.int("until"), handshake: try node.bool("handshake") ?? false, location: node.location
+            until: try node.int("until"), handshake: try node.bool("handshake") ?? false, twoPhase: try node.bool("twoPhase") ?? false,
+            location: node.location
         )
     }
 

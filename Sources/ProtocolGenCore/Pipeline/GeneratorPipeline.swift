@@ -26,6 +26,7 @@ public struct GeneratorPipeline {
             TypesTranslator(spec: spec).translate(),
             MethodsTranslator(spec: spec).translate(),
             EventsTranslator(spec: spec).translate(),
+            ClientTranslator(spec: spec).translate(),
             ConstantsTranslator(spec: spec).translate(),
             ConfigTranslator(spec: spec).translate(),
             PrecedenceTranslator(spec: spec).translate(),

@@ -13,6 +13,8 @@ final class ClientCore: Sendable {
         var continuation: CheckedContinuation<ResponseFrame, any Error>
         var method: String
         var expectFinal: Bool
+        /// Gets the `accepted` answer of a two-phase method.
+        var onAccepted: (@Sendable (JSONValue) -> Void)?
     }
 
     private struct State {
@@ -194,10 +196,12 @@ final class ClientCore: Sendable {
 
     // MARK: - Requests
 
-    func request(_ method: String, params: JSONValue?, timeoutMs: Int, expectFinal: Bool) async throws(GatewayClientError) -> JSONValue {
+    func request(
+        _ method: String, params: JSONValue?, timeoutMs: Int, expectFinal: Bool, onAccepted: (@Sendable (JSONValue) -> Void)? = nil
+    ) async throws(GatewayClientError) -> JSONValue {
         let response: ResponseFrame
         do {
-            response = try await send(method: method, params: params, timeoutMs: timeoutMs, expectFinal: expectFinal)
+            response = try await send(method: method, params: params, timeoutMs: timeoutMs, expectFinal: expectFinal, onAccepted: onAccepted)
         } catch {
             throw error as? GatewayClientError ?? .closed(url: options.url, code: nil, reason: "\(error)")
         }
@@ -205,7 +209,9 @@ final class ClientCore: Sendable {
         return response.payload ?? .null
     }
 
-    private func send(method: String, params: JSONValue?, timeoutMs: Int, expectFinal: Bool) async throws -> ResponseFrame {
+    private func send(
+        method: String, params: JSONValue?, timeoutMs: Int, expectFinal: Bool, onAccepted: (@Sendable (JSONValue) -> Void)? = nil
+    ) async throws -> ResponseFrame {
         try await withThrowingTaskGroup(of: ResponseFrame.self) { group in
             let id = state.withLock { state -> String in
                 state.nextId += 1
@@ -215,7 +221,7 @@ final class ClientCore: Sendable {
                 try await withCheckedThrowingContinuation { continuation in
                     let (outbound, failure) = self.state.withLock { state -> (WebSocketOutboundWriter?, GatewayClientError?) in
                         if state.finished { return (nil, .closed(url: self.options.url, code: state.closeCode, reason: state.closeReason)) }
-                        state.pending[id] = Pending(continuation: continuation, method: method, expectFinal: expectFinal)
+                        state.pending[id] = Pending(continuation: continuation, method: method, expectFinal: expectFinal, onAccepted: onAccepted)
                         return (state.outbound, nil)
                     }
                     if let failure {
@@ -249,12 +255,13 @@ final class ClientCore: Sendable {
     }
 
     private func resolve(_ response: ResponseFrame) {
-        let pending = state.withLock { state -> Pending? in
-            guard let pending = state.pending[response.id] else { return nil }
-            if pending.expectFinal, response.ok, response.payload?["status"]?.stringValue == "accepted" { return nil }
+        let (pending, accepted) = state.withLock { state -> (Pending?, (@Sendable (JSONValue) -> Void)?) in
+            guard let pending = state.pending[response.id] else { return (nil, nil) }
+            if pending.expectFinal, response.ok, response.payload?["status"]?.stringValue == "accepted" { return (nil, pending.onAccepted) }
             state.pending[response.id] = nil
-            return pending
+            return (pending, nil)
         }
+        if let accepted, let payload = response.payload { accepted(payload) }
         // The handshake's answer settles `connect` here, before the close that may follow a refusal.
         if pending?.method == GatewayMethod.connect.rawValue { resolveHello(Self.hello(from: response, url: options.url)) }
         pending?.continuation.resume(returning: response)

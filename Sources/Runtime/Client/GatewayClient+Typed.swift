@@ -1,20 +1,30 @@
-// Sources/Runtime/Client/GatewayClient+Typed.swift - calls with the generated params and result types
+// Sources/Runtime/Client/GatewayClient+Typed.swift - the generated typed calls, carried by this client
 
 import Foundation
 import Generated
 
-extension GatewayClient {
-    /// Calls `method` with generated `params` and decodes the generated result, so a caller never builds
-    /// or reads JSON by hand.
-    public func call<Params: Encodable, Result: Decodable>(
-        _ method: GatewayMethod, _ params: Params, as type: Result.Type, timeoutMs: Int? = nil
+/// Every method of the spec is a typed call on the client (`client.agent(AgentParams(…))`, generated in
+/// `Client.swift`); this is the one request they all go through.
+extension GatewayClient: GatewayCaller {
+    public func callGateway<Params: Encodable & Sendable, Result: Decodable & Sendable>(
+        _ method: GatewayMethod, params: Params?, as type: Result.Type, twoPhase: Bool, timeoutMs: Int?, onAccepted: (@Sendable (Result) -> Void)?
     ) async throws -> Result {
-        let json = try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))
-        return try await request(method.rawValue, params: json, as: Result.self, timeoutMs: timeoutMs)
+        let json = try params.map { try WireJSON.decode(JSONValue.self, from: WireJSON.encode($0)) }
+        var accepted: (@Sendable (JSONValue) -> Void)?
+        if let onAccepted {
+            accepted = { payload in
+                guard let bytes = try? WireJSON.encode(payload), let decoded = try? WireJSON.decode(Result.self, from: bytes) else { return }
+                onAccepted(decoded)
+            }
+        }
+        let payload = try await core.request(
+            method.rawValue, params: json, timeoutMs: timeoutMs ?? options.requestTimeoutMs, expectFinal: twoPhase, onAccepted: accepted
+        )
+        return try WireJSON.decode(Result.self, from: WireJSON.encode(payload))
     }
 
-    /// Calls a method that takes no params and decodes the generated result.
-    public func call<Result: Decodable>(_ method: GatewayMethod, as type: Result.Type, timeoutMs: Int? = nil) async throws -> Result {
-        try await request(method.rawValue, params: nil, as: Result.self, timeoutMs: timeoutMs)
+    /// Typed events: `events` decoded by name into the spec's payload types (`.unknown` for names this build lacks).
+    public var typedEvents: AsyncThrowingMapSequence<AsyncStream<EventFrame>, InboundEvent> {
+        events.map { try InboundEvent.decode(event: $0.event, payload: $0.payload) }
     }
 }

@@ -48,7 +48,7 @@ public final class GatewayClient: Sendable {
     public let options: GatewayClientOptions
     public let hello: HelloOk
     public let events: AsyncStream<EventFrame>
-    private let core: ClientCore
+    let core: ClientCore
     private let task: Task<Void, Never>
 
     private init(options: GatewayClientOptions, hello: HelloOk, core: ClientCore, task: Task<Void, Never>) {

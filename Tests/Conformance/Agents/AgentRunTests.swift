@@ -2,6 +2,8 @@
 
 import Foundation
 import Generated
+import Runtime
+import Synchronization
 import Testing
 import TestUpstream
 
@@ -49,6 +51,31 @@ struct AgentRunTests {
             #expect(body["messages"]?[0]?["role"] == "system")
             #expect(body["messages"]?[1]?["content"] == "Say hello")
             #expect(body["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue }.sorted() == ["current_time", "session_status", "sessions_list"])
+        }
+    }
+
+    /// The generated typed client: `agent` hands its `accepted` answer to `onAccepted` and returns the final one,
+    /// and the run's events arrive decoded into the spec's payload types.
+    @Test func theTypedClientGetsBothAnswersAndTypedEvents() async throws {
+        try await AgentHarness.with([OpenAIScript.text(["Typed", " hello"])]) { harness in
+            let client = try await GatewayClient.connect(GatewayClientOptions(url: harness.gateway.url, token: harness.gateway.token, identity: DeviceIdentity()))
+            let accepted = Mutex<AgentRunResult?>(nil)
+            let final = try await client.agent(AgentParams(message: "Say hello", idempotencyKey: "typed-1")) { answer in
+                accepted.withLock { $0 = answer }
+            }
+            #expect(accepted.withLock { $0 }?.status == .accepted)
+            #expect(accepted.withLock { $0 }?.runId == "typed-1")
+            #expect(final.status == .ok)
+            #expect(final.result?.payloads.compactMap(\.text) == ["Typed hello"])
+            #expect(final.result?.meta.sessionKey == "agent:main:main")
+            var phases: [String] = []
+            for try await event in client.typedEvents {
+                guard case .agent(let agent) = event, agent.runId == "typed-1", agent.stream == "lifecycle" else { continue }
+                phases.append(agent.data["phase"]?.stringValue ?? "?")
+                if phases.last == "end" { break }
+            }
+            #expect(phases == ["start", "end"])
+            await client.close()
         }
     }
 

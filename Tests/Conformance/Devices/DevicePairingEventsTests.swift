@@ -38,7 +38,7 @@ struct DevicePairingEventsTests {
             let toPairing = try await GatewayBehaviourTests.next(pairing) { $0["event"] == "device.pair.requested" }
             #expect(toPairing["payload"]?["requestId"]?.stringValue == requestId)
             _ = try await admin.nextEvent("device.pair.requested")
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             let resolved = try await GatewayBehaviourTests.next(pairing) { $0["event"] == "device.pair.resolved" }
             #expect(resolved["payload"]?["decision"] == "approved")
 

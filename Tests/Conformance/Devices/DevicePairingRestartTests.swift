@@ -51,7 +51,7 @@ struct DevicePairingRestartTests {
             #expect(client.hello.auth?.deviceToken == token)
             await client.close()
             let admin = try await second.admin()
-            let list = try await admin.call(.devicePairList, as: DevicePairListResult.self)
+            let list = try await admin.devicePairList()
             #expect(list.pending.map(\.requestId) == [requestId])
             #expect(list.paired.contains { $0.deviceId == local.deviceId })
             await admin.close()

@@ -32,14 +32,14 @@ struct DevicePairingTests {
             // 2. A repeat connect refreshes that request instead of filing another.
             let again = try await ConnectOutcome.attempt(lan.remote(device, token: shared))
             #expect(again.error?.details?["requestId"]?.stringValue == requestId)
-            let listed = try await admin.call(.devicePairList, as: DevicePairListResult.self)
+            let listed = try await admin.devicePairList()
             #expect(listed.pending.map(\.requestId) == [requestId])
             #expect(listed.pending.first?.scopes == ["operator.read"])
             #expect(listed.paired.map(\.deviceId) == [admin.options.identity!.deviceId])
             #expect(listed.paired.first?.tokens?.map(\.role) == ["operator"])
 
             // 3. Approve: the operator sees the resolution; the device now connects and gets its token.
-            let approved = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            let approved = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             #expect(approved.device.deviceId == device.deviceId)
             #expect(approved.device.scopes == ["operator.read"])
             let resolved = try await admin.nextEvent("device.pair.resolved").decode(DevicePairResolvedEvent.self)
@@ -76,7 +76,7 @@ struct DevicePairingTests {
             #expect(wrongShared.details?["recommendedNextStep"]?.stringValue == "retry_with_device_token")
 
             // 6. Revoke closes the open socket; the old token stops working and the role needs approval again.
-            let revoked = try await admin.call(.deviceTokenRevoke, DeviceTokenRevokeParams(deviceId: device.deviceId, role: "operator"), as: DeviceTokenRevokeResult.self)
+            let revoked = try await admin.deviceTokenRevoke(DeviceTokenRevokeParams(deviceId: device.deviceId, role: "operator"))
             #expect(revoked.deviceId == device.deviceId && revoked.revokedAtMs > 0)
             try await tokenOnly.waitUntilClosed()
             let afterRevoke = try #require(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: deviceToken)).error)
@@ -84,15 +84,13 @@ struct DevicePairingTests {
             let upgrade = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: shared)).error)
             #expect(upgrade.details?["reason"]?.stringValue == "role-upgrade")
             let reRequest = try #require(upgrade.details?["requestId"]?.stringValue)
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: reRequest), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: reRequest))
 
             // 7. Rotate: another device's token is not returned; the open socket closes; only the new token works.
             let beforeRotate = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: shared)).client)
             let reissued = try #require(beforeRotate.hello.auth?.deviceToken)
             #expect(reissued != deviceToken)
-            let rotated = try await admin.call(
-                .deviceTokenRotate, DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"), as: DeviceTokenRotateResult.self
-            )
+            let rotated = try await admin.deviceTokenRotate(DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"))
             #expect(rotated.token == nil && rotated.scopes == ["operator.read"])
             try await beforeRotate.waitUntilClosed()
             #expect(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: reissued)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
@@ -101,7 +99,7 @@ struct DevicePairingTests {
             #expect(newToken != reissued)
 
             // 8. Remove closes it and forgets the device: back to not-paired.
-            let removed = try await admin.call(.devicePairRemove, DeviceIdParams(deviceId: device.deviceId), as: DeviceIdParams.self)
+            let removed = try await admin.devicePairRemove(DeviceIdParams(deviceId: device.deviceId))
             #expect(removed.deviceId == device.deviceId)
             try await current.waitUntilClosed()
             #expect(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: newToken)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
@@ -116,15 +114,15 @@ struct DevicePairingTests {
             let device = DeviceIdentity()
             // Remote: paired with read, then asks for write too.
             let requestId = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             let more = try #require(
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.read", "operator.write"], token: lan.gateway.token)).error
             )
             #expect(more.code == .notPaired && more.details?["reason"]?.stringValue == "scope-upgrade")
-            let pending = try await admin.call(.devicePairList, as: DevicePairListResult.self).pending
+            let pending = try await admin.devicePairList().pending
             #expect(pending.first?.isRepair == true && pending.first?.scopes == ["operator.read", "operator.write"])
             let upgradeId = try #require(more.details?["requestId"]?.stringValue)
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: upgradeId), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: upgradeId))
             let upgraded = try #require(
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.read", "operator.write"], token: lan.gateway.token)).client
             )
@@ -157,24 +155,24 @@ struct DevicePairingTests {
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.admin"], token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
             )
             do {
-                _ = try await approver.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+                _ = try await approver.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
                 Issue.record("an approver without operator.admin granted it")
             } catch let error as GatewayClientError {
                 guard case .requestFailed(_, let shape) = error else { throw error }
                 #expect(shape.message == "missing scope: operator.admin")
             }
             do {
-                _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: "nope"), as: DevicePairApproveResult.self)
+                _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: "nope"))
                 Issue.record("approving an unknown request succeeded")
             } catch let error as GatewayClientError {
                 guard case .requestFailed(_, let shape) = error else { throw error }
                 #expect(shape.code == .invalidRequest && shape.message == "unknown requestId")
             }
-            let rejected = try await admin.call(.devicePairReject, DevicePairRequestIdParams(requestId: requestId), as: DevicePairRejectResult.self)
+            let rejected = try await admin.devicePairReject(DevicePairRequestIdParams(requestId: requestId))
             #expect(rejected.deviceId == device.deviceId)
             let resolved = try await admin.nextEvent("device.pair.resolved") { $0.payload?["decision"]?.stringValue == "rejected" }
             #expect(resolved.payload?["requestId"]?.stringValue == requestId)
-            #expect(try await admin.call(.devicePairList, as: DevicePairListResult.self).pending.isEmpty)
+            #expect(try await admin.devicePairList().pending.isEmpty)
             await approver.close()
             await admin.close()
         }
@@ -203,7 +201,7 @@ struct DevicePairingTests {
             let requestId = try #require(
                 try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
             )
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             for _ in 0..<2 {
                 let wrong = try await ConnectOutcome.attempt(lan.remote(device, deviceToken: "wrong"))
                 #expect(wrong.error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
@@ -226,20 +224,20 @@ struct DevicePairingTests {
             let requestId = try #require(
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
             )
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: requestId), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             let token = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).client?.hello.auth?.deviceToken)
             let own = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, deviceToken: token)).client)
-            let list = try await own.call(.devicePairList, as: DevicePairListResult.self)
+            let list = try await own.devicePairList()
             #expect(list.paired.map(\.deviceId) == [device.deviceId])
             do {
-                _ = try await own.call(.devicePairRemove, DeviceIdParams(deviceId: admin.options.identity!.deviceId), as: DeviceIdParams.self)
+                _ = try await own.devicePairRemove(DeviceIdParams(deviceId: admin.options.identity!.deviceId))
                 Issue.record("a device-token caller removed another device")
             } catch let error as GatewayClientError {
                 guard case .requestFailed(_, let shape) = error else { throw error }
                 #expect(shape.message == "device pairing removal denied")
             }
             // Rotating its own token returns the new token to it, then closes its socket.
-            let rotated = try await own.call(.deviceTokenRotate, DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"), as: DeviceTokenRotateResult.self)
+            let rotated = try await own.deviceTokenRotate(DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"))
             let fresh = try #require(rotated.token)
             #expect(fresh != token && rotated.scopes == scopes)
             try await own.waitUntilClosed()
@@ -254,21 +252,19 @@ struct DevicePairingTests {
             let admin = try await lan.admin()
             let device = DeviceIdentity()
             let first = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
-            _ = try await admin.call(.devicePairApprove, DevicePairRequestIdParams(requestId: first), as: DevicePairApproveResult.self)
+            _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: first))
             var node = lan.remote(device, scopes: [], token: lan.gateway.token)
             node.role = "node"
             let upgrade = try #require(try await ConnectOutcome.attempt(node).error)
             #expect(upgrade.details?["reason"]?.stringValue == "role-upgrade")
-            let approved = try await admin.call(
-                .devicePairApprove, DevicePairRequestIdParams(requestId: try #require(upgrade.details?["requestId"]?.stringValue)), as: DevicePairApproveResult.self
-            )
+            let approved = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: try #require(upgrade.details?["requestId"]?.stringValue)))
             #expect(approved.device.roles == ["node", "operator"])
             #expect(approved.device.tokens?.map(\.role) == ["node", "operator"])
             let asNode = try #require(try await ConnectOutcome.attempt(node).client)
             #expect(asNode.hello.auth?.role == "node" && asNode.hello.auth?.scopes == [] && asNode.hello.auth?.deviceToken != nil)
             // Revoking the node token closes only the node socket; the operator role keeps working.
             let asOperator = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).client)
-            _ = try await admin.call(.deviceTokenRevoke, DeviceTokenRevokeParams(deviceId: device.deviceId, role: "node"), as: DeviceTokenRevokeResult.self)
+            _ = try await admin.deviceTokenRevoke(DeviceTokenRevokeParams(deviceId: device.deviceId, role: "node"))
             try await asNode.waitUntilClosed()
             _ = try await asOperator.request(GatewayMethod.status.rawValue)
             await asOperator.close()
