@@ -32,6 +32,11 @@ let package = Package(
         // `GET /metrics`: the SSWG's Prometheus client (counters, gauges, histograms, the text format), one registry
         // per gateway rather than the process-global MetricsSystem, so gateways in one test process stay apart.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Traces and logs over OTLP (`diagnostics.otel.*`). Only the OTLP/HTTP trait: the default traits add OTLP/gRPC,
+        // whose grpc-swift stack adds many minutes to every cold build (CI builds cold each run), and upstream exports
+        // http/protobuf only anyway.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
@@ -88,6 +93,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             // The Control UI's HTML, CSS and JavaScript modules, served as written (no build step).
             resources: [.copy("ControlUI/Assets")],

@@ -49,6 +49,7 @@ public final class Gateway: Sendable {
         } catch {
             throw StartupRefusal.failed("cannot set up TLS with \(settings.tls?.certPath ?? "the certificate"): \(error)")
         }
+        if let telemetry = hub.telemetry.service { services.insert(telemetry, at: 0) }
         let signals = SignalService(logger: hub.logger, onSignal: { [weak self] in await self?.stop() }, beforeForcedExit: { held?.release() })
         if handleSignals { services.insert(signals, at: 0) }
         let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "openclaw.services", factory: { _ in SwiftLogNoOpLogHandler() })))
