@@ -35,6 +35,11 @@ let package = Package(
         // Child processes (systemctl, lsof, a browser opener; the tests' gateways, IRC server and Chromium): async, with
         // owned pipes and teardown, instead of our own posix_spawn wrapper or Foundation.Process, which crashes on Linux.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        // Traces and logs over OTLP (`diagnostics.otel.*`). Only the OTLP/HTTP trait: the default traits add OTLP/gRPC,
+        // whose grpc-swift stack adds many minutes to every cold build (CI builds cold each run), and upstream exports
+        // http/protobuf only anyway.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // The generator: parse → validate → translate → render, behind a thin CLI and a thin plugin.
@@ -92,6 +97,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             // The Control UI's HTML, CSS and JavaScript modules, served as written (no build step).
             resources: [.copy("ControlUI/Assets")],

@@ -74,6 +74,19 @@ extension KeyedDecodingContainer {
         }
     }
 
+    /// Checks a number against the spec's `range` (config keys of type `number`); bounds print as written
+    /// (`must be <= 1`, not `1.0`).
+    public func checkBounds(_ value: Double?, forKey key: Key, minimum: Double? = nil, maximum: Double? = nil) throws {
+        guard let value else { return }
+        func text(_ bound: Double) -> String { bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound) }
+        if let minimum, value < minimum {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "must be >= \(text(minimum))"))
+        }
+        if let maximum, value > maximum {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "must be <= \(text(maximum))"))
+        }
+    }
+
     /// Checks a string's length against the spec's `minLength`.
     public func checkLength(_ value: String?, forKey key: Key, minLength: Int) throws {
         guard let value, value.count < minLength else { return }

@@ -32,7 +32,7 @@ public enum EventDelivery: String, Sendable, Hashable {
 /// One config key as the spec declares it, for validation messages, redaction, docs and reload planning.
 public struct ConfigKeyInfo: Sendable, Hashable {
     public var path: String
-    /// `object`, `passthrough`, `string`, `int`, `bool`, `[string]` or `enum(a|b)`.
+    /// `object`, `passthrough`, `any`, `string`, `int`, `number`, `bool`, `[string]`, `[string: string]` or `enum(a|b)`.
     public var type: String
     public var doc: String
     public var defaultValue: String?

@@ -73,3 +73,48 @@ struct SnippetConfigSchemaTests {
         #expect(!markdown.contains("| Flag |"))
     }
 }
+
+@Suite("Snippets: number and string-map config keys")
+struct SnippetConfigNumberAndMapTests {
+    static let config = """
+        otel: {type: object, doc: "Export.", reload: restart}
+        otel.sampleRate: {type: number, range: [0, 1], default: 0.5, doc: "Share sampled."}
+        otel.headers: {type: "[string: string]", secret: true, doc: "Extra headers."}
+        """
+
+    @Test("A number key decodes as Double with its range checked; a string map as [String: String]")
+    func swiftShape() throws {
+        let text = try Snippet.swift("Config.swift", ["spec/config/otel.yaml": Self.config])
+        let otel = try requireDeclaration("struct OtelConfig", in: text)
+        #expect(otel.contains("public var sampleRate: Swift.Double?"))
+        #expect(otel.contains("public var headers: [Swift.String: Swift.String]?"))
+        #expect(otel.contains("try container.checkBounds(self.sampleRate, forKey: .sampleRate, minimum: 0, maximum: 1)"))
+        #expect(try requireDeclaration("enum ConfigDefaults", in: text).contains("public static let otelSampleRate: Swift.Double = 0.5"))
+        #expect(text.contains(#"case "otel.sampleRate": self.otel?.sampleRate.map { Swift.String($0) }"#))
+        #expect(!text.contains(#"case "otel.headers":"#))
+    }
+
+    @Test("Their JSON Schema is a bounded number and an object of strings")
+    func schema() throws {
+        let spec = try Snippet.spec(["spec/config/otel.yaml": Self.config])
+        let docs = Dictionary(uniqueKeysWithValues: try GeneratorPipeline().docFiles(for: spec).map { ($0.name, $0.contents) })
+        let schemaText = try #require(docs["config.schema.json"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(schemaText.utf8)) as? [String: Any])
+        let otel = try #require(((root["properties"] as? [String: Any])?["otel"] as? [String: Any])?["properties"] as? [String: Any])
+        let rate = try #require(otel["sampleRate"] as? [String: Any])
+        #expect(rate["type"] as? String == "number")
+        #expect(rate["minimum"] as? Int == 0)
+        #expect(rate["maximum"] as? Int == 1)
+        #expect(rate["default"] as? Double == 0.5)
+        let headers = try #require(otel["headers"] as? [String: Any])
+        #expect(headers["type"] as? String == "object")
+        #expect((headers["additionalProperties"] as? [String: Any])?["type"] as? String == "string")
+        #expect(headers["writeOnly"] as? Bool == true)
+        #expect(try #require(docs["config.md"]).contains("| `otel.sampleRate` | number 0–1 | `0.5` |"))
+    }
+
+    @Test("A default outside a number key's range is a spec error")
+    func badDefault() throws {
+        #expect(throws: SpecErrors.self) { try Snippet.spec(["spec/config/otel.yaml": "otel: {type: object, doc: x}\notel.rate: {type: number, range: [0, 1], default: 2, doc: y}"]) }
+    }
+}

@@ -261,8 +261,12 @@ public struct ConfigKey: Sendable {
         case any
         case string
         case int
+        /// A JSON number (`sampleRate: 0.25`); its `range`, when given, bounds it like an int's.
+        case number
         case bool
         case stringArray
+        /// An object of string values (`headers: { "x-tenant": "acme" }`): any key, each value a string.
+        case stringMap
         case enumeration([String])
     }
 

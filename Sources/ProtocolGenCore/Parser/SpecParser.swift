@@ -221,13 +221,15 @@ public struct SpecParser {
         case "any": type = .any
         case "string": type = .string
         case "int": type = .int
+        case "number": type = .number
         case "bool": type = .bool
         case "[string]": type = .stringArray
+        case "[string: string]": type = .stringMap
         case "enum":
             guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
             type = .enumeration(try values.strings())
         default:
-            throw .error("unknown config type '\(typeText)' (expected object, passthrough, any, string, int, bool, [string] or enum)", at: node.location)
+            throw .error("unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string] or enum)", at: node.location)
         }
         var range: ClosedRange<Int>?
         if let bounds = try node.child("range") {

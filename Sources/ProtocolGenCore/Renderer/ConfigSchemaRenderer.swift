@@ -30,14 +30,22 @@ public struct ConfigSchemaRenderer {
                 out["minimum"] = range.lowerBound
                 out["maximum"] = range.upperBound
             }
+        case .number:
+            out = ["type": "number"]
+            if let range = key.range {
+                out["minimum"] = range.lowerBound
+                out["maximum"] = range.upperBound
+            }
         case .bool: out = ["type": "boolean"]
         case .stringArray: out = ["type": "array", "items": ["type": "string"]]
+        case .stringMap: out = ["type": "object", "additionalProperties": ["type": "string"]]
         case .enumeration(let values): out = ["type": "string", "enum": values]
         }
         if !key.doc.isEmpty { out["description"] = key.doc }
         if let value = key.defaultValue {
             switch key.type {
             case .int: out["default"] = Int(value) ?? value
+            case .number: out["default"] = Double(value) ?? value
             case .bool: out["default"] = value == "true"
             default: out["default"] = value
             }

@@ -147,8 +147,10 @@ public struct DocsRenderer {
             case .any: type = "any (owned by its subsystem)"
             case .string: type = "string"
             case .int: type = key.range.map { "int \($0.lowerBound)–\($0.upperBound)" } ?? "int"
+            case .number: type = key.range.map { "number \($0.lowerBound)–\($0.upperBound)" } ?? "number"
             case .bool: type = "bool"
             case .stringArray: type = "string[]"
+            case .stringMap: type = "object of strings"
             case .enumeration(let values): type = values.map { "`\($0)`" }.joined(separator: " \\| ")
             }
             var notes = key.doc

@@ -33,8 +33,10 @@ struct ConfigTranslator {
         case .passthrough, .any: "JSONValue"
         case .string: "Swift.String"
         case .int: "Swift.Int"
+        case .number: "Swift.Double"
         case .bool: "Swift.Bool"
         case .stringArray: "[Swift.String]"
+        case .stringMap: "[Swift.String: Swift.String]"
         case .enumeration: SwiftNames.typeName(key.path)
         }
     }
@@ -95,7 +97,7 @@ struct ConfigTranslator {
     private var scalarKeys: [ConfigKey] {
         spec.configKeys.filter {
             switch $0.type {
-            case .object, .passthrough, .any, .stringArray: false
+            case .object, .passthrough, .any, .stringArray, .stringMap: false
             default: true
             }
         }
@@ -108,7 +110,7 @@ struct ConfigTranslator {
             let access = "self." + parts.joined(separator: "?.")
             let text: String
             switch key.type {
-            case .int, .bool: text = "\(access).map { Swift.String($0) }"
+            case .int, .number, .bool: text = "\(access).map { Swift.String($0) }"
             case .enumeration: text = "\(access)?.rawValue"
             default: text = access
             }
@@ -135,8 +137,10 @@ struct ConfigTranslator {
         case .any: "any"
         case .string: "string"
         case .int: "int"
+        case .number: "number"
         case .bool: "bool"
         case .stringArray: "[string]"
+        case .stringMap: "[string: string]"
         case .enumeration(let values): "enum(\(values.joined(separator: "|")))"
         }
     }
@@ -187,6 +191,7 @@ struct ConfigTranslator {
             let literal: String
             switch key.type {
             case .int, .bool: literal = value
+            case .number: literal = Double(value).map { "\($0)" } ?? value
             case .enumeration: literal = "." + SwiftNames.identifier(value)
             default: literal = SwiftNames.stringLiteral(value)
             }

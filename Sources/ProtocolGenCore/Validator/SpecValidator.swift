@@ -123,8 +123,8 @@ public struct SpecValidator {
                     out.error("config key '\(key.path)' needs its parent '\(parent)' declared with type object", at: key.location)
                 }
             }
-            if key.range != nil && key.type != .int {
-                out.error("config key '\(key.path)' has a range, so its type must be int", at: key.location)
+            if key.range != nil && key.type != .int && key.type != .number {
+                out.error("config key '\(key.path)' has a range, so its type must be int or number", at: key.location)
             }
             if key.open && key.type != .object {
                 out.error("config key '\(key.path)' is open, so its type must be object", at: key.location)
@@ -142,11 +142,19 @@ public struct SpecValidator {
                 } else {
                     out.error("default '\(value)' of '\(key.path)' is not an integer", at: key.location)
                 }
+            case .number:
+                if let number = Double(value) {
+                    if let range = key.range, number < Double(range.lowerBound) || number > Double(range.upperBound) {
+                        out.error("default \(value) of '\(key.path)' is outside \(range)", at: key.location)
+                    }
+                } else {
+                    out.error("default '\(value)' of '\(key.path)' is not a number", at: key.location)
+                }
             case .bool:
                 if value != "true" && value != "false" { out.error("default '\(value)' of '\(key.path)' is not a bool", at: key.location) }
             case .enumeration(let values):
                 if !values.contains(value) { out.error("default '\(value)' of '\(key.path)' is not one of \(values)", at: key.location) }
-            case .object, .passthrough, .any, .stringArray:
+            case .object, .passthrough, .any, .stringArray, .stringMap:
                 out.error("'\(key.path)' of type \(key.type) cannot have a default", at: key.location)
             case .string:
                 break

@@ -3,6 +3,7 @@
 import Foundation
 import Generated
 import Synchronization
+import Tracing
 
 /// Schedules runs. Each session key is a lane: one run at a time, the rest queued in order. At
 /// most `agents.defaults.maxConcurrent` runs execute at once; lanes whose next run waits for a slot
@@ -17,6 +18,9 @@ final class AgentRuntime: Sendable {
         var finished: [String: RunOutcome] = [:]
         var finishedOrder: [String] = []
         var stopping = false
+        /// The trace context each queued run was submitted in, so its span joins the submitter's trace even when it
+        /// starts later from another run's task.
+        var parents: [String: InstrumentationContext] = [:]
     }
 
     static let finishedCapacity = 1000
@@ -41,6 +45,7 @@ final class AgentRuntime: Sendable {
         let accepted = state.withLock { state -> Bool in
             guard !state.stopping else { return false }
             state.runs[run.id] = run
+            if hub.tracer.isOn, let parent = InstrumentationContext.current { state.parents[run.id] = parent }
             state.lanes[run.request.sessionKey, default: []].append(run)
             if state.lanes[run.request.sessionKey]!.count == 1 { state.ready.append(run.request.sessionKey) }
             return true
@@ -113,7 +118,10 @@ final class AgentRuntime: Sendable {
     }
 
     private func launch(_ run: ActiveRun, config: OpenClawConfig) {
-        let executor = RunExecutor(config: config, store: store, environment: environment)
+        let executor = RunExecutor(config: config, store: store, environment: environment, calls: ModelCallObserver(tracer: hub.tracer, metrics: hub.metrics))
+        let parent = state.withLock { $0.parents.removeValue(forKey: run.id) }
+        let span = hub.tracer.start(GatewaySpans.run, parent: parent)
+        GatewaySpans.startRun(span, run.request)
         let started = run.start({
             // Runs stay on the concurrency pool. Running each on one event loop (commit 29bcd9c) cut CPU per request
             // by 15–25% in the bench, but a run's synchronous store reads then held that loop's sockets, and full
@@ -123,12 +131,15 @@ final class AgentRuntime: Sendable {
                     try await Task.sleep(for: run.request.timeout)
                     run.abort(reason: "timeout")
                 }
-                let outcome = await executor.execute(run)
+                let outcome = await span.run { await executor.execute(run) }
                 timer.cancel()
+                GatewaySpans.finishRun(span, outcome)
+                span.end()
                 self.finish(run, outcome: outcome)
             }
         }, at: Int(Clock.nowMs))
         if !started {
+            span.end()
             // Aborted between leaving the queue and starting: give the slot back.
             state.withLock { $0.running -= 1 }
             finish(run, outcome: skipped(run, reason: run.abortReason ?? "aborted"), wasRunning: false)
@@ -145,6 +156,7 @@ final class AgentRuntime: Sendable {
             state.lanes[run.request.sessionKey] = lane.isEmpty ? nil : lane
             if lane.isEmpty { state.ready.removeAll { $0 == run.request.sessionKey } }
             state.runs[run.id] = nil
+            state.parents[run.id] = nil
             return true
         }
         guard removed else { return }

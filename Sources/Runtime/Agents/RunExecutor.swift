@@ -13,6 +13,8 @@ struct RunExecutor: Sendable {
     let config: OpenClawConfig
     let store: SessionStore
     let environment: [String: String]
+    /// Spans and metrics per model call; nil records nothing.
+    var calls: ModelCallObserver? = nil
     let historyLimit = 200
 
     func execute(_ run: ActiveRun) async -> RunOutcome {
@@ -92,7 +94,8 @@ struct RunExecutor: Sendable {
         let registry = ProviderRegistry(
             providers: config.models?.providers, environment: environment, timeouts: ProviderTimeouts(total: request.timeout)
         )
-        let provider = try registry.provider(primary: primary, fallbacks: Array(request.agent.models.dropFirst()))
+        var provider = try registry.provider(primary: primary, fallbacks: Array(request.agent.models.dropFirst()))
+        provider.observer = calls
         var messages = [ModelMessage(role: .system, content: systemPrompt(request))]
         if let conversation = request.conversation {
             messages += conversation

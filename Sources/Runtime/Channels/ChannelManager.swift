@@ -18,12 +18,15 @@ final class ChannelManager: Sendable {
         let handle = Mutex<(any ChannelAccountHandle)?>(nil)
         /// Health-monitor restarts (ms timestamps), pruned to the last hour.
         let restarts: Mutex<[Int]>
+        /// The gateway's tracer, for a span per delivery (`ChannelSender`).
+        let tracer: GatewayTracer
 
-        init(plugin: any ChannelPlugin, account: any ChannelAccount, status: ChannelStatusCell, restarts: [Int]) {
+        init(plugin: any ChannelPlugin, account: any ChannelAccount, status: ChannelStatusCell, restarts: [Int], tracer: GatewayTracer = .off) {
             self.plugin = plugin
             self.account = account
             self.status = status
             self.restarts = Mutex(restarts)
+            self.tracer = tracer
         }
 
         var channel: String { plugin.meta.id }
@@ -151,7 +154,7 @@ final class ChannelManager: Sendable {
         for account in accounts(plugin) {
             // Restart counts survive a restart of the channel, so the hourly cap holds.
             let restarts = previous[account.accountId]?.restarts.withLock { $0 } ?? []
-            slots[account.accountId] = Slot(plugin: plugin, account: account, status: ChannelStatusCell(), restarts: restarts)
+            slots[account.accountId] = Slot(plugin: plugin, account: account, status: ChannelStatusCell(), restarts: restarts, tracer: hub.tracer)
         }
         state.withLock { state in
             state.slots[id] = slots

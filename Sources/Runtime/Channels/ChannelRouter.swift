@@ -165,14 +165,23 @@ enum ChannelSessionKey {
 enum ChannelSender {
     /// - Returns: the last message id and how many chunks went out.
     static func send(_ text: String, to target: ChannelTarget, slot: ChannelManager.Slot) async throws(ChannelError) -> (messageId: String?, chunks: Int) {
-        guard let handle = slot.handle.withLock({ $0 }) else { throw .notConnected }
-        let pieces = ChannelTextChunker.chunks(text, limit: slot.account.textChunkLimit ?? slot.plugin.capabilities.textChunkLimit)
-        var last: String?
-        for piece in pieces {
-            let result = try await handle.sendText(piece, to: target)
-            last = result.messageId ?? last
-            slot.status.update { $0.lastOutboundAt = Int(Clock.nowMs) }
+        let span = slot.tracer.start(GatewaySpans.channelDelivery, kind: .producer)
+        defer { span.end() }
+        GatewaySpans.startDelivery(span, channel: slot.channel, accountId: slot.account.accountId)
+        do throws(ChannelError) {
+            guard let handle = slot.handle.withLock({ $0 }) else { throw .notConnected }
+            let pieces = ChannelTextChunker.chunks(text, limit: slot.account.textChunkLimit ?? slot.plugin.capabilities.textChunkLimit)
+            var last: String?
+            for piece in pieces {
+                let result = try await handle.sendText(piece, to: target)
+                last = result.messageId ?? last
+                slot.status.update { $0.lastOutboundAt = Int(Clock.nowMs) }
+            }
+            GatewaySpans.finishDelivery(span, chunks: pieces.count, error: nil)
+            return (last, pieces.count)
+        } catch {
+            GatewaySpans.finishDelivery(span, chunks: nil, error: error)
+            throw error
         }
-        return (last, pieces.count)
     }
 }

@@ -25,7 +25,11 @@ public enum ConfigRedaction {
         var secrets: Set<String> = []
         for tree in trees {
             for path in paths {
-                if case .string(let value)? = value(at: path, in: tree), !value.isEmpty, value != sentinel { secrets.insert(value) }
+                // A secret is a string, or an object of strings (`diagnostics.otel.headers`).
+                guard let found = value(at: path, in: tree) else { continue }
+                for case .string(let value) in [found] + (found.objectValue.map { Array($0.values) } ?? []) where !value.isEmpty && value != sentinel {
+                    secrets.insert(value)
+                }
             }
         }
         var out = text

@@ -55,19 +55,28 @@ struct RequestDispatcher: Sendable {
         hub.logger.debug("ws ← req", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "method": "\(request.method)"])
         let started = ContinuousClock.now
         var ok = false
-        defer { hub.metrics.request(method: request.method, ok: ok, duration: .now - started) }
+        var errorCode: ErrorCode?
+        let span = hub.tracer.start(GatewaySpans.webSocketRequest(method: request.method), kind: .server)
+        GatewaySpans.startRequest(span, method: request.method, connectionId: connection.id)
+        defer {
+            hub.metrics.request(method: request.method, ok: ok, duration: .now - started)
+            GatewaySpans.finishRequest(span, errorCode: ok ? nil : (errorCode ?? .unavailable).rawValue)
+            span.end()
+        }
         do {
-            let payload = try await call(request, message: message, connection: connection, client: client)
+            let payload = try await span.run { try await call(request, message: message, connection: connection, client: client) }
             hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "true", "bytes": "\(payload.bytes.count)"])
             connection.respond(id: request.id, ok: true, payload: payload)
             ok = true
         } catch let error as GatewayError {
             hub.logger.debug("ws → res", metadata: ["connId": "\(connection.id)", "id": "\(request.id)", "ok": "false", "error": "\(error)"])
+            errorCode = error.shape.code
             connection.respond(id: request.id, ok: false, payload: error.payload, error: error.shape)
         } catch is ResponseAlreadySent {
             ok = true
             return
         } catch let error as InvalidParams {
+            errorCode = .invalidRequest
             connection.respond(id: request.id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: error.description))
         } catch {
             hub.logger.error("method failed", metadata: ["method": "\(request.method)", "error": "\(error)"])

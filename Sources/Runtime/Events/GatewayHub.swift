@@ -47,6 +47,9 @@ final class GatewayHub: Sendable {
     let metrics = MetricsRecorder()
     /// Work that outlives its request (deliveries, throttled broadcasts, channel restarts); stopped at shutdown.
     let tasks = BackgroundTasks()
+    /// The OTLP exporters `diagnostics.otel` asks for (none by default); `tracer` records this gateway's spans.
+    let telemetry: GatewayTelemetry
+    var tracer: GatewayTracer { telemetry.tracer }
     private let state: Mutex<State>
     /// Sockets past their handshake: while there are none, run events are not even encoded (an HTTP-only gateway
     /// streams tokens to nobody).
@@ -60,7 +63,9 @@ final class GatewayHub: Sendable {
 
     init(settings: GatewaySettings, logger: Logger) {
         self.settings = settings
-        self.logger = logger
+        let telemetry = GatewayTelemetry.make(config: settings.config.config, logger: logger)
+        self.telemetry = telemetry
+        self.logger = telemetry.logger(wrapping: logger, secrets: GatewayTelemetry.secrets(of: settings))
         self.config = Mutex(settings.config)
         self.authLimiter = AuthRateLimiter(limit: settings.rateLimit, metrics: metrics)
         self.browserAuthLimiter = AuthRateLimiter(limit: settings.rateLimit, honoursLoopbackExemption: false, metrics: metrics)

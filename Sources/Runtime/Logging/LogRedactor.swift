@@ -2,6 +2,7 @@
 
 import Foundation
 import Generated
+import ProtocolSupport
 
 /// Best-effort masking (reference/ops.md §9): known secret values always, and with `redactSensitive: tools`
 /// the default patterns (bearer tokens, `token=`/`password=` values, JSON secret fields) or `logging.redactPatterns`.
@@ -38,9 +39,18 @@ public struct LogRedactor: Sendable {
         patterns = sources.compactMap { try? NSRegularExpression(pattern: $0) }.map(Pattern.init)
     }
 
-    /// The secrets of a loaded config: every key the spec flags secret.
+    /// The secrets of a loaded config: every key the spec flags secret, and every value of a secret string map
+    /// (`diagnostics.otel.headers`).
     public static func configSecrets(_ config: OpenClawConfig) -> [String] {
-        ConfigSchema.secretPaths.compactMap { config.scalarValue(atPath: $0) }
+        var secrets = ConfigSchema.secretPaths.compactMap { config.scalarValue(atPath: $0) }
+        let maps = ConfigSchema.keys.filter { $0.secret && $0.type == "[string: string]" }.map(\.path)
+        guard !maps.isEmpty, let tree = try? WireJSON.decode(JSONValue.self, from: WireJSON.encode(config)) else { return secrets }
+        for path in maps {
+            var node: JSONValue? = tree
+            for key in path.split(separator: ".") { node = node?[String(key)] }
+            secrets += node?.objectValue?.values.compactMap(\.stringValue) ?? []
+        }
+        return secrets
     }
 
     /// Adds more secret values (e.g. a token generated at start-up).

@@ -3,12 +3,14 @@
 import Foundation
 import Generated
 import Prometheus
+import Synchronization
 
 /// The gateway's metrics, in one Prometheus registry per gateway (not the process-global `MetricsSystem`, which
 /// can be bootstrapped once: tests run many gateways in one process). Served by `GET /metrics` (`MetricsRoute`).
 ///
 /// Label values are bounded: methods are the spec's names (anything else is `unknown`), roles `operator` / `node`
-/// / `other`, HTTP routes the router's patterns, so a client cannot grow the registry.
+/// / `other`, HTTP routes the router's patterns, so a client cannot grow the registry. Providers, channels and
+/// accounts are the config's (and the built-ins') ids, which only the operator chooses.
 final class MetricsRecorder: Sendable {
     let registry = PrometheusCollectorRegistry()
 
@@ -31,6 +33,14 @@ final class MetricsRecorder: Sendable {
     private let runDuration: DurationHistogram
     private let residentMemory: Gauge
     private let openFiles: Gauge
+    /// The `(channel, account)` pairs whose state gauges are registered, so an account removed from the config loses
+    /// its series instead of reporting its last state forever.
+    private let channelAccounts = Mutex<Set<ChannelAccountKey>>([])
+
+    private struct ChannelAccountKey: Hashable {
+        var channel: String
+        var account: String
+    }
 
     init() {
         authFailures = registry.makeCounter(name: "openclaw_auth_failures_total", help: "Wrong credentials (WebSocket connect and HTTP bearer), as counted by the rate limiter.")
@@ -113,7 +123,43 @@ final class MetricsRecorder: Sendable {
         commitLatency.record(duration)
     }
 
+    // MARK: - Model providers
+
+    /// One call to a model provider (each fallback candidate tried counts once): `ok`, `cancelled`, or the error's
+    /// kind (`http`, `rate_limit`, `auth`, `upstream`, `timeout`, `malformed`, `transport`, `not_configured`, `error`).
+    func providerCall(provider: String, outcome: String, duration: Duration) {
+        registry.makeCounter(
+            name: "openclaw_provider_calls_total", labels: [("provider", provider), ("outcome", outcome)],
+            help: "Model-provider calls by provider and outcome (ok, cancelled, or the error kind)."
+        ).increment()
+        registry.makeDurationHistogram(
+            name: "openclaw_provider_call_duration_seconds", labels: [("provider", provider)], buckets: Self.runBuckets,
+            help: "Model-provider calls, request to the end of the streamed answer (or the failure)."
+        ).record(duration)
+    }
+
     // MARK: - Config and channels
+
+    /// The state of every configured channel account now (1 or 0 per account): read at scrape time.
+    func channels(_ accounts: [(channel: String, account: String, running: Bool, connected: Bool)]) {
+        let current = Set(accounts.map { ChannelAccountKey(channel: $0.channel, account: $0.account) })
+        for account in accounts {
+            let labels = [("channel", account.channel), ("account", account.account)]
+            registry.makeGauge(name: "openclaw_channel_running", labels: labels, help: "Channel accounts started and not stopped (1) or not (0).")
+                .set(Double(account.running ? 1 : 0))
+            registry.makeGauge(name: "openclaw_channel_connected", labels: labels, help: "Channel accounts connected to their service (1) or not (0).")
+                .set(Double(account.connected ? 1 : 0))
+        }
+        let gone = channelAccounts.withLock { known in
+            defer { known = current }
+            return known.subtracting(current)
+        }
+        for key in gone {
+            let labels = [("channel", key.channel), ("account", key.account)]
+            registry.unregisterGauge(registry.makeGauge(name: "openclaw_channel_running", labels: labels))
+            registry.unregisterGauge(registry.makeGauge(name: "openclaw_channel_connected", labels: labels))
+        }
+    }
 
     func reload(outcome: String) {
         registry.makeCounter(name: "openclaw_config_reloads_total", labels: [("outcome", outcome)], help: "Config file reloads by outcome.").increment()

@@ -19,6 +19,7 @@ enum MetricsRoute {
                 if denial.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
                 return Response(status: denial.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: denial.message + "\n")))
             }
+            hub.metrics.channels(hub.channelAccountStates())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: hub.metrics.exposition()))

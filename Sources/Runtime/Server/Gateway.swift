@@ -50,6 +50,7 @@ public final class Gateway: Sendable {
         } catch {
             throw StartupRefusal.failed("cannot set up TLS with \(settings.tls?.certPath ?? "the certificate"): \(error)")
         }
+        if let telemetry = hub.telemetry.service { services.insert(telemetry, at: 0) }
         if handleSignals { services.insert(SignalLog(logger: hub.logger, shutdownBegan: { [weak self] in self?.shutdownBegan() }), at: 0) }
         var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },

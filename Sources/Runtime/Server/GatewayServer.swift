@@ -21,6 +21,7 @@ struct GatewayServer {
         let limiter = hub.authLimiter
         let dispatcher = RequestDispatcher(hub: hub, handler: SystemMethods(hub: hub))
         let router = Router(context: GatewayRequestContext.self)
+        if hub.tracer.isOn { router.add(middleware: HTTPTracingMiddleware(tracer: hub.tracer)) }
         router.add(middleware: HTTPMetricsMiddleware(metrics: hub.metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: NotFoundMiddleware())

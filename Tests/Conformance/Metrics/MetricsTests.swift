@@ -46,6 +46,8 @@ struct MetricsTests {
             #expect(Self.value(text, #"openclaw_run_tokens_total{kind="input"}"#) == 5)
             #expect(Self.value(text, #"openclaw_run_tokens_total{kind="output"}"#) == 2)
             #expect(Self.value(text, "openclaw_run_duration_seconds_count") == 1)
+            #expect(Self.value(text, #"openclaw_provider_calls_total{provider="local",outcome="ok"}"#) == 1)
+            #expect(Self.value(text, #"openclaw_provider_call_duration_seconds_count{provider="local"}"#) == 1)
             #expect(Self.value(text, #"openclaw_ws_connections{role="operator"}"#) == 1)
             #expect(Self.value(text, #"openclaw_ws_requests_total{method="health",outcome="ok"}"#) == 1)
             #expect(Self.value(text, #"openclaw_ws_request_duration_seconds_count{method="health"}"#) == 1)
@@ -59,6 +61,20 @@ struct MetricsTests {
             #expect((Self.value(text, "openclaw_process_resident_memory_bytes") ?? 0) > 1_000_000)
 
             await socket.close()
+        }
+    }
+
+    @Test("a provider that refuses the key is counted by provider and outcome, and the run as an error")
+    func providerErrorsAreCounted() async throws {
+        let refusal = FakeModelServer.Reply.error(401, #"{"error":{"message":"bad key"}}"#)
+        try await ChatCompletionsHarness.with([refusal]) { harness in
+            let answer = try await harness.complete(["model": "openclaw", "messages": [["role": "user", "content": "hi"]]])
+            #expect(answer.status != 200)
+            let text = try await harness.send(.GET, "/metrics").text
+            #expect(Self.value(text, #"openclaw_provider_calls_total{provider="local",outcome="auth"}"#) == 1, "\(text)")
+            #expect(Self.value(text, #"openclaw_provider_calls_total{provider="local",outcome="ok"}"#) == nil)
+            #expect(Self.value(text, #"openclaw_provider_call_duration_seconds_count{provider="local"}"#) == 1)
+            #expect(Self.value(text, #"openclaw_runs_total{outcome="error"}"#) == 1)
         }
     }
 

@@ -404,11 +404,11 @@ struct DiagnosticsTests {
 
     // MARK: - Spec mistakes that would otherwise reach the generated code
 
-    @Test("A range on a non-integer config key is rejected")
+    @Test("A range on a config key that is neither int nor number is rejected")
     func rangeOnStringKey() {
         // Config.swift would call `checkBounds(self.name, …)` with a `Swift.String?`, which does not compile.
         let diagnostics = Snippet.diagnostics(["spec/config/c.yaml": "name: {type: string, range: [1, 5], doc: \"A name.\"}\n"])
-        #expect(diagnostics.map(\.description) == ["spec/config/c.yaml:1: error: config key 'name' has a range, so its type must be int"])
+        #expect(diagnostics.map(\.description) == ["spec/config/c.yaml:1: error: config key 'name' has a range, so its type must be int or number"])
     }
 
     @Test("Two types claiming the same frame discriminator are rejected")

@@ -16,6 +16,8 @@ public struct ModelCandidate: Sendable {
 public struct FallbackProvider: ModelProvider {
     public let candidates: [ModelCandidate]
     public var id: String { candidates.first?.provider.id ?? "fallback" }
+    /// Told about each candidate's call (span and metrics), when the gateway runs this provider for a run.
+    var observer: ModelCallObserver?
 
     public init(candidates: [ModelCandidate]) {
         self.candidates = candidates
@@ -25,6 +27,7 @@ public struct FallbackProvider: ModelProvider {
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
         let candidates = self.candidates
+        let observer = self.observer
         let task = Task {
             var lastError: (any Error)?
             for candidate in candidates {
@@ -32,14 +35,18 @@ public struct FallbackProvider: ModelProvider {
                 attempt.model = candidate.model
                 var producedOutput = false
                 continuation.yield(.modelSelected(provider: candidate.provider.id, model: candidate.model))
+                var call = observer?.begin(provider: candidate.provider.id, model: candidate.model)
                 do {
                     for try await event in candidate.provider.stream(attempt) {
                         if event.isOutput { producedOutput = true }
+                        if case .usage(let usage) = event { call?.add(usage) }
                         continuation.yield(event)
                     }
+                    call?.end(error: nil, cancelled: Task.isCancelled)
                     continuation.finish()
                     return
                 } catch {
+                    call?.end(error: error, cancelled: error is CancellationError || Task.isCancelled)
                     if producedOutput || error is CancellationError || Task.isCancelled {
                         continuation.finish(throwing: error)
                         return
