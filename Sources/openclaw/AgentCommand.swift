@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct AgentCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "agent", abstract: AgentOptions.helpAbstract)
+    static let configuration = AgentOptions.configuration()
 
     @OptionGroup var options: AgentOptions
 

@@ -6,12 +6,11 @@ import Generated
 import Runtime
 
 struct AgentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "agents", abstract: AgentsOptions.helpAbstract, subcommands: [List.self], defaultSubcommand: List.self
+    static let configuration = AgentsOptions.configuration(subcommands: [List.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: AgentsListOptions.helpAbstract)
+        static let configuration = AgentsListOptions.configuration()
 
         @OptionGroup var options: AgentsListOptions
         @OptionGroup var connection: ConnectionOptions
@@ -38,12 +37,11 @@ struct AgentsCommand: AsyncParsableCommand {
 }
 
 struct ModelsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "models", abstract: ModelsOptions.helpAbstract, subcommands: [List.self], defaultSubcommand: List.self
+    static let configuration = ModelsOptions.configuration(subcommands: [List.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: ModelsListOptions.helpAbstract)
+        static let configuration = ModelsListOptions.configuration()
 
         @OptionGroup var connection: ConnectionOptions
 

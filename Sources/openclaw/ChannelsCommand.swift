@@ -6,12 +6,11 @@ import Generated
 import Runtime
 
 struct ChannelsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "channels", abstract: ChannelsOptions.helpAbstract, subcommands: [Status.self, Logout.self], defaultSubcommand: Status.self
+    static let configuration = ChannelsOptions.configuration(subcommands: [Status.self, Logout.self], defaultSubcommand: Status.self
     )
 
     struct Status: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: ChannelsStatusOptions.helpAbstract)
+        static let configuration = ChannelsStatusOptions.configuration()
 
         @OptionGroup var options: ChannelsStatusOptions
         @OptionGroup var connection: ConnectionOptions
@@ -31,7 +30,7 @@ struct ChannelsCommand: AsyncParsableCommand {
     }
 
     struct Logout: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "logout", abstract: ChannelsLogoutOptions.helpAbstract)
+        static let configuration = ChannelsLogoutOptions.configuration()
 
         @OptionGroup var options: ChannelsLogoutOptions
         @OptionGroup var connection: ConnectionOptions

@@ -6,12 +6,11 @@ import Generated
 import Runtime
 
 struct ConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "config", abstract: ConfigOptions.helpAbstract, subcommands: [Get.self, Set.self, Validate.self]
+    static let configuration = ConfigOptions.configuration(subcommands: [Get.self, Set.self, Validate.self]
     )
 
     struct Get: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "get", abstract: ConfigGetOptions.helpAbstract)
+        static let configuration = ConfigGetOptions.configuration()
 
         @OptionGroup var options: ConfigGetOptions
         @OptionGroup var connection: ConnectionOptions
@@ -36,7 +35,7 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct Set: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "set", abstract: ConfigSetOptions.helpAbstract)
+        static let configuration = ConfigSetOptions.configuration()
 
         @OptionGroup var options: ConfigSetOptions
         @OptionGroup var connection: ConnectionOptions
@@ -63,7 +62,7 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct Validate: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "validate", abstract: ConfigValidateOptions.helpAbstract)
+        static let configuration = ConfigValidateOptions.configuration()
 
         @OptionGroup var options: ConfigValidateOptions
         @OptionGroup var connection: ConnectionOptions

@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct DashboardCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: DashboardOptions.helpAbstract)
+    static let configuration = DashboardOptions.configuration()
 
     @OptionGroup var options: DashboardOptions
 

@@ -7,13 +7,11 @@ import Runtime
 
 /// Every subcommand calls one `device.*` method with its generated params and reads the generated result.
 struct DevicesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "devices", abstract: DevicesOptions.helpAbstract,
-        subcommands: [List.self, Approve.self, Reject.self, Remove.self, Rotate.self, Revoke.self], defaultSubcommand: List.self
+    static let configuration = DevicesOptions.configuration(subcommands: [List.self, Approve.self, Reject.self, Remove.self, Rotate.self, Revoke.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: DevicesListOptions.helpAbstract)
+        static let configuration = DevicesListOptions.configuration()
 
         @OptionGroup var options: DevicesListOptions
         @OptionGroup var connection: ConnectionOptions
@@ -33,7 +31,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Approve: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: DevicesApproveOptions.helpAbstract)
+        static let configuration = DevicesApproveOptions.configuration()
 
         @OptionGroup var options: DevicesApproveOptions
         @OptionGroup var connection: ConnectionOptions
@@ -117,7 +115,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Reject: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "reject", abstract: DevicesRejectOptions.helpAbstract)
+        static let configuration = DevicesRejectOptions.configuration()
 
         @OptionGroup var options: DevicesRejectOptions
         @OptionGroup var connection: ConnectionOptions
@@ -131,7 +129,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Remove: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: DevicesRemoveOptions.helpAbstract)
+        static let configuration = DevicesRemoveOptions.configuration()
 
         @OptionGroup var options: DevicesRemoveOptions
         @OptionGroup var connection: ConnectionOptions
@@ -145,7 +143,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Rotate: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "rotate", abstract: DevicesRotateOptions.helpAbstract)
+        static let configuration = DevicesRotateOptions.configuration()
 
         @OptionGroup var options: DevicesRotateOptions
         @OptionGroup var connection: ConnectionOptions
@@ -164,7 +162,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Revoke: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "revoke", abstract: DevicesRevokeOptions.helpAbstract)
+        static let configuration = DevicesRevokeOptions.configuration()
 
         @OptionGroup var options: DevicesRevokeOptions
         @OptionGroup var connection: ConnectionOptions

@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct DoctorCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "doctor", abstract: DoctorOptions.helpAbstract)
+    static let configuration = DoctorOptions.configuration()
 
     @OptionGroup var options: DoctorOptions
 

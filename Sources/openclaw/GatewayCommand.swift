@@ -7,9 +7,7 @@ import Logging
 import Runtime
 
 struct GatewayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gateway",
-        abstract: "Run the gateway, or talk to a running one.",
+    static let configuration = GatewayCommandsOptions.configuration(
         subcommands: [Run.self, Call.self, Install.self, Uninstall.self, Start.self, Stop.self, Restart.self, Status.self],
         defaultSubcommand: Run.self
     )
@@ -17,7 +15,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
 extension GatewayCommand {
     struct Run: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "run", abstract: GatewayOptions.helpAbstract)
+        static let configuration = GatewayOptions.configuration()
 
         @OptionGroup var options: GatewayOptions
 
@@ -54,7 +52,7 @@ extension GatewayCommand {
     }
 
     struct Call: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "call", abstract: CallOptions.helpAbstract)
+        static let configuration = CallOptions.configuration()
 
         @Argument(help: "The method to call, e.g. health or system-presence.") var method: String
         @OptionGroup var call: CallOptions

@@ -7,7 +7,7 @@ import Runtime
 
 extension GatewayCommand {
     struct Status: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: GatewayStatusOptions.helpAbstract)
+        static let configuration = GatewayStatusOptions.configuration()
 
         @OptionGroup var options: GatewayStatusOptions
         @OptionGroup var connection: ConnectionOptions

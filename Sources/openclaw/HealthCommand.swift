@@ -6,15 +6,15 @@ import Generated
 import Runtime
 
 struct HealthCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "health", abstract: "Show the gateway's health; exits non-zero when it is unreachable.")
+    static let configuration = HealthOptions.configuration()
 
     @OptionGroup var connection: ConnectionOptions
-    @Flag(name: .customLong("verbose"), help: "Force a live probe instead of the cached summary.") var verbose = false
+    @OptionGroup var options: HealthOptions
 
     func execute() async throws {
         let started = ContinuousClock.now
         let (summary, url) = try await CLIConnection.withClient(connection) { client in
-            (try await client.health(HealthParams(probe: verbose ? true : nil), timeoutMs: connection.timeout), client.options.url)
+            (try await client.health(HealthParams(probe: options.verbose ? true : nil), timeoutMs: connection.timeout), client.options.url)
         }
         if connection.json {
             print(try JSONOutput.render(summary, pretty: true))

@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct LogsCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "logs", abstract: LogsOptions.helpAbstract)
+    static let configuration = LogsOptions.configuration()
 
     @OptionGroup var logs: LogsOptions
     @OptionGroup var connection: ConnectionOptions

@@ -6,10 +6,10 @@ import Generated
 import Runtime
 
 struct MessageCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "message", abstract: MessageOptions.helpAbstract, subcommands: [Send.self])
+    static let configuration = MessageOptions.configuration(subcommands: [Send.self])
 
     struct Send: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "send", abstract: MessageSendOptions.helpAbstract)
+        static let configuration = MessageSendOptions.configuration()
 
         @OptionGroup var options: MessageSendOptions
         @OptionGroup var connection: ConnectionOptions

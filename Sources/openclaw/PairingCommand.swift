@@ -8,8 +8,7 @@ import Runtime
 /// Edits `<stateDir>/credentials/` directly (the gateway re-reads it on every message), so approval
 /// works whether or not the gateway runs and needs no RPC.
 struct PairingCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pairing", abstract: PairingOptions.helpAbstract, subcommands: [List.self, Approve.self], defaultSubcommand: List.self
+    static let configuration = PairingOptions.configuration(subcommands: [List.self, Approve.self], defaultSubcommand: List.self
     )
 
     static var store: PairingStore {
@@ -17,7 +16,7 @@ struct PairingCommand: AsyncParsableCommand {
     }
 
     struct List: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: PairingListOptions.helpAbstract)
+        static let configuration = PairingListOptions.configuration()
 
         @OptionGroup var options: PairingListOptions
 
@@ -50,7 +49,7 @@ struct PairingCommand: AsyncParsableCommand {
     }
 
     struct Approve: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: PairingApproveOptions.helpAbstract)
+        static let configuration = PairingApproveOptions.configuration()
 
         @OptionGroup var options: PairingApproveOptions
 

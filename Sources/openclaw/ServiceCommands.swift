@@ -10,7 +10,7 @@ import Runtime
 /// bus) — `install` has still written the unit and prints how to enable it.
 extension GatewayCommand {
     struct Install: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "install", abstract: ServiceInstallOptions.helpAbstract)
+        static let configuration = ServiceInstallOptions.configuration()
 
         @OptionGroup var options: ServiceInstallOptions
 
@@ -47,7 +47,7 @@ extension GatewayCommand {
     }
 
     struct Uninstall: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: ServiceUninstallOptions.helpAbstract)
+        static let configuration = ServiceUninstallOptions.configuration()
 
         @OptionGroup var options: ServiceUninstallOptions
 
@@ -83,7 +83,7 @@ extension GatewayCommand {
     }
 
     struct Start: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "start", abstract: ServiceStartOptions.helpAbstract)
+        static let configuration = ServiceStartOptions.configuration()
 
         @OptionGroup var options: ServiceStartOptions
 
@@ -93,7 +93,7 @@ extension GatewayCommand {
     }
 
     struct Restart: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "restart", abstract: ServiceRestartOptions.helpAbstract)
+        static let configuration = ServiceRestartOptions.configuration()
 
         @OptionGroup var options: ServiceRestartOptions
 
@@ -103,7 +103,7 @@ extension GatewayCommand {
     }
 
     struct Stop: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "stop", abstract: ServiceStopOptions.helpAbstract)
+        static let configuration = ServiceStopOptions.configuration()
 
         @OptionGroup var options: ServiceStopOptions
 

@@ -6,12 +6,11 @@ import Generated
 import Runtime
 
 struct SessionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sessions", abstract: SessionsOptions.helpAbstract, subcommands: [List.self, Export.self], defaultSubcommand: List.self
+    static let configuration = SessionsOptions.configuration(subcommands: [List.self, Export.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: SessionsListOptions.helpAbstract)
+        static let configuration = SessionsListOptions.configuration()
 
         @OptionGroup var options: SessionsListOptions
 
@@ -40,7 +39,7 @@ struct SessionsCommand: AsyncParsableCommand {
     }
 
     struct Export: CLICommand {
-        static let configuration = CommandConfiguration(commandName: "export", abstract: SessionsExportOptions.helpAbstract)
+        static let configuration = SessionsExportOptions.configuration()
 
         @OptionGroup var options: SessionsExportOptions
 

@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct SetupCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "setup", abstract: SetupOptions.helpAbstract)
+    static let configuration = SetupOptions.configuration()
 
     @OptionGroup var options: SetupOptions
 

@@ -6,7 +6,7 @@ import Generated
 import Runtime
 
 struct StatusCommand: CLICommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: StatusOptions.helpAbstract)
+    static let configuration = StatusOptions.configuration()
 
     @OptionGroup var options: StatusOptions
     @OptionGroup var connection: ConnectionOptions

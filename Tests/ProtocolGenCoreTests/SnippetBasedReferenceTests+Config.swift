@@ -314,6 +314,7 @@ struct SnippetConfigTests {
             [
                 "spec/cli/commands.yaml": #"""
                 call:
+                  command: gateway call
                   doc: Call one method.
                   options:
                     params: {type: string, default: "{}", doc: "Params as \"JSON\"."}
@@ -357,6 +358,14 @@ struct SnippetConfigTests {
 
                     /// Environment variables the command reads.
                     public static let environment: [(name: Swift.String, doc: Swift.String)] = [("OPENCLAW_GATEWAY_TOKEN", "Token when the config has none.")]
+
+                    /// The word that runs it, after `gateway`.
+                    public static let commandName: Swift.String = "call"
+
+                    /// Its ArgumentParser configuration: name and help from the spec; the subcommands are the hand-written types that run.
+                    public static func configuration(subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration {
+                        CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand)
+                    }
                 }
                 """#
         )

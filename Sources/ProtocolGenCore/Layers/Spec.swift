@@ -341,4 +341,7 @@ public struct CommandDecl: Sendable {
     public var env: [NamedDoc]
     public var location: SourceLocation
     public var arguments: [Argument] = []
+    /// The words after `openclaw` that run it (`["gateway", "install"]`); nil for an option group shared by commands
+    /// (`connection`), which is no command of its own.
+    public var path: [String]? = nil
 }

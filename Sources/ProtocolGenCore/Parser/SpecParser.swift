@@ -268,7 +268,7 @@ public struct SpecParser {
     }
 
     func parseCommand(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> CommandDecl {
-        try node.expectKeys(["doc", "arguments", "options", "flags", "env"])
+        try node.expectKeys(["doc", "command", "group", "arguments", "options", "flags", "env"])
         let arguments = try (node.child("arguments")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Argument in
             try entry.value.expectKeys(["type", "doc"])
             let type = try entry.value.typeRef("type") ?? (.string, false)
@@ -289,8 +289,12 @@ public struct SpecParser {
         let env = try (node.child("env")?.entries() ?? []).map { entry throws(Diagnostic) in
             NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
         }
+        // `command: gateway install` names the words that run it; by default they are the key's (`agents-list` → `agents list`).
+        let isGroup = try node.bool("group") ?? false
+        let words = (try node.string("command") ?? name.replacingOccurrences(of: "-", with: " ")).split(separator: " ").map(String.init)
         return CommandDecl(
-            name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location, arguments: arguments
+            name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location, arguments: arguments,
+            path: isGroup ? nil : words
         )
     }
 

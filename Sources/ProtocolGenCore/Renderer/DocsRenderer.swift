@@ -183,7 +183,8 @@ public struct DocsRenderer {
     public func cliReference() -> String {
         var out = [Self.banner, "", "# CLI reference", ""]
         for command in spec.commands {
-            out += ["## \(command.name)", "", command.doc, ""]
+            let title = command.path.map { "`openclaw \($0.joined(separator: " "))`" } ?? "\(command.name) (options several commands share)"
+            out += ["## \(title)", "", command.doc, ""]
             if !command.arguments.isEmpty {
                 out += ["| Argument | Value | |", "|---|---|---|"]
                 out += command.arguments.map { "| `<\($0.name)>`\($0.optional ? " (optional)" : "") | \($0.type) | \(cell($0.doc)) |" }

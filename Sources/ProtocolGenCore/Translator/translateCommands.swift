@@ -7,7 +7,7 @@ struct CommandsTranslator {
     let spec: Spec
 
     func translate() -> SwiftFile {
-        SwiftFile(name: "Commands.swift", imports: ["ArgumentParser"], declarations: spec.commands.map(command))
+        SwiftFile(name: "Commands.swift", imports: ["ArgumentParser"], declarations: spec.commands.map(command) + [tree()])
     }
 
     /// `.customLong("message")`, or `[.customLong("message"), .customShort("m")]` with a short alias.
@@ -67,10 +67,42 @@ struct CommandsTranslator {
                 value: "[" + command.env.map { "(\(SwiftNames.stringLiteral($0.name)), \(SwiftNames.stringLiteral($0.doc)))" }.joined(separator: ", ") + "]"
             )
         )
+        if let path = command.path, let name = path.last {
+            members.append(
+                .property(
+                    doc: SwiftDoc("The word that runs it, after `\(path.dropLast().joined(separator: " "))`."), modifiers: ["public", "static"],
+                    keyword: "let", name: "commandName", type: "Swift.String", value: SwiftNames.stringLiteral(name)
+                )
+            )
+            members.append(
+                .function(
+                    doc: SwiftDoc("Its ArgumentParser configuration: name and help from the spec; the subcommands are the hand-written types that run."),
+                    attributes: [],
+                    signature: "public static func configuration(subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration",
+                    body: ["CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand)"]
+                )
+            )
+        }
         return .type(
             SwiftTypeDecl(
                 .struct, SwiftNames.typeName(command.name) + "Options", doc: SwiftDoc(command.doc, remark: Spec.remark(command.location, command.name)),
                 conformances: ["ParsableArguments"], members: members
+            )
+        )
+    }
+
+    /// Every command path the spec declares, for the test that holds the binary's `--help` tree to it.
+    private func tree() -> SwiftDecl {
+        let paths = spec.commands.compactMap(\.path).map { "[" + $0.map(SwiftNames.stringLiteral).joined(separator: ", ") + "]" }
+        return .type(
+            SwiftTypeDecl(
+                .enum, "CLICommandTree", doc: SwiftDoc("The `openclaw` commands the spec declares, as the words that run them."),
+                members: [
+                    .property(
+                        doc: nil, modifiers: ["public", "static"], keyword: "let", name: "paths", type: "[[Swift.String]]",
+                        value: paths.isEmpty ? "[]" : "[\n" + paths.map { "        " + $0 + "," }.joined(separator: "\n") + "\n    ]"
+                    )
+                ]
             )
         )
     }
