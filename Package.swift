@@ -144,6 +144,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The generator's output for a fixture spec, kept as golden files and compiled here (GoldenTests.swift).
+        .testTarget(
+            name: "GeneratorGoldenTests",
+            dependencies: [
+                "ProtocolGenCore", "ProtocolSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ProtocolGenCoreTests",
             dependencies: ["ProtocolGenCore"],
