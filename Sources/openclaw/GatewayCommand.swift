@@ -32,9 +32,9 @@ extension GatewayCommand {
             // `--token`/`--password` rank with their variables (and are read again on every reload): hand them over in the
             // environment value the gateway resolves from, not by rewriting this process's environment.
             var environment = CLIEnvironment.current
-            if let token = options.token { environment["OPENCLAW_GATEWAY_TOKEN"] = token }
+            if let token = options.token { environment[EnvironmentVariable.gatewayToken] = token }
             if let password = options.password {
-                environment["OPENCLAW_GATEWAY_PASSWORD"] = password
+                environment[EnvironmentVariable.gatewayPassword] = password
                 logger.warning("Warning: --password can be exposed via process listings. Prefer --password-file or OPENCLAW_GATEWAY_PASSWORD.")
             }
             MemoryTuning.apply()

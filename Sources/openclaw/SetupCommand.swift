@@ -19,7 +19,7 @@ struct SetupCommand: CLICommand {
             FileHandle.standardError.write(Data("setup failed: \(error.localizedDescription)\n".utf8))
             throw ExitCode(1)
         }
-        let profile = environment["OPENCLAW_PROFILE"].flatMap { $0.isEmpty || $0.lowercased() == "default" ? nil : $0 }
+        let profile = environment[EnvironmentVariable.profile].flatMap { $0.isEmpty || $0.lowercased() == "default" ? nil : $0 }
         let startCommand = "openclaw " + (profile.map { $0 == "dev" ? "--dev " : "--profile \($0) " } ?? "") + "gateway"
         if options.json {
             let object: [String: Any] = [

@@ -18,6 +18,8 @@ public struct Spec: Sendable {
     public var chains: [PrecedenceChain]
     public var commands: [CommandDecl]
     public var tools: [ToolDecl]
+    /// `environment.yaml`: every `OPENCLAW_*` variable, named once.
+    public var environmentVariables: [NamedDoc] = []
 
     public init(
         protocolInfo: ProtocolInfo = .init(), limits: [Limit] = [], errorCodes: [NamedDoc] = [],

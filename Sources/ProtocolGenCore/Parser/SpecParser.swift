@@ -49,6 +49,10 @@ public struct SpecParser {
         switch (file.section, name) {
         case ("", "protocol.yaml"): try parseProtocol(root, into: &spec)
         case ("", "errors.yaml"): try parseErrors(root, into: &spec)
+        case ("", "environment.yaml"):
+            spec.environmentVariables += try root.entries().map { entry throws(Diagnostic) in
+                NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
+            }
         case ("types", _): spec.types += try root.entries().map { entry throws(Diagnostic) in try parseType(entry.key, entry.value) }
         case ("methods", _): spec.methods += try root.entries().map { entry throws(Diagnostic) in try parseMethod(entry.key, entry.value) }
         case ("events", _): spec.events += try root.entries().map { entry throws(Diagnostic) in try parseEvent(entry.key, entry.value) }
@@ -57,7 +61,7 @@ public struct SpecParser {
         case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }
         case ("tools", _): spec.tools += try root.entries().map { entry throws(Diagnostic) in try parseTool(entry.key, entry.value) }
         default:
-            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)", at: root.location)
+            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, environment.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)", at: root.location)
         }
     }
 

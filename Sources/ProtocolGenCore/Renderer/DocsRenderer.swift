@@ -182,6 +182,11 @@ public struct DocsRenderer {
 
     public func cliReference() -> String {
         var out = [Self.banner, "", "# CLI reference", ""]
+        if !spec.environmentVariables.isEmpty {
+            out += ["## Environment variables", "", "| Variable | |", "|---|---|"]
+            out += spec.environmentVariables.map { "| `\($0.name)` | \(cell($0.doc)) |" }
+            out.append("")
+        }
         for command in spec.commands {
             let title = command.path.map { "`openclaw \($0.joined(separator: " "))`" } ?? "\(command.name) (options several commands share)"
             out += ["## \(title)", "", command.doc, ""]

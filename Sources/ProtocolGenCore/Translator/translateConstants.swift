@@ -63,7 +63,9 @@ struct ConstantsTranslator {
                 ]
             )
         )
-        return SwiftFile(name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, messages(), scopeRules, apiCheck])
+        return SwiftFile(
+            name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, messages(), scopeRules, environment(), apiCheck]
+        )
     }
 
     /// One function per versioned message: the wording of the newest version at or below the caller's.
@@ -89,5 +91,22 @@ struct ConstantsTranslator {
             )
         }
         return .type(SwiftTypeDecl(.enum, "VersionedMessages", doc: SwiftDoc("Error texts whose wording depends on the connection's protocol version."), members: members))
+    }
+
+    /// `environment.yaml` → `EnvironmentVariable.stateDir == "OPENCLAW_STATE_DIR"`: the runtime never spells a name.
+    private func environment() -> SwiftDecl {
+        .type(
+            SwiftTypeDecl(
+                .enum, "EnvironmentVariable", doc: SwiftDoc("Every `OPENCLAW_*` variable the gateway and the CLI read or write."),
+                members: spec.environmentVariables.map { variable in
+                    let bare = variable.name.hasPrefix("OPENCLAW_") ? String(variable.name.dropFirst("OPENCLAW_".count)) : variable.name
+                    return .property(
+                        doc: SwiftDoc(variable.doc, remark: Spec.remark(variable.location, variable.name)), modifiers: ["public", "static"],
+                        keyword: "let", name: SwiftNames.identifier(bare.lowercased().replacingOccurrences(of: "_", with: "-")), type: "Swift.String",
+                        value: SwiftNames.stringLiteral(variable.name)
+                    )
+                }
+            )
+        )
     }
 }

@@ -15,6 +15,21 @@ public struct SpecValidator {
         checkDuplicates(spec.events.map { ($0.name, $0.location) }, kind: "event", into: &out)
         checkDuplicates(spec.configKeys.map { ($0.path, $0.location) }, kind: "config key", into: &out)
         checkDuplicates(spec.chains.map { ($0.name, $0.location) }, kind: "precedence chain", into: &out)
+        checkDuplicates(spec.environmentVariables.map { ($0.name, $0.location) }, kind: "environment variable", into: &out)
+        // An `OPENCLAW_*` name a command or a chain reads must be declared in environment.yaml (when the spec has one).
+        if !spec.environmentVariables.isEmpty {
+            let declared = Set(spec.environmentVariables.map(\.name))
+            for command in spec.commands {
+                for variable in command.env where variable.name.hasPrefix("OPENCLAW_") && !declared.contains(variable.name) {
+                    out.error("command '\(command.name)' reads \(variable.name), which environment.yaml does not declare", at: variable.location)
+                }
+            }
+            for chain in spec.chains {
+                for case .env(let name) in chain.sources where name.hasPrefix("OPENCLAW_") && !declared.contains(name) {
+                    out.error("chain '\(chain.name)' reads \(name), which environment.yaml does not declare", at: chain.location)
+                }
+            }
+        }
 
         func checkRef(_ type: TypeRef, at location: SourceLocation, _ what: String) {
             for name in type.namedReferences where !typeNames.contains(name) {

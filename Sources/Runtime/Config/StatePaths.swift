@@ -1,6 +1,7 @@
 // Sources/Runtime/Config/StatePaths.swift - where state and config live (reference/ops.md §1.1)
 
 import Foundation
+import Generated
 
 /// The state directory and config file for this process, resolved the way upstream does.
 public struct StatePaths: Sendable, Equatable {
@@ -18,7 +19,7 @@ public struct StatePaths: Sendable, Equatable {
         let home = homeDirectory(environment: environment)
         let fileManager = FileManager.default
         let stateDir: String
-        if let explicit = nonEmpty(environment["OPENCLAW_STATE_DIR"]) ?? nonEmpty(environment["CLAWDBOT_STATE_DIR"]) {
+        if let explicit = nonEmpty(environment[EnvironmentVariable.stateDir]) ?? nonEmpty(environment["CLAWDBOT_STATE_DIR"]) {
             stateDir = expand(explicit, home: home)
         } else {
             let preferred = home + "/.openclaw"
@@ -26,7 +27,7 @@ public struct StatePaths: Sendable, Equatable {
             stateDir = fileManager.fileExists(atPath: preferred) ? preferred : legacy.first(where: fileManager.fileExists) ?? preferred
         }
         let configPath: String
-        if let explicit = nonEmpty(environment["OPENCLAW_CONFIG_PATH"]) ?? nonEmpty(environment["CLAWDBOT_CONFIG_PATH"]) {
+        if let explicit = nonEmpty(environment[EnvironmentVariable.configPath]) ?? nonEmpty(environment["CLAWDBOT_CONFIG_PATH"]) {
             configPath = expand(explicit, home: home)
         } else {
             let candidates = ["openclaw.json", "clawdbot.json", "moldbot.json", "moltbot.json"].map { stateDir + "/" + $0 }
@@ -37,7 +38,7 @@ public struct StatePaths: Sendable, Equatable {
 
     /// `OPENCLAW_HOME`, else `HOME`, else the user's home directory.
     public static func homeDirectory(environment: [String: String]) -> String {
-        nonEmpty(environment["OPENCLAW_HOME"]) ?? nonEmpty(environment["HOME"]) ?? NSHomeDirectory()
+        nonEmpty(environment[EnvironmentVariable.home]) ?? nonEmpty(environment["HOME"]) ?? NSHomeDirectory()
     }
 
     /// Expands `~` and makes relative paths absolute.

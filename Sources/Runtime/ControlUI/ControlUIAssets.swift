@@ -2,6 +2,7 @@
 
 import Crypto
 import Foundation
+import Generated
 
 /// The Control UI's files (SwiftPM resources of this target, `ControlUI/Assets`), read into memory on
 /// first use. Assets are served under `assets/<version>/…`, where the version is a hash of every file,
@@ -58,7 +59,7 @@ struct ControlUIAssets: Sendable {
     /// `Bundle.module`, which stops the process when the bundle is missing.
     static func resourceRoot() -> URL? {
         var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["OPENCLAW_CONTROL_UI_DIR"] {
+        if let override = ProcessInfo.processInfo.environment[EnvironmentVariable.controlUiDir] {
             candidates.append(URL(fileURLWithPath: override))
         }
         let bundleNames = ["openclaw-gateway_Runtime.resources", "openclaw-gateway_Runtime.bundle"]

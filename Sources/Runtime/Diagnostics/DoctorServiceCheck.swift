@@ -30,15 +30,15 @@ extension Doctor {
         if serviceConfig != local.paths.configPath {
             drift.append("config path \(serviceConfig) (CLI: \(local.paths.configPath))")
         }
-        let servicePort = unit.pinnedPort ?? unit.environment["OPENCLAW_GATEWAY_PORT"].flatMap { Int($0) }
+        let servicePort = unit.pinnedPort ?? unit.environment[EnvironmentVariable.gatewayPort].flatMap { Int($0) }
         if let servicePort, servicePort != local.port.value {
             drift.append("port \(servicePort) (CLI resolves \(local.port.value) from \(local.port.source))")
         }
         // Token drift resolves config-first and ignores the CLI's environment.
-        if let serviceToken = unit.environment["OPENCLAW_GATEWAY_TOKEN"], let configToken = local.config.config.gateway?.auth?.token,
+        if let serviceToken = unit.environment[EnvironmentVariable.gatewayToken], let configToken = local.config.config.gateway?.auth?.token,
             serviceToken != configToken
         {
-            drift.append("OPENCLAW_GATEWAY_TOKEN differs from gateway.auth.token")
+            drift.append("\(EnvironmentVariable.gatewayToken) differs from gateway.auth.token")
         }
         let current = ServiceDefinition.currentExecutable()
         if let binary = unit.programArguments.first, binary != current {

@@ -32,7 +32,7 @@ public struct LocalResolution: Sendable {
         port = (try? Precedence.port.resolve(inputs)) ?? Resolved(value: ConfigDefaults.gatewayPort, source: .defaultValue("18789"))
         bindMode = (try? Precedence.bind.resolve(inputs)) ?? Resolved(value: "loopback", source: .defaultValue("loopback"))
         bindHost = BindHosts.resolve(mode: bindMode.value, customHost: model.gateway?.customBindHost, port: port.value).first ?? "127.0.0.1"
-        profile = environment["OPENCLAW_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        profile = environment[EnvironmentVariable.profile].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public var configExists: Bool { config.exists }

@@ -1,6 +1,7 @@
 // Sources/Runtime/Diagnostics/ServiceUnitFile.swift - reading an installed systemd user unit back (reference/ops.md §7)
 
 import Foundation
+import Generated
 
 /// The installed service definition as `gateway status` and `doctor` see it: where it lives and what it runs.
 ///
@@ -9,7 +10,7 @@ import Foundation
 public struct ServiceUnitFile: Sendable, Equatable {
     /// Environment keys safe to print (`Service env:`); tokens and passwords never are.
     public static let safeEnvironmentKeys = [
-        "OPENCLAW_PROFILE", "OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH", "OPENCLAW_GATEWAY_PORT", "OPENCLAW_NIX_MODE",
+        EnvironmentVariable.profile, EnvironmentVariable.stateDir, EnvironmentVariable.configPath, EnvironmentVariable.gatewayPort, EnvironmentVariable.nixMode,
     ]
 
     public var path: String

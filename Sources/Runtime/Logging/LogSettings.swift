@@ -36,7 +36,7 @@ public struct LogSettings: Sendable {
         if let flagLevel {
             guard let level = LogThreshold(name: flagLevel) else { throw LogSettingsError(flagLevel) }
             override = level
-        } else if let value = environment["OPENCLAW_LOG_LEVEL"], !value.isEmpty {
+        } else if let value = environment[EnvironmentVariable.logLevel], !value.isEmpty {
             override = LogThreshold(name: value)
         }
         let fileLevel = override ?? logging?.level.flatMap { LogThreshold(rawValue: $0.rawValue) } ?? .info

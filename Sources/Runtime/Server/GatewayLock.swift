@@ -2,6 +2,7 @@
 
 import Crypto
 import Foundation
+import Generated
 
 /// The gateway lock: `$TMPDIR/openclaw-<uid>/gateway.<sha256(configPath)[0:8]>.lock`, created with O_EXCL and holding
 /// `{pid, createdAt, configPath, startTime}`. A second gateway on the same config path polls it every 100 ms for up to
@@ -71,7 +72,7 @@ public final class GatewayLock: Sendable {
 
     /// Whether `OPENCLAW_ALLOW_MULTI_GATEWAY` asks to skip the lock.
     public static func isDisabled(environment: [String: String]) -> Bool {
-        guard let value = environment["OPENCLAW_ALLOW_MULTI_GATEWAY"]?.lowercased() else { return false }
+        guard let value = environment[EnvironmentVariable.allowMultiGateway]?.lowercased() else { return false }
         return ["1", "true", "yes", "on"].contains(value)
     }
 

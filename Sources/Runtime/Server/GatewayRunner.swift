@@ -1,6 +1,7 @@
 // Sources/Runtime/Server/GatewayRunner.swift - `gateway run`'s loop: serve, reload config, restart (ops.md §4.4)
 
 import Foundation
+import Generated
 import Logging
 import Synchronization
 import UnixSignals
@@ -114,9 +115,9 @@ public struct GatewayRunner: Sendable {
     /// The supervisor this process runs under, from its environment markers (upstream's detection).
     public static func supervisor(_ environment: [String: String]) -> String? {
         func set(_ key: String) -> Bool { !(environment[key] ?? "").isEmpty }
-        if set("LAUNCH_JOB_LABEL") || set("LAUNCH_JOB_NAME") || set("OPENCLAW_LAUNCHD_LABEL") { return "launchd" }
+        if set("LAUNCH_JOB_LABEL") || set("LAUNCH_JOB_NAME") || set(EnvironmentVariable.launchdLabel) { return "launchd" }
         if let xpc = environment["XPC_SERVICE_NAME"], !xpc.isEmpty, xpc != "0" { return "launchd" }
-        if ["OPENCLAW_SYSTEMD_UNIT", "INVOCATION_ID", "SYSTEMD_EXEC_PID", "JOURNAL_STREAM"].contains(where: set) { return "systemd" }
+        if [EnvironmentVariable.systemdUnit, "INVOCATION_ID", "SYSTEMD_EXEC_PID", "JOURNAL_STREAM"].contains(where: set) { return "systemd" }
         return nil
     }
 }

@@ -123,7 +123,7 @@ public enum GatewayVersion {
     /// `OPENCLAW_VERSION`, else `OPENCLAW_SERVICE_VERSION`, else this build's version (as upstream resolves it).
     public static let current: String = {
         let environment = ProcessInfo.processInfo.environment
-        for key in ["OPENCLAW_VERSION", "OPENCLAW_SERVICE_VERSION"] {
+        for key in [EnvironmentVariable.version, EnvironmentVariable.serviceVersion] {
             if let value = environment[key], !value.isEmpty { return value }
         }
         return build

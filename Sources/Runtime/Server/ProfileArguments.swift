@@ -1,6 +1,7 @@
 // Sources/Runtime/Server/ProfileArguments.swift - root `--dev` / `--profile NAME`, before the first subcommand word
 
 import Foundation
+import Generated
 
 /// Upstream's profile handling (reference/ops.md §1.2): parsed only before the first subcommand word,
 /// it fills in environment variables that are not already set and never overrides them.
@@ -42,11 +43,11 @@ public enum ProfileArguments {
         let name = dev ? "dev" : profile
         guard let name, name.lowercased() != "default" else { return (rest, environment) }
         var environment = environment
-        environment["OPENCLAW_PROFILE"] = name
+        environment[EnvironmentVariable.profile] = name
         let home = StatePaths.homeDirectory(environment: environment)
-        if environment["OPENCLAW_STATE_DIR"]?.isEmpty ?? true { environment["OPENCLAW_STATE_DIR"] = home + "/.openclaw-\(name)" }
-        if environment["OPENCLAW_CONFIG_PATH"]?.isEmpty ?? true { environment["OPENCLAW_CONFIG_PATH"] = environment["OPENCLAW_STATE_DIR"]! + "/openclaw.json" }
-        if name == "dev" && (environment["OPENCLAW_GATEWAY_PORT"]?.isEmpty ?? true) { environment["OPENCLAW_GATEWAY_PORT"] = "19001" }
+        if environment[EnvironmentVariable.stateDir]?.isEmpty ?? true { environment[EnvironmentVariable.stateDir] = home + "/.openclaw-\(name)" }
+        if environment[EnvironmentVariable.configPath]?.isEmpty ?? true { environment[EnvironmentVariable.configPath] = environment[EnvironmentVariable.stateDir]! + "/openclaw.json" }
+        if name == "dev" && (environment[EnvironmentVariable.gatewayPort]?.isEmpty ?? true) { environment[EnvironmentVariable.gatewayPort] = "19001" }
         return (rest, environment)
     }
 }

@@ -1,13 +1,14 @@
 // Sources/Runtime/Service/LaunchdPlist.swift - the gateway's macOS LaunchAgent plist: render, and read back
 
 import Foundation
+import Generated
 
 /// A LaunchAgent plist for the gateway (reference/ops.md §7, upstream `buildLaunchAgentPlist`). Rendered on every
 /// platform so its content is tested everywhere; only macOS installs it.
 public enum LaunchdPlist {
     /// `<stateDir>/logs/<prefix>.log` and `<prefix>.err.log`; the prefix is `OPENCLAW_LOG_PREFIX`, default `gateway`.
     public static func logPaths(stateDir: String, environment: [String: String] = [:]) -> (stdout: String, stderr: String) {
-        let prefix = environment["OPENCLAW_LOG_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "gateway"
+        let prefix = environment[EnvironmentVariable.logPrefix].flatMap { $0.isEmpty ? nil : $0 } ?? "gateway"
         return ("\(stateDir)/logs/\(prefix).log", "\(stateDir)/logs/\(prefix).err.log")
     }
 

@@ -1,6 +1,7 @@
 // Sources/Runtime/Service/ServiceDefinition.swift - what a gateway service runs: program, working dir, environment
 
 import Foundation
+import Generated
 
 /// The platform-neutral content of a gateway service; `SystemdUnit` and `LaunchdPlist` render it.
 public struct ServiceDefinition: Sendable, Equatable {
@@ -61,21 +62,21 @@ public struct ServiceDefinition: Sendable, Equatable {
             ("HOME", identity.home),
             ("PATH", minimalPath(home: identity.home, manager: inputs.manager)),
         ]
-        if let profile = identity.profile { environment.append(("OPENCLAW_PROFILE", profile)) }
+        if let profile = identity.profile { environment.append((EnvironmentVariable.profile, profile)) }
         environment += [
-            ("OPENCLAW_STATE_DIR", inputs.paths.stateDir),
-            ("OPENCLAW_CONFIG_PATH", inputs.paths.configPath),
-            ("OPENCLAW_GATEWAY_PORT", String(inputs.port)),
+            (EnvironmentVariable.stateDir, inputs.paths.stateDir),
+            (EnvironmentVariable.configPath, inputs.paths.configPath),
+            (EnvironmentVariable.gatewayPort, String(inputs.port)),
         ]
-        if let token = inputs.token, !token.isEmpty { environment.append(("OPENCLAW_GATEWAY_TOKEN", token)) }
+        if let token = inputs.token, !token.isEmpty { environment.append((EnvironmentVariable.gatewayToken, token)) }
         switch inputs.manager {
-        case .systemd: environment.append(("OPENCLAW_SYSTEMD_UNIT", identity.systemdUnitName))
-        case .launchd: environment.append(("OPENCLAW_LAUNCHD_LABEL", identity.launchdLabel))
+        case .systemd: environment.append((EnvironmentVariable.systemdUnit, identity.systemdUnitName))
+        case .launchd: environment.append((EnvironmentVariable.launchdLabel, identity.launchdLabel))
         }
         environment += [
-            ("OPENCLAW_SERVICE_MARKER", "openclaw"),
-            ("OPENCLAW_SERVICE_KIND", "gateway"),
-            ("OPENCLAW_SERVICE_VERSION", inputs.version),
+            (EnvironmentVariable.serviceMarker, "openclaw"),
+            (EnvironmentVariable.serviceKind, "gateway"),
+            (EnvironmentVariable.serviceVersion, inputs.version),
         ]
         return ServiceDefinition(
             description: identity.description(version: inputs.version),

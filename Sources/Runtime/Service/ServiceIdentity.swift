@@ -1,6 +1,7 @@
 // Sources/Runtime/Service/ServiceIdentity.swift - unit names, launchd labels and service file paths per profile
 
 import Foundation
+import Generated
 
 /// Names and file locations of the gateway service for one profile (reference/ops.md §7).
 ///
@@ -20,7 +21,7 @@ public struct ServiceIdentity: Sendable, Equatable {
     /// The identity for this process: `OPENCLAW_PROFILE` (set by `--profile`/`--dev`) and `HOME`.
     public static func resolve(environment: [String: String]) -> ServiceIdentity {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return ServiceIdentity(profile: environment["OPENCLAW_PROFILE"], home: home)
+        return ServiceIdentity(profile: environment[EnvironmentVariable.profile], home: home)
     }
 
     /// `openclaw-gateway` or `openclaw-gateway-<profile>` (without `.service`).

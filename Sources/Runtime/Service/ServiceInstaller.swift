@@ -125,7 +125,7 @@ public enum ServiceInstaller {
                 try fileManager.createDirectory(atPath: logs, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             try Data(plan.content.utf8).write(to: url, options: .atomic)
-            chmod(plan.path, plan.definition.environmentValue("OPENCLAW_GATEWAY_TOKEN") == nil ? 0o644 : 0o600)
+            chmod(plan.path, plan.definition.environmentValue(EnvironmentVariable.gatewayToken) == nil ? 0o644 : 0o600)
         } catch {
             throw Refusal(lines: ["Could not write \(plan.path): \(error.localizedDescription)"])
         }

@@ -1,6 +1,7 @@
 // Sources/Runtime/Service/ServiceManager.swift - talking to systemd (systemctl) or launchd (launchctl)
 
 import Foundation
+import Generated
 
 /// Runs the platform's service manager for the gateway's unit or LaunchAgent.
 ///
@@ -36,7 +37,7 @@ public struct ServiceManager: Sendable {
             executable = "/bin/launchctl"
             checkInit = false
         case .systemdUser, .systemdSystem:
-            if let override = environment["OPENCLAW_SYSTEMCTL"], !override.isEmpty {
+            if let override = environment[EnvironmentVariable.systemctl], !override.isEmpty {
                 executable = override
                 checkInit = false
             } else {

@@ -1,6 +1,7 @@
 // Sources/Runtime/Service/SystemdUnit.swift - the gateway's systemd unit: render, and read back
 
 import Foundation
+import Generated
 
 /// A systemd unit for the gateway (reference/ops.md §7, upstream `buildSystemdUnit`).
 public enum SystemdUnit {
@@ -53,7 +54,7 @@ public enum SystemdUnit {
         /// `OPENCLAW_GATEWAY_PORT`, else the value after `--port` in `ExecStart`.
         public var port: Int? {
             if let index = execStart.firstIndex(of: "--port"), index + 1 < execStart.count, let port = Int(execStart[index + 1]) { return port }
-            return environment["OPENCLAW_GATEWAY_PORT"].flatMap(Int.init)
+            return environment[EnvironmentVariable.gatewayPort].flatMap(Int.init)
         }
     }
 

@@ -56,7 +56,7 @@ public struct SampleRunOptions: ParsableArguments {
     }
 
     /// Environment variables the command reads.
-    public static let environment: [(name: Swift.String, doc: Swift.String)] = [("SAMPLE_PORT", "Port when --port is not given.")]
+    public static let environment: [(name: Swift.String, doc: Swift.String)] = [("OPENCLAW_SAMPLE_PORT", "Port when --port is not given.")]
 
     /// The word that runs it, after `sample`.
     public static let commandName: Swift.String = "run"

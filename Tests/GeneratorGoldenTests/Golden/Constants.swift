@@ -58,6 +58,14 @@ public enum ScopeRules {
     public static let nodeMethods: Swift.Set<Swift.String> = []
 }
 
+/// Every `OPENCLAW_*` variable the gateway and the CLI read or write.
+public enum EnvironmentVariable {
+    /// The sample port when no --port is given.
+    ///
+    /// - Remark: Generated from spec/environment.yaml#/OPENCLAW_SAMPLE_PORT
+    public static let samplePort: Swift.String = "OPENCLAW_SAMPLE_PORT"
+}
+
 /// Fails to compile when the generator and ProtocolSupport disagree.
 public enum GeneratedAPIVersion: ProtocolGenAPIVersion_1 {
 }

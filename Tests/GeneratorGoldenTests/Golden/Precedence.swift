@@ -8,8 +8,8 @@ public import ProtocolSupport
 public enum Precedence {
     /// The sample port.
     ///
-    /// `--port` → `SAMPLE_PORT` → `sample.port` → `18789`
+    /// `--port` → `OPENCLAW_SAMPLE_PORT` → `sample.port` → `18789`
     ///
     /// - Remark: Generated from spec/config/precedence.yaml#/port
-    public static let port: PrecedenceChain<Swift.Int> = PrecedenceChain(name: "port", sources: [.flag("port"), .env("SAMPLE_PORT"), .config("sample.port"), .defaultValue("18789")])
+    public static let port: PrecedenceChain<Swift.Int> = PrecedenceChain(name: "port", sources: [.flag("port"), .env("OPENCLAW_SAMPLE_PORT"), .config("sample.port"), .defaultValue("18789")])
 }

@@ -39,6 +39,26 @@ struct DiagnosticsTests {
         )
     }
 
+    @Test("An OPENCLAW_* variable a command or chain reads must be declared in environment.yaml")
+    func undeclaredEnvironmentVariable() {
+        expectErrors(
+            [
+                "spec/environment.yaml": """
+                OPENCLAW_GATEWAY_PORT: The port.
+                """,
+                "spec/cli/c.yaml": """
+                run:
+                  doc: Run.
+                  env:
+                    OPENCLAW_GATEWAY_PORT: The port.
+                    OPENCLAW_GATEWAY_PROT: Misspelt.
+                    PATH: Not ours.
+                """,
+            ],
+            ["spec/cli/c.yaml:5: error: command 'run' reads OPENCLAW_GATEWAY_PROT, which environment.yaml does not declare"]
+        )
+    }
+
     @Test("Unknown keys are caught at every level")
     func unknownKeysElsewhere() {
         expectErrors(
@@ -150,13 +170,13 @@ struct DiagnosticsTests {
         expectErrors(
             ["spec/extras/x.yaml": "a: 1\n"],
             [
-                "spec/extras/x.yaml:1: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
+                "spec/extras/x.yaml:1: error: unexpected spec file (expected protocol.yaml, errors.yaml, environment.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
             ]
         )
         expectErrors(
             ["spec/types.yaml": "# Types, but in the wrong place.\nA: {doc: A., enum: [a]}\n"],
             [
-                "spec/types.yaml:2: error: unexpected spec file (expected protocol.yaml, errors.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
+                "spec/types.yaml:2: error: unexpected spec file (expected protocol.yaml, errors.yaml, environment.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)"
             ]
         )
     }
