@@ -14,6 +14,9 @@ public struct FuzzRunOptions: Sendable {
     public var inputBudget: Duration = .seconds(2)
     /// Save failures under `Tests/Fixtures/fuzz/<target>/`.
     public var save = true
+    /// Install `CrashGuard`'s signal handlers and watchdog (process-wide: off inside a test process, where another
+    /// test's crash is not a fuzz input's).
+    public var guardCrashes = true
 
     public init() {}
 }
@@ -50,7 +53,7 @@ public enum FuzzRunner {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = options.duration.map { started + $0 }
-        CrashGuard.arm(target: target.name, inputBudget: options.inputBudget, save: options.save)
+        if options.guardCrashes { CrashGuard.arm(target: target.name, inputBudget: options.inputBudget, save: options.save) }
 
         while report.inputs < limit {
             if let deadline, report.inputs % 16 == 0, clock.now >= deadline { break }

@@ -39,7 +39,7 @@ struct SoakClient: Sendable {
         var listener: Task<Void, Never>?
         defer { listener?.cancel() }
         var call = 0
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline, !Task.isCancelled {
             if client == nil {
                 do {
                     let connected = try await gateway.connect(timeout: .seconds(30))
