@@ -12,6 +12,10 @@ let package = Package(
         .executable(name: "openclaw", targets: ["openclaw"]),
         .executable(name: "gateway-bench", targets: ["gateway-bench"]),
         .executable(name: "protocol-gen", targets: ["protocol-gen"]),
+        // Fuzz, soak and chaos runs against the parsers and a real gateway process (docs/reliability.md).
+        .executable(name: "gateway-stress", targets: ["gateway-stress"]),
+        // The fuzz targets, a product so the libFuzzer package in FuzzTesting/ can link them.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
         .library(name: "Runtime", targets: ["Runtime"]),
     ],
     dependencies: [
@@ -143,6 +147,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The parsers under fuzz (frames, JSON, params, config, HTTP bodies), the seeded mutator and the crash guard.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["Runtime", "Generated", "ProtocolSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gateway-stress",
+            dependencies: [
+                "FuzzTargets", "Runtime", "Generated", "TestUpstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The generator's output for a fixture spec, kept as golden files and compiled here (GoldenTests.swift).
         .testTarget(
@@ -151,6 +170,11 @@ let package = Package(
                 "ProtocolGenCore", "ProtocolSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

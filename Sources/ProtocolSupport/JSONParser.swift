@@ -309,9 +309,56 @@ struct JSONParser {
         guard let double = Double(text), double.isFinite else {
             throw JSONParseError(message: "number out of range", offset: start)
         }
-        // As Foundation decodes `1.0` or `1e2` into an Int: whole and in range → `.int`.
-        if double.rounded() == double, let whole = Int(exactly: double) { return .int(whole) }
+        // As Foundation decodes `1.0` or `1e2` into an Int: a text that denotes a whole number in range → `.int`,
+        // read from its digits (the double may have rounded it: `-92233720368521470.1e1` is -922337203685214701,
+        // not the double's -922337203685214720; found by the `json` fuzz target).
+        if double.rounded() == double, abs(double) <= 0x1p63, let whole = Self.exactInteger(bytes[start..<index]) { return .int(whole) }
         return .number(double)
+    }
+
+    /// The integer a number's text denotes (`1.0`, `1e2`, `-12.50e1`), or nil when it has a fraction or does not fit `Int`.
+    static func exactInteger(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var digits: [UInt8] = []
+        var fractionDigits = 0
+        var exponent = 0
+        var negative = false
+        var part = 0  // 0: integer part, 1: fraction, 2: exponent
+        var exponentNegative = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "-") where part == 0: negative = true
+            case UInt8(ascii: "-"): exponentNegative = true
+            case UInt8(ascii: "+"): break
+            case UInt8(ascii: "."): part = 1
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): part = 2
+            default:
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if part == 2 {
+                    // Past 400 nothing fits `Int` anyway (and the double was finite and whole, so the digits are not all zero).
+                    exponent = min(exponent * 10 + digit, 1000)
+                } else {
+                    if !(digits.isEmpty && digit == 0) { digits.append(UInt8(digit)) }
+                    if part == 1 { fractionDigits += 1 }
+                }
+            }
+        }
+        if digits.isEmpty { return 0 }
+        var scale = (exponentNegative ? -exponent : exponent) - fractionDigits
+        // Trailing zeros below the decimal point are no fraction.
+        while scale < 0, digits.last == 0 {
+            digits.removeLast()
+            scale += 1
+        }
+        guard scale >= 0, digits.count + scale <= 19 else { return nil }
+        var magnitude: UInt64 = 0
+        for digit in digits + Array(repeating: 0, count: scale) {
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else { return nil }
+            magnitude = sum
+        }
+        if negative { return magnitude <= UInt64(Int.max) + 1 ? Int(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int.max) ? Int(magnitude) : nil
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -27,6 +27,20 @@ struct ConfigLoaderTests {
         #expect(loaded.config.agents?.defaults?.model?["primary"] == "openai/gpt-4o")
     }
 
+    /// Foundation's JSON5 scanner traps on such a key (found by `gateway-stress fuzz --target config`); a config
+    /// file with one stray byte must be an error naming the offset, not a crash of the gateway or the CLI.
+    @Test func aByteThatIsNotUTF8IsAParseErrorNotACrash() {
+        let text = Data("{ agents".utf8) + Data([0xFE]) + Data(": { list: [] } }".utf8)
+        #expect(
+            throws: ConfigError(
+                path: "/tmp/openclaw.json", issues: ["<root>: JSON5 parse error: the text is not valid UTF-8 (first bad byte at offset 8)"]
+            )
+        ) {
+            try ConfigLoader(environment: [:]).parse(text, path: "/tmp/openclaw.json")
+        }
+        #expect(ConfigSnapshotReader.parseTree(text) == nil)
+    }
+
     @Test func substitutesEnvironmentVariables() throws {
         let loaded = try parse(#"{"gateway": {"auth": {"token": "${MY_TOKEN}"}, "remote": {"url": "ws://${HOST_NAME}:1", "token": "$${LITERAL}"}}}"#, env: ["MY_TOKEN": "secret", "HOST_NAME": "box"])
         #expect(loaded.config.gateway?.auth?.token == "secret")

@@ -88,9 +88,7 @@ struct ConfigIncludes {
         }
         let parsed: JSONValue
         do {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            parsed = try decoder.decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data)
+            parsed = try JSON5Text.decode(data.isEmpty ? Data("{}".utf8) : data)
         } catch {
             throw Failure(file: resolved, message: "JSON5 parse error in included file \(resolved): \(ConfigLoader.describe(error))")
         }

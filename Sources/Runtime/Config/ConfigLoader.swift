@@ -53,9 +53,7 @@ public struct ConfigLoader: Sendable {
     public func parse(_ data: Data, path: String) throws(ConfigError) -> LoadedConfig {
         let raw: JSONValue
         do {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            raw = try decoder.decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data)
+            raw = try JSON5Text.decode(data.isEmpty ? Data("{}".utf8) : data)
         } catch {
             throw ConfigError(path: path, issues: ["<root>: JSON5 parse error: \(Self.describe(error))"])
         }

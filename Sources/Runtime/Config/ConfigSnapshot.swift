@@ -103,9 +103,7 @@ public struct ConfigSnapshotReader: Sendable {
 
     /// Parses JSON5 text into a tree (no `${VAR}` substitution), or nil.
     public static func parseTree(_ data: Data) -> JSONValue? {
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        return try? decoder.decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data)
+        try? JSON5Text.decode(data.isEmpty ? Data("{}".utf8) : data)
     }
 
     /// The redacted snapshot of the file at `path`.

@@ -14,9 +14,7 @@ public struct ConfigWriter: Sendable {
     public func set(_ value: JSONValue, at path: String, in file: String) throws {
         var tree: JSONValue = .object([:])
         if let data = FileManager.default.contents(atPath: file), !data.isEmpty {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            tree = try decoder.decode(JSONValue.self, from: data)
+            tree = try JSON5Text.decode(data)
         }
         tree = Self.setting(value, at: path.split(separator: ".").map(String.init)[...], in: tree)
         try write(tree, to: file)

@@ -6,8 +6,8 @@ import Generated
 /// refused as a whole (nested too deeply, a lone surrogate elsewhere) can still be answered by id
 /// instead of leaving the caller to time out. Other members are skipped by matching brackets and
 /// strings, not validated; anything unexpected gives nil.
-enum FrameIDScanner {
-    static func id(in bytes: [UInt8]) -> String? {
+package enum FrameIDScanner {
+    package static func id(in bytes: [UInt8]) -> String? {
         var scanner = Scanner(bytes: bytes)
         return scanner.topLevelID()
     }

@@ -4,7 +4,7 @@ import Foundation
 import Generated
 
 /// What a client's message turned out to be.
-enum InboundFrame {
+package enum InboundFrame {
     case notJSON
     /// Text that is not Unicode: bytes that are not UTF-8 (`escaped` false: RFC 6455 fails the socket with
     /// 1007), or a JSON string with a lone surrogate escape (`escaped` true; `id` when one could be read).
@@ -15,7 +15,7 @@ enum InboundFrame {
     case invalid(id: String?, issue: ValidationIssue)
     case request(RequestFrame)
 
-    static func parse(_ message: [UInt8]) -> InboundFrame {
+    package static func parse(_ message: [UInt8]) -> InboundFrame {
         // Our own parser reads the text first: it refuses repeated member names, which Foundation (first wins)
         // and upstream's `JSON.parse` (last wins) would read differently — `"token":"T","token":"WRONG"` must not
         // log in here when upstream would refuse it. It also says why a text is not JSON.

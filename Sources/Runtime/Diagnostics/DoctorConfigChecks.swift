@@ -43,9 +43,7 @@ extension Doctor {
 
     /// The file as written (JSON5, before `${VAR}` substitution), so references survive a rewrite.
     static func parseRaw(_ data: Data) -> JSONValue? {
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        guard let raw = try? decoder.decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data), raw.objectValue != nil else { return nil }
+        guard let raw = try? JSON5Text.decode(data.isEmpty ? Data("{}".utf8) : data), raw.objectValue != nil else { return nil }
         return raw
     }
 

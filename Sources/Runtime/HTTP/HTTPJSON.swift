@@ -30,8 +30,13 @@ enum HTTPJSON {
     /// The body parsed as a JSON object (an empty body is `{}` when `emptyIsObject`).
     static func object(_ request: Request, limit: Int, emptyIsObject: Bool = false) async throws(HTTPRouteError) -> JSONValue {
         let buffer = try await body(request, limit: limit)
-        if buffer.readableBytes == 0 && emptyIsObject { return .object([:]) }
-        guard let value = try? WireJSON.decode(JSONValue.self, from: Data(buffer: buffer)), case .object = value else {
+        return try object(parsing: Data(buffer: buffer), emptyIsObject: emptyIsObject)
+    }
+
+    /// Bytes already read, parsed as `object(_:limit:emptyIsObject:)` does (also what the fuzz targets feed).
+    static func object(parsing data: Data, emptyIsObject: Bool = false) throws(HTTPRouteError) -> JSONValue {
+        if data.isEmpty && emptyIsObject { return .object([:]) }
+        guard let value = try? WireJSON.decode(JSONValue.self, from: data), case .object = value else {
             throw HTTPRouteError.invalid("Invalid JSON body: expected a JSON object")
         }
         return value

@@ -58,10 +58,7 @@ enum ResponsesRoute {
         } catch {
             throw HTTPRouteError(status: .contentTooLarge, message: "Payload too large", type: "invalid_request_error")
         }
-        guard let value = try? WireJSON.decode(JSONValue.self, from: Data(buffer: buffer)), case .object = value else {
-            throw HTTPRouteError.invalid("Invalid JSON body: expected a JSON object")
-        }
-        return value
+        return try HTTPJSON.object(parsing: Data(buffer: buffer))
     }
 
     // MARK: - Starting the run

@@ -1,0 +1,43 @@
+// Sources/gateway-stress/ChildRegistry.swift - no gateway outlives the command: signals and errors kill what is left
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// The gateways still running. SIGINT, SIGTERM and SIGHUP to this command SIGKILL them before it exits;
+/// commands also stop them on every path out (`defer`), so this is the net under an interrupted run.
+final class ChildRegistry: Sendable {
+    static let shared = ChildRegistry()
+
+    private let children = Mutex<[pid_t]>([])
+    private let sources = Mutex<[any DispatchSourceSignal]>([])
+
+    func add(_ gateway: SpawnedGateway) { children.withLock { $0.append(gateway.pid) } }
+    func remove(_ pid: pid_t) { children.withLock { $0.removeAll { $0 == pid } } }
+
+    /// SIGKILLs every child still running.
+    func killAll() {
+        for pid in children.withLock({ $0 }) { kill(pid, SIGKILL) }
+    }
+
+    /// Turns SIGINT, SIGTERM and SIGHUP into: kill the children, exit 128 + signal.
+    func handleSignals() {
+        sources.withLock { sources in
+            sources = [SIGINT, SIGTERM, SIGHUP].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    self.killAll()
+                    StressLog.say("interrupted by signal \(number); gateways stopped")
+                    exit(128 + number)
+                }
+                source.resume()
+                return source
+            }
+        }
+    }
+}
