@@ -81,8 +81,9 @@ struct ChaosLoad: Sendable {
         }
     }
 
-    /// `config.patch` writes of `agents.defaults.systemPrompt` (a key whose change reloads nothing), each on the
-    /// hash of the one before; the ledger keeps the last acknowledged value and the one in flight.
+    /// Writes of `agents.defaults.systemPrompt` (a key whose change reloads nothing), each on the hash of the one
+    /// before: `config.patch` with a merge patch, and every other one `config.set` with the whole (redacted) tree
+    /// `config.get` returned, the value changed. The ledger keeps the last acknowledged value and the one in flight.
     func configWrites() async {
         guard let client = try? await gateway.connect(timeout: .seconds(5)) else { return }
         await writeConfig(client)
@@ -94,10 +95,25 @@ struct ChaosLoad: Sendable {
             let value = "chaos-r\(round)-c\(sequence)"
             do {
                 let snapshot = try await client.request("config.get", timeoutMs: 10_000)
-                guard let hash = snapshot["hash"]?.stringValue else { return }
-                let raw = #"{"agents":{"defaults":{"systemPrompt":"\#(value)"}}}"#
+                guard let hash = snapshot["hash"]?.stringValue, case .object(var tree)? = snapshot["parsed"] else { return }
+                let method: String
+                let raw: [UInt8]
+                if sequence % 2 == 0 {
+                    method = "config.patch"
+                    raw = Array(#"{"agents":{"defaults":{"systemPrompt":"\#(value)"}}}"#.utf8)
+                } else {
+                    method = "config.set"
+                    var agents = tree["agents"]?.objectValue ?? [:]
+                    var defaults = agents["defaults"]?.objectValue ?? [:]
+                    defaults["systemPrompt"] = .string(value)
+                    agents["defaults"] = .object(defaults)
+                    tree["agents"] = .object(agents)
+                    raw = try WireJSON.encode(JSONValue.object(tree))
+                }
                 ledger.config.withLock { $0.inFlight = value }
-                _ = try await client.request("config.patch", params: ["raw": .string(raw), "baseHash": .string(hash)], timeoutMs: 10_000)
+                _ = try await client.request(
+                    method, params: ["raw": .string(String(decoding: raw, as: UTF8.self)), "baseHash": .string(hash)], timeoutMs: 10_000
+                )
                 ledger.config.withLock { state in
                     state.acknowledged = value
                     state.inFlight = nil
