@@ -36,6 +36,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Chance per call that a client disconnects and connects again.")
     var churn = 0.02
 
+    @Flag(help: "Connect as presence-tracked backends (each connect broadcasts the whole presence list) instead of signed CLI devices.")
+    var tracked = false
+
     @Option(help: "Allowed RSS growth after warm-up, in percent (plus --rss-slack-mib).")
     var rssGrowthPercent = 25.0
 
@@ -92,7 +95,9 @@ struct SoakCommand: AsyncParsableCommand {
         var warm: ResourceSample?
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<clients {
-                let client = SoakClient(index: index, gateway: gateway, counters: counters, interval: .milliseconds(intervalMs), churn: churn)
+                let client = SoakClient(
+                    index: index, gateway: gateway, counters: counters, interval: .milliseconds(intervalMs), churn: churn, tracked: tracked
+                )
                 group.addTask { await client.run(until: deadline) }
                 // A connect storm is not the point: ramp up over the first seconds.
                 if index % 25 == 24 { try await Task.sleep(for: .milliseconds(100)) }
