@@ -39,7 +39,7 @@ struct ChaosCommand: AsyncParsableCommand {
         try Data(upstream.gatewayConfig(systemPrompt: initial).utf8).write(to: URL(fileURLWithPath: stateDir + "/openclaw.json"))
         let ledger = ChaosLedger(initialSystemPrompt: initial)
         let token = StressPaths.randomToken()
-        print("chaos: \(rounds) rounds, \(writers) writers, kill after \(minLoadMs)–\(maxLoadMs) ms of load; state in \(stateDir)")
+        StressLog.out("chaos: \(rounds) rounds, \(writers) writers, kill after \(minLoadMs)–\(maxLoadMs) ms of load; state in \(stateDir)")
         var passed = false
         defer {
             ChildRegistry.shared.killAll()
@@ -65,7 +65,7 @@ struct ChaosCommand: AsyncParsableCommand {
                 let restart = ContinuousClock.now - started
                 let counts = "\(findings.messagesKept) messages, \(findings.pairingsKept) pairings, config \(findings.configProblems.isEmpty ? "ok" : "BAD")"
                 guard round <= rounds else {
-                    print("chaos: final restart in \(restart.formatted(.units(allowed: [.milliseconds]))): kept \(counts)")
+                    StressLog.out("chaos: final restart in \(restart.formatted(.units(allowed: [.milliseconds]))): kept \(counts)")
                     await gateway.stop()
                     break
                 }
@@ -82,7 +82,7 @@ struct ChaosCommand: AsyncParsableCommand {
                     }
                 }
                 let after = (ledger.messages.withLock { $0.count }, ledger.pairings.withLock { $0.count }, ledger.config.withLock { $0.writes })
-                print(
+                StressLog.out(
                     "chaos: round \(round): restart \(restart.formatted(.units(allowed: [.milliseconds]))), verified \(counts); "
                         + "killed after \(loadTime.formatted(.units(allowed: [.milliseconds]))) with \(after.0 - before.0) messages, "
                         + "\(after.1 - before.1) pairings, \(after.2 - before.2) config writes acknowledged"
@@ -95,14 +95,14 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         await upstream.stop()
         let config = ledger.config.withLock { $0 }
-        print(
+        StressLog.out(
             "chaos: \(rounds) kills; acknowledged and kept: \(lastFindings.messagesKept) of \(ledger.messages.withLock { $0.count }) messages, "
                 + "\(lastFindings.pairingsKept) of \(ledger.pairings.withLock { $0.count }) pairings "
                 + "(\(ledger.pairings.withLock { $0.filter(\.byOperator).count }) operator approvals), "
                 + "\(config.writes) config writes (the last acknowledged one in the file after every kill: \(problems.contains { $0.contains("config") } ? "no" : "yes"))"
         )
-        for problem in problems.prefix(50) { print("chaos: FAILED: \(problem)") }
-        if problems.isEmpty { print("chaos: ok") }
+        for problem in problems.prefix(50) { StressLog.out("chaos: FAILED: \(problem)") }
+        if problems.isEmpty { StressLog.out("chaos: ok") }
         passed = problems.isEmpty
         if !passed { throw ExitCode(1) }
     }

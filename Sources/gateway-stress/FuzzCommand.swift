@@ -39,7 +39,7 @@ struct FuzzCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list {
-            for target in FuzzTarget.all { print("\(target.name): \(target.summary)") }
+            for target in FuzzTarget.all { StressLog.out("\(target.name): \(target.summary)") }
             return
         }
         let targets: [FuzzTarget]
@@ -63,17 +63,17 @@ struct FuzzCommand: AsyncParsableCommand {
             let report = await FuzzRunner.run(target, options: options)
             total += report.inputs
             let rate = Int(report.inputsPerSecond)
-            print(
+            StressLog.out(
                 "fuzz \(target.name): \(report.inputs) inputs (\(report.startingInputs) starting, \(report.accepted) accepted, pool \(report.poolSize)) "
                     + "in \(report.elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))), \(rate)/s: "
                     + (report.failure == nil ? "ok" : "FAILED")
             )
             if let failure = report.failure {
-                print("  \(failure)")
+                StressLog.out("  \(failure)")
                 failed += 1
             }
         }
-        print("fuzz: \(total) inputs, \(failed) of \(targets.count) targets failed")
+        StressLog.out("fuzz: \(total) inputs, \(failed) of \(targets.count) targets failed")
         if failed > 0 { throw ExitCode(1) }
     }
 }

@@ -30,11 +30,16 @@ struct SoakClient: Sendable {
     let interval: Duration
     /// Chance per call of closing the socket and connecting again.
     let churn: Double
+    /// Connect as a presence-tracked `backend` (every connect and disconnect then broadcasts the whole presence
+    /// list to every client); otherwise as a signed `cli` device, which presence does not track.
+    let tracked: Bool
 
     private var sessionKey: String { "soak-\(index)" }
 
     func run(until deadline: ContinuousClock.Instant) async {
         var random = SystemRandomNumberGenerator()
+        // One device per client, kept across its reconnects: paired silently (loopback) by its first connect.
+        let identity = DeviceIdentity()
         var client: GatewayClient?
         var listener: Task<Void, Never>?
         defer { listener?.cancel() }
@@ -42,7 +47,12 @@ struct SoakClient: Sendable {
         while ContinuousClock.now < deadline, !Task.isCancelled {
             if client == nil {
                 do {
-                    let connected = try await gateway.connect(timeout: .seconds(30))
+                    let connected = try await gateway.connect(timeout: .seconds(30)) { options in
+                        guard !tracked else { return }
+                        options.clientId = .cli
+                        options.clientMode = .cli
+                        options.identity = identity
+                    }
                     client = connected
                     counters.connected.add(1, ordering: .relaxed)
                     listener = Task { [counters] in

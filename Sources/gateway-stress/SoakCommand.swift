@@ -36,6 +36,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Chance per call that a client disconnects and connects again.")
     var churn = 0.02
 
+    @Flag(help: "Connect as presence-tracked backends (each connect broadcasts the whole presence list) instead of signed CLI devices.")
+    var tracked = false
+
     @Option(help: "Allowed RSS growth after warm-up, in percent (plus --rss-slack-mib).")
     var rssGrowthPercent = 25.0
 
@@ -80,8 +83,8 @@ struct SoakCommand: AsyncParsableCommand {
         StressLog.say("gateway pid \(gateway.pid) on \(gateway.url), state in \(gateway.stateDir)")
         guard let idleFigures = gateway.resources() else { throw StressError("cannot read /proc/\(gateway.pid)") }
         let idle = ResourceSample(seconds: 0, rssKiB: idleFigures.rssKiB, fds: idleFigures.fds, clients: 0)
-        print("soak: \(clients) clients × \(format(minutes)) min, sample every \(format(sampleSeconds)) s; rule: \(rule.text)")
-        print("soak: idle   rss \(format(idle.rssMiB)) MiB, fds \(idle.fds)")
+        StressLog.out("soak: \(clients) clients × \(format(minutes)) min, sample every \(format(sampleSeconds)) s; rule: \(rule.text)")
+        StressLog.out("soak: idle   rss \(format(idle.rssMiB)) MiB, fds \(idle.fds)")
 
         let counters = SoakCounters()
         let duration = Duration.milliseconds(Int(minutes * 60_000))
@@ -92,7 +95,9 @@ struct SoakCommand: AsyncParsableCommand {
         var warm: ResourceSample?
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<clients {
-                let client = SoakClient(index: index, gateway: gateway, counters: counters, interval: .milliseconds(intervalMs), churn: churn)
+                let client = SoakClient(
+                    index: index, gateway: gateway, counters: counters, interval: .milliseconds(intervalMs), churn: churn, tracked: tracked
+                )
                 group.addTask { await client.run(until: deadline) }
                 // A connect storm is not the point: ramp up over the first seconds.
                 if index % 25 == 24 { try await Task.sleep(for: .milliseconds(100)) }
@@ -111,7 +116,7 @@ struct SoakCommand: AsyncParsableCommand {
                     phase = warm == nil ? " (warm-up)" : ""
                     if warm != nil { samples.append(sample) }
                 }
-                print(
+                StressLog.out(
                     "soak: t=\(Int(elapsed))s clients \(sample.clients) calls \(counters.calls.load(ordering: .relaxed)) runs \(counters.runs.load(ordering: .relaxed)) "
                         + "events \(counters.events.load(ordering: .relaxed)) failures \(counters.failures.withLock { $0.count }) "
                         + "rss \(format(sample.rssMiB)) MiB fds \(sample.fds)\(phase)"
@@ -122,20 +127,20 @@ struct SoakCommand: AsyncParsableCommand {
         }
         await monitor.close()
         let after = await settledFigures(gateway, idleFds: idle.fds, slack: rule.fdSlack)
-        print("soak: after  rss \(format(after.rssMiB)) MiB, fds \(after.fds) (all clients closed)")
+        StressLog.out("soak: after  rss \(format(after.rssMiB)) MiB, fds \(after.fds) (all clients closed)")
         guard let warm else { throw StressError("the run ended before warm-up (\(warmup) s); raise --minutes or lower --warmup-seconds") }
         let failures = counters.failures.withLock { $0 }
         var problems = rule.violations(idle: idle, warm: warm, loaded: samples, after: after)
         if !failures.isEmpty { problems.append("\(failures.count) calls failed; first: \(failures.prefix(5).joined(separator: " | "))") }
         let calls = counters.calls.load(ordering: .relaxed)
-        print(
+        StressLog.out(
             "soak: \(format(minutes)) min, \(clients) clients held, \(calls) calls, \(counters.runs.load(ordering: .relaxed)) runs, "
                 + "\(counters.events.load(ordering: .relaxed)) events received, \(counters.reconnects.load(ordering: .relaxed)) reconnects; "
                 + "rss idle \(format(idle.rssMiB)) → warm \(format(warm.rssMiB)) → end \(format(samples.last?.rssMiB ?? warm.rssMiB)) → after \(format(after.rssMiB)) MiB; "
                 + "fds idle \(idle.fds) → warm \(warm.fds) → max \(samples.map(\.fds).max() ?? warm.fds) → after \(after.fds)"
         )
-        for problem in problems { print("soak: FAILED: \(problem)") }
-        if problems.isEmpty { print("soak: ok") }
+        for problem in problems { StressLog.out("soak: FAILED: \(problem)") }
+        if problems.isEmpty { StressLog.out("soak: ok") }
         return problems.isEmpty
     }
 

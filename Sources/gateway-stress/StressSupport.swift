@@ -13,6 +13,12 @@ enum StressLog {
     /// The operator clients' own logging stays off: their reconnect chatter is not the result.
     static let quiet = Logger(label: "gateway-stress", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// A result line on stdout, written at once (not through `print`'s buffer, which a file or pipe fills in
+    /// blocks): a run that dies (a fuzz crash, a kill) keeps every line it printed.
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// A progress line on stderr (results go to stdout).
     static func say(_ text: String) {
         FileHandle.standardError.write(Data(("gateway-stress: " + text + "\n").utf8))
