@@ -5,7 +5,9 @@ import PackagePlugin
 
 @main
 struct ProtocolGenPlugin: BuildToolPlugin {
-    static let outputs = ["Types.swift", "Methods.swift", "Events.swift", "Client.swift", "Constants.swift", "Config.swift", "Precedence.swift", "Commands.swift", "Tools.swift"]
+    static let outputs = [
+        "Types.swift", "Methods.swift", "Events.swift", "Client.swift", "Constants.swift", "Config.swift", "Precedence.swift", "Commands.swift", "Tools.swift",
+    ]
 
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let spec = context.package.directoryURL.appending(path: "spec")

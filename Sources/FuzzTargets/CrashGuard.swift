@@ -1,12 +1,13 @@
 // Sources/FuzzTargets/CrashGuard.swift - saves the input that trapped or hung the process before it dies
 
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Synchronization
 
 /// A trap (Swift's runtime checks end in SIGILL/SIGTRAP), a bad access or an abort kills the process mid-input;
 /// a hang never returns from it. Either way the input must survive as a fixture. The runner copies every input

@@ -116,7 +116,10 @@ public struct Mutator: Sendable {
 
     /// Replaces the number starting at or after `position` (or inserts one there).
     private func replaceNumber(_ bytes: [UInt8], with number: [UInt8], at position: Int) -> [UInt8] {
-        let isNumeric = { (byte: UInt8) in (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") }
+        let isNumeric = { (byte: UInt8) in
+            (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                || byte == UInt8(ascii: "+")
+        }
         guard let start = bytes[position...].firstIndex(where: { (0x30...0x39).contains($0) }) else {
             var result = bytes
             result.insert(contentsOf: number, at: position)

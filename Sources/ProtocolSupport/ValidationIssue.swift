@@ -43,7 +43,8 @@ public struct ValidationIssue: Error, Hashable, Sendable, CustomStringConvertibl
         case .valueNotFound(let type, let context):
             self.init(pointer: pointer(context.codingPath), message: "must be \(jsonTypeName(type))")
         case .dataCorrupted(let context):
-            let message = context.debugDescription.hasPrefix("must ") || context.debugDescription.hasPrefix("unexpected ")
+            let message =
+                context.debugDescription.hasPrefix("must ") || context.debugDescription.hasPrefix("unexpected ")
                 ? context.debugDescription : "must be valid JSON"
             self.init(pointer: pointer(context.codingPath), message: message)
         @unknown default:

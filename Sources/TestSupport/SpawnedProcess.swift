@@ -3,6 +3,7 @@
 import Foundation
 import Subprocess
 import Synchronization
+
 #if canImport(System)
 import System
 #else
@@ -63,10 +64,12 @@ public final class SpawnedProcess: Sendable {
         input: Stream = .null, output: Stream = .null, error: Stream = .null
     ) async throws -> SpawnedProcess {
         let target: Executable = executable.hasPrefix("/") ? .path(FilePath(executable)) : .name(executable)
-        let env: Environment = environment.map { values in
-            .custom(Dictionary(uniqueKeysWithValues: values.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }))
-        } ?? .inherit
-        let configuration = Configuration(executable: target, arguments: Arguments(arguments), environment: env, workingDirectory: workingDirectory.map { FilePath($0) })
+        let env: Environment =
+            environment.map { values in
+                .custom(Dictionary(uniqueKeysWithValues: values.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }))
+            } ?? .inherit
+        let configuration = Configuration(
+            executable: target, arguments: Arguments(arguments), environment: env, workingDirectory: workingDirectory.map { FilePath($0) })
         let exit = ExitBox()
         let (spawned, spawnedSink) = AsyncThrowingStream.makeStream(of: Int32.self)
         let descriptors = Descriptors(input: input, output: output, error: error)

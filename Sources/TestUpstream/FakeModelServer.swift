@@ -130,29 +130,31 @@ public final class FakeModelServer: Sendable {
         fields[.contentType] = "text/event-stream"
         for (name, value) in reply.headers { fields[HTTPFields.Element.Name(name)!] = value }
         let disconnected = self.disconnected
-        return Response(status: .init(code: reply.status), headers: fields, body: ResponseBody { writer in
-            for step in reply.steps {
-                switch step {
-                case .send(let text):
-                    try await writer.write(ByteBuffer(string: text))
-                case .hang:
-                    do {
-                        while true {
-                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                            try await Task.sleep(for: .milliseconds(20))
+        return Response(
+            status: .init(code: reply.status), headers: fields,
+            body: ResponseBody { writer in
+                for step in reply.steps {
+                    switch step {
+                    case .send(let text):
+                        try await writer.write(ByteBuffer(string: text))
+                    case .hang:
+                        do {
+                            while true {
+                                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                                try await Task.sleep(for: .milliseconds(20))
+                            }
+                        } catch {
+                            disconnected.yield()
+                            throw error
                         }
-                    } catch {
-                        disconnected.yield()
-                        throw error
+                    case .disconnect:
+                        throw CancellationError()
+                    case .pause(let duration):
+                        try await Task.sleep(for: duration)
                     }
-                case .disconnect:
-                    throw CancellationError()
-                case .pause(let duration):
-                    try await Task.sleep(for: duration)
                 }
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 }
 

@@ -7,7 +7,9 @@ public struct FakeTelegramHTMLProblem: Error, Sendable {
 
 extension FakeTelegramServer {
     /// Telegram's tags; anything else is "Unsupported start tag".
-    static let htmlTags: Set<String> = ["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]
+    static let htmlTags: Set<String> = [
+        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji",
+    ]
 
     /// The text a user would see (tags removed, entities decoded), or why the markup is refused:
     /// unknown tags, unbalanced tags, a `<` that opens no tag, unknown named entities.

@@ -281,8 +281,10 @@ public final class FakeTelegramServer: Sendable {
         let messageId = state.withLock { state in
             let id = state.nextMessageId
             state.nextMessageId += 1
-            state.sent.append(SentMessage(
-                messageId: id, chatId: Int64(chatId), text: text, parseMode: parseMode, replyToMessageId: replyTo, threadId: threadId, visibleText: visible))
+            state.sent.append(
+                SentMessage(
+                    messageId: id, chatId: Int64(chatId), text: text, parseMode: parseMode, replyToMessageId: replyTo, threadId: threadId, visibleText: visible)
+            )
             return id
         }
         var message: [String: JSONValue] = [
@@ -296,7 +298,9 @@ public final class FakeTelegramServer: Sendable {
 
     private func sendChatAction(_ params: [String: JSONValue]) -> Response {
         guard Self.int(params["chat_id"]) != nil else { return Self.error(400, "Bad Request: chat_id is empty") }
-        let actions: Set = ["typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location"]
+        let actions: Set = [
+            "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location",
+        ]
         guard let action = params["action"]?.stringValue, actions.contains(action) else {
             return Self.error(400, "Bad Request: wrong parameter action in request")
         }

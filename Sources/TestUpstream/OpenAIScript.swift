@@ -18,7 +18,10 @@ public enum OpenAIScript {
             steps.append(event(#"{"choices":[{"index":0,"delta":{"content":\#(quoted(chunk))}}]}"#))
         }
         steps.append(event(#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#))
-        steps.append(event(#"{"choices":[],"usage":{"prompt_tokens":\#(promptTokens),"completion_tokens":\#(completionTokens),"total_tokens":\#(promptTokens + completionTokens)}}"#))
+        steps.append(
+            event(
+                #"{"choices":[],"usage":{"prompt_tokens":\#(promptTokens),"completion_tokens":\#(completionTokens),"total_tokens":\#(promptTokens + completionTokens)}}"#
+            ))
         steps.append(done)
         return .sse(steps)
     }
@@ -27,7 +30,9 @@ public enum OpenAIScript {
     public static func toolCall(id: String, name: String, arguments: String) -> FakeModelServer.Reply {
         let half = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)
         return .sse([
-            event(#"{"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":\#(quoted(id)),"type":"function","function":{"name":\#(quoted(name)),"arguments":""}}]}}]}"#),
+            event(
+                #"{"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":\#(quoted(id)),"type":"function","function":{"name":\#(quoted(name)),"arguments":""}}]}}]}"#
+            ),
             event(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":\#(quoted(String(arguments[..<half])))}}]}}]}"#),
             event(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":\#(quoted(String(arguments[half...])))}}]}}]}"#),
             event(#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#),

@@ -135,7 +135,8 @@ struct Benchmark {
         report.record("fanout_connect_s", (ContinuousClock.now - started).seconds, decimals: 2, unit: "s", label: "connect \(count) clients, 32 in flight")
         let quiet = Duration.milliseconds(300)
         try await traffic.waitUntilQuiet(for: quiet, limit: .seconds(60))
-        report.record("fanout_drained_s", (ContinuousClock.now - quiet - started).seconds, decimals: 2, unit: "s", label: "… until their presence broadcasts drained")
+        report.record(
+            "fanout_drained_s", (ContinuousClock.now - quiet - started).seconds, decimals: 2, unit: "s", label: "… until their presence broadcasts drained")
         report.record(
             "fanout_connect_received_mb", Double(traffic.bytes - bytesBefore) / 1_048_576, decimals: 1, unit: "MB",
             label: "… bytes the clients received meanwhile"
@@ -205,7 +206,12 @@ struct Benchmark {
             // group would wait for it. The loser of the race is left to end on its own (a late client is closed).
             let client: BenchClient? = try await withCheckedThrowingContinuation { continuation in
                 let pending = Mutex<CheckedContinuation<BenchClient?, any Error>?>(continuation)
-                let take: @Sendable () -> CheckedContinuation<BenchClient?, any Error>? = { pending.withLock { current in defer { current = nil }; return current } }
+                let take: @Sendable () -> CheckedContinuation<BenchClient?, any Error>? = {
+                    pending.withLock { current in
+                        defer { current = nil }
+                        return current
+                    }
+                }
                 Task {
                     do {
                         let client = try await BenchClient.connect(url: gateway.url, connectFrame: frame, traffic: traffic)

@@ -48,7 +48,8 @@ enum ReferenceServer {
             logger: Logger(label: "reference", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "reference", factory: { _ in SwiftLogNoOpLogHandler() }))
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "reference", factory: { _ in SwiftLogNoOpLogHandler() }))
         )
         try await group.run()
     }

@@ -32,7 +32,8 @@ do {
     Lifetime.shared.startDeadline(seconds: options.timeoutSeconds)
     // The fast model upstream of the agent runs and chat completions lives in this process; the gateway's config points at it.
     let upstream = options.agents || options.http ? await BenchUpstream.start(tokens: 64) : nil
-    let gateway = try GatewayProcess.launch(executable: executable, config: upstream?.gatewayConfig(chatCompletions: options.http, synchronous: options.synchronous))
+    let gateway = try GatewayProcess.launch(
+        executable: executable, config: upstream?.gatewayConfig(chatCompletions: options.http, synchronous: options.synchronous))
     Lifetime.shared.track(gateway)
     log("gateway \(executable.path) (PID \(gateway.pid)) on \(gateway.url), state in \(gateway.stateDir.path)")
     let report = Report()

@@ -32,10 +32,11 @@ struct ChaosVerifier {
         let bySession = Dictionary(grouping: ledger.messages.withLock { $0 }, by: \.sessionKey)
         for (sessionKey, messages) in bySession.sorted(by: { $0.key < $1.key }) {
             let history = try await client.request("chat.history", params: ["sessionKey": .string(sessionKey), "limit": 1000])
-            let texts = Set((history["messages"]?.arrayValue ?? []).compactMap { message -> String? in
-                guard message["role"]?.stringValue == "user" else { return nil }
-                return (try? WireJSON.encode(message)).map { String(decoding: $0, as: UTF8.self) }
-            })
+            let texts = Set(
+                (history["messages"]?.arrayValue ?? []).compactMap { message -> String? in
+                    guard message["role"]?.stringValue == "user" else { return nil }
+                    return (try? WireJSON.encode(message)).map { String(decoding: $0, as: UTF8.self) }
+                })
             for message in messages {
                 if texts.contains(where: { $0.contains(message.marker) }) {
                     findings.messagesKept += 1
@@ -62,7 +63,9 @@ struct ChaosVerifier {
                 findings.pairingsKept += 1
             } else {
                 let how = pairing.byOperator ? "approved" : "silently paired"
-                findings.pairingsLost.append("\(how) device \(pairing.deviceId.prefix(12)) with \(latest.scopes), now \(paired[pairing.deviceId].map { "\($0.sorted())" } ?? "not paired")")
+                findings.pairingsLost.append(
+                    "\(how) device \(pairing.deviceId.prefix(12)) with \(latest.scopes), now \(paired[pairing.deviceId].map { "\($0.sorted())" } ?? "not paired")"
+                )
             }
         }
     }
@@ -75,7 +78,8 @@ struct ChaosVerifier {
             let loaded = try ConfigLoader(environment: [:]).load(path: path)
             let value = loaded.tree["agents"]?["defaults"]?["systemPrompt"]?.stringValue ?? "(none)"
             if !allowed.contains(value) {
-                findings.configProblems.append("config file holds systemPrompt \(value.debugDescription), the last acknowledged write was \(state.acknowledged.debugDescription)")
+                findings.configProblems.append(
+                    "config file holds systemPrompt \(value.debugDescription), the last acknowledged write was \(state.acknowledged.debugDescription)")
             }
             // The next writes build on the file's state.
             ledger.config.withLock { state in

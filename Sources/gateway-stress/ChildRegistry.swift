@@ -1,12 +1,13 @@
 // Sources/gateway-stress/ChildRegistry.swift - no gateway outlives the command: signals and errors kill what is left
 
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import Synchronization
 
 /// The gateways still running. SIGINT, SIGTERM and SIGHUP to this command SIGKILL them before it exits;
 /// commands also stop them on every path out (`defer`), so this is the net under an interrupted run.

@@ -58,7 +58,8 @@ struct SoakCommand: AsyncParsableCommand {
         let upstream = await StressUpstream.start()
         let stateDir = try StressPaths.stateDir("soak")
         try Data(upstream.gatewayConfig().utf8).write(to: URL(fileURLWithPath: stateDir + "/openclaw.json"))
-        let gateway = try SpawnedGateway.launch(executable: executable, stateDir: stateDir, port: try SpawnedGateway.freeLoopbackPort(), token: StressPaths.randomToken())
+        let gateway = try SpawnedGateway.launch(
+            executable: executable, stateDir: stateDir, port: try SpawnedGateway.freeLoopbackPort(), token: StressPaths.randomToken())
         var passed = false
         defer {
             ChildRegistry.shared.killAll()

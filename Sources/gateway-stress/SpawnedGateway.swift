@@ -1,13 +1,14 @@
 // Sources/gateway-stress/SpawnedGateway.swift - an `openclaw gateway run` child: posix_spawn, wait, kill, /proc figures
 
+import Foundation
+import Runtime
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Runtime
-import Synchronization
 
 /// One gateway process started with `posix_spawn` (Foundation's `Process` crashes intermittently on this
 /// toolchain, and `ChildProcess` is going away). Its output goes to `gateway.log` in the state dir; a thread

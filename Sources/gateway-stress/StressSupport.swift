@@ -28,7 +28,9 @@ enum StressLog {
 enum StressPaths {
     /// `--openclaw`, else the `openclaw` built next to this binary.
     static func openclaw(_ given: String?) throws -> String {
-        let path = given ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let path =
+            given
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("openclaw").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw StressError("no openclaw executable at \(path); build it (swift build [-c release] --product openclaw) or pass --openclaw")

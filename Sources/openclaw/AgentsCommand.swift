@@ -6,7 +6,8 @@ import Generated
 import Runtime
 
 struct AgentsCommand: AsyncParsableCommand {
-    static let configuration = AgentsOptions.configuration(subcommands: [List.self], defaultSubcommand: List.self
+    static let configuration = AgentsOptions.configuration(
+        subcommands: [List.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {
@@ -37,7 +38,8 @@ struct AgentsCommand: AsyncParsableCommand {
 }
 
 struct ModelsCommand: AsyncParsableCommand {
-    static let configuration = ModelsOptions.configuration(subcommands: [List.self], defaultSubcommand: List.self
+    static let configuration = ModelsOptions.configuration(
+        subcommands: [List.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {

@@ -6,7 +6,8 @@ import Generated
 import Runtime
 
 struct ChannelsCommand: AsyncParsableCommand {
-    static let configuration = ChannelsOptions.configuration(subcommands: [Status.self, Logout.self], defaultSubcommand: Status.self
+    static let configuration = ChannelsOptions.configuration(
+        subcommands: [Status.self, Logout.self], defaultSubcommand: Status.self
     )
 
     struct Status: CLICommand {

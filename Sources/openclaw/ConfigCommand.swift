@@ -123,7 +123,8 @@ struct ConfigAccess {
         guard let client = try await connect() else { return try setLocally(patch) }
         return try await CLIConnection.run(closing: client) {
             let snapshot = try await client.configGet(timeoutMs: connection.timeout)
-            return try await client.configPatch(ConfigPatchParams(raw: try JSONOutput.render(patch, pretty: false), baseHash: snapshot.hash), timeoutMs: connection.timeout)
+            return try await client.configPatch(
+                ConfigPatchParams(raw: try JSONOutput.render(patch, pretty: false), baseHash: snapshot.hash), timeoutMs: connection.timeout)
         }
     }
 

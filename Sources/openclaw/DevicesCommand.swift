@@ -7,7 +7,8 @@ import Runtime
 
 /// Every subcommand calls one `device.*` method with its generated params and reads the generated result.
 struct DevicesCommand: AsyncParsableCommand {
-    static let configuration = DevicesOptions.configuration(subcommands: [List.self, Approve.self, Reject.self, Remove.self, Rotate.self, Revoke.self], defaultSubcommand: List.self
+    static let configuration = DevicesOptions.configuration(
+        subcommands: [List.self, Approve.self, Reject.self, Remove.self, Rotate.self, Revoke.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {

@@ -24,7 +24,10 @@ struct DoctorCommand: CLICommand {
             for check in checks { print(check.lines().joined(separator: "\n")) }
             let outstanding = checks.filter(\.isOutstandingError).count
             let warnings = checks.filter { $0.status == .warn && $0.fixed != true }.count
-            print(outstanding == 0 ? "Doctor: no errors" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "") + "." : "Doctor: \(outstanding) error\(outstanding == 1 ? "" : "s") remain.")
+            print(
+                outstanding == 0
+                    ? "Doctor: no errors" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "") + "."
+                    : "Doctor: \(outstanding) error\(outstanding == 1 ? "" : "s") remain.")
         }
         if checks.contains(where: \.isOutstandingError) { throw ExitCode(1) }
     }

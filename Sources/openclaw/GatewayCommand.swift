@@ -75,7 +75,9 @@ extension GatewayCommand {
                 do {
                     try known.validate(RequestParams(message: Data(frame), isPresent: true, protocolVersion: call.protocol))
                 } catch {
-                    FileHandle.standardError.write(Data("\(GatewayClientError.requestFailed(method: method, error: ErrorShape(code: .invalidRequest, message: error.description)))\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("\(GatewayClientError.requestFailed(method: method, error: ErrorShape(code: .invalidRequest, message: error.description)))\n".utf8)
+                    )
                     throw ExitCode(1)
                 }
             }

@@ -7,7 +7,11 @@ struct OpenClaw: AsyncParsableCommand {
         commandName: "openclaw",
         abstract: "The OpenClaw Gateway and its operator CLI.",
         discussion: "Root flags (before the command): --dev (isolated state in ~/.openclaw-dev, port 19001), --profile NAME.",
-        subcommands: [GatewayCommand.self, AgentCommand.self, AgentsCommand.self, ModelsCommand.self, HealthCommand.self, SetupCommand.self, LogsCommand.self, StatusCommand.self, DoctorCommand.self, ConfigCommand.self, SessionsCommand.self, DashboardCommand.self, ChannelsCommand.self, PairingCommand.self, DevicesCommand.self, MessageCommand.self]
+        subcommands: [
+            GatewayCommand.self, AgentCommand.self, AgentsCommand.self, ModelsCommand.self, HealthCommand.self, SetupCommand.self, LogsCommand.self,
+            StatusCommand.self, DoctorCommand.self, ConfigCommand.self, SessionsCommand.self, DashboardCommand.self, ChannelsCommand.self, PairingCommand.self,
+            DevicesCommand.self, MessageCommand.self,
+        ]
     )
 }
 

@@ -8,7 +8,8 @@ import Runtime
 /// Edits `<stateDir>/credentials/` directly (the gateway re-reads it on every message), so approval
 /// works whether or not the gateway runs and needs no RPC.
 struct PairingCommand: AsyncParsableCommand {
-    static let configuration = PairingOptions.configuration(subcommands: [List.self, Approve.self], defaultSubcommand: List.self
+    static let configuration = PairingOptions.configuration(
+        subcommands: [List.self, Approve.self], defaultSubcommand: List.self
     )
 
     static var store: PairingStore {

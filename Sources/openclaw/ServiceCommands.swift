@@ -113,7 +113,7 @@ extension GatewayCommand {
             let manager = ServiceManager.platformDefault(system: options.system, identity: .resolve(environment: environment), environment: environment)
             let installed = FileManager.default.fileExists(atPath: manager.definitionPath)
             report.fields["path"] = manager.definitionPath
-        report.fields["unit"] = manager.unitLabel
+            report.fields["unit"] = manager.unitLabel
             report.fields["installed"] = installed
             var unavailable: String?
             if installed {

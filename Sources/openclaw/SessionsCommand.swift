@@ -6,7 +6,8 @@ import Generated
 import Runtime
 
 struct SessionsCommand: AsyncParsableCommand {
-    static let configuration = SessionsOptions.configuration(subcommands: [List.self, Export.self], defaultSubcommand: List.self
+    static let configuration = SessionsOptions.configuration(
+        subcommands: [List.self, Export.self], defaultSubcommand: List.self
     )
 
     struct List: CLICommand {

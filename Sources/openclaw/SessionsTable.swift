@@ -8,12 +8,14 @@ enum SessionsTable {
     static func render(_ sessions: [SessionEntry], path: String, now: Int) -> String {
         var lines = ["Session store: \(path)", "Sessions listed: \(sessions.count)"]
         guard !sessions.isEmpty else { return lines.joined(separator: "\n") }
-        let rows = [["Kind", "Key", "Age", "Tokens", "Model", "Title"]] + sessions.map { entry in
-            [
-                entry.kind, entry.key, age(now - entry.updatedAt), String(entry.totalTokens), entry.model ?? "-",
-                entry.label ?? entry.displayName ?? entry.derivedTitle ?? entry.lastMessagePreview ?? "",
-            ]
-        }
+        let rows =
+            [["Kind", "Key", "Age", "Tokens", "Model", "Title"]]
+            + sessions.map { entry in
+                [
+                    entry.kind, entry.key, age(now - entry.updatedAt), String(entry.totalTokens), entry.model ?? "-",
+                    entry.label ?? entry.displayName ?? entry.derivedTitle ?? entry.lastMessagePreview ?? "",
+                ]
+            }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let padded = (0..<5).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }

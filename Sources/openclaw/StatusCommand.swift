@@ -13,7 +13,8 @@ struct StatusCommand: CLICommand {
 
     func execute() async throws {
         let environment = CLIEnvironment.current
-        let request = GatewayStatusRequest(environment: environment, url: connection.url, token: connection.token, password: connection.password, timeoutMs: connection.timeout)
+        let request = GatewayStatusRequest(
+            environment: environment, url: connection.url, token: connection.token, password: connection.password, timeoutMs: connection.timeout)
         let target = try? ClientTarget.resolve(url: connection.url, token: connection.token, password: connection.password, environment: environment)
         let url = target?.url ?? connection.url ?? "ws://127.0.0.1"
         let started = ContinuousClock.now
@@ -24,7 +25,9 @@ struct StatusCommand: CLICommand {
         switch report {
         case .failure(let error):
             if connection.json {
-                let object: JSONValue = .object(["gateway": .object(["url": .string(url), "reachable": false, "error": .string("\(error)")]), "configPath": .string(local.paths.configPath)])
+                let object: JSONValue = .object([
+                    "gateway": .object(["url": .string(url), "reachable": false, "error": .string("\(error)")]), "configPath": .string(local.paths.configPath),
+                ])
                 print(try JSONOutput.render(object, pretty: true))
             } else {
                 let pairing = error is DevicePairingError
@@ -47,7 +50,9 @@ struct StatusCommand: CLICommand {
             print("Gateway: reachable (\(url), \(latencyMs) ms)")
             print("Version: \(status.version)")
             print("Uptime: \(Self.duration(ms: status.uptimeMs))")
-            print("Listener: bind=\(status.gateway.bind) (\(status.gateway.host)), port=\(status.gateway.port), auth=\(status.gateway.authMode.rawValue), pid \(status.gateway.pid)")
+            print(
+                "Listener: bind=\(status.gateway.bind) (\(status.gateway.host)), port=\(status.gateway.port), auth=\(status.gateway.authMode.rawValue), pid \(status.gateway.pid)"
+            )
             print("Connections: \(status.connections), presence: \(status.presence)")
             print("Sessions: \(status.sessions.count) (\(status.sessions.path))")
             print("Channels: " + (status.channelSummary.isEmpty ? "none configured" : ""))

@@ -3,8 +3,8 @@
 import Foundation
 import Generated
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("agent, agents and models commands", .serialized)
 struct AgentCommandTests {
@@ -12,7 +12,8 @@ struct AgentCommandTests {
     func runsATurnPrintsTheReplyAndContinuesBySessionId() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let upstream = FakeModelServer(replies: [OpenAIScript.text(["Hello", " there."]), OpenAIScript.text(["Second answer."])], fallback: OpenAIScript.text(["more"]))
+        let upstream = FakeModelServer(
+            replies: [OpenAIScript.text(["Hello", " there."]), OpenAIScript.text(["Second answer."])], fallback: OpenAIScript.text(["more"]))
         let baseURL = await upstream.start()
         let port = Sandbox.freePort()
         try sandbox.writeConfig(

@@ -3,8 +3,8 @@
 import Foundation
 import Generated
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 /// A real `openclaw gateway` process, its model a scripted upstream in this test process. The user's
 /// message is written before `chat.send` acknowledges it, so a crash right after the ack loses nothing.
@@ -47,7 +47,8 @@ struct AgentCrashTests {
             let client = try await connect(port: port)
             var events = client.events.makeAsyncIterator()
             for (index, message) in messages.enumerated() {
-                let ack = try await client.request("chat.send", params: ["sessionKey": "crash", "message": .string(message), "idempotencyKey": .string("crash-\(index)")])
+                let ack = try await client.request(
+                    "chat.send", params: ["sessionKey": "crash", "message": .string(message), "idempotencyKey": .string("crash-\(index)")])
                 #expect(ack == ["runId": .string("crash-\(index)"), "status": "started"])
                 if index == 0 {
                     // The first run is streaming from the model before the rest are sent.

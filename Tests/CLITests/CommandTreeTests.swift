@@ -21,8 +21,12 @@ struct CommandTreeTests {
             }
         }
         let declared = Set(CLICommandTree.paths)
-        #expect(found.subtracting(declared).isEmpty, "commands the binary has but the spec lacks: \(found.subtracting(declared).sorted { $0.lexicographicallyPrecedes($1) })")
-        #expect(declared.subtracting(found).isEmpty, "commands the spec declares but the binary lacks: \(declared.subtracting(found).sorted { $0.lexicographicallyPrecedes($1) })")
+        #expect(
+            found.subtracting(declared).isEmpty,
+            "commands the binary has but the spec lacks: \(found.subtracting(declared).sorted { $0.lexicographicallyPrecedes($1) })")
+        #expect(
+            declared.subtracting(found).isEmpty,
+            "commands the spec declares but the binary lacks: \(declared.subtracting(found).sorted { $0.lexicographicallyPrecedes($1) })")
         #expect(found.contains(["health"]) && found.contains(["gateway", "install"]))
     }
 

@@ -145,7 +145,8 @@ struct ConfigCommandTests {
                 while !Task.isCancelled {
                     guard let hash = try? await client.request("config.get", as: ConfigSnapshot.self).hash else { break }
                     let entries = (0..<64).map { "k\($0): '\(round)-\(count)-\(blob)'" }.joined(separator: ", ")
-                    let raw = #"{ gateway: { mode: "local", port: \#(port), auth: { token: "\#(Self.token)" }, reload: { mode: "off" } }, meta: { \#(entries) } }"#
+                    let raw =
+                        #"{ gateway: { mode: "local", port: \#(port), auth: { token: "\#(Self.token)" }, reload: { mode: "off" } }, meta: { \#(entries) } }"#
                     do {
                         _ = try await client.request("config.set", params: ["raw": .string(raw), "baseHash": .string(hash)])
                     } catch {

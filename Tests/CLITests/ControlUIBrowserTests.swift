@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 /// Drives the shipped UI through the DevTools protocol, as an operator would, and saves a screenshot of
 /// each view under `ControlUIStack.artifacts`. Skipped, with the reason, where no Chromium is installed.
@@ -13,7 +13,9 @@ struct ControlUIBrowserTests {
 
     @Test(.enabled(if: HeadlessChromium.isInstalled, skipReason), .timeLimit(.minutes(3)))
     func operatorConsoleEndToEnd() async throws {
-        let stack = try await ControlUIStack.start(replies: [OpenAIScript.text(["Hello", " from", " the", " fake", " model."], pauseBetween: .milliseconds(200))])
+        let stack = try await ControlUIStack.start(replies: [
+            OpenAIScript.text(["Hello", " from", " the", " fake", " model."], pauseBetween: .milliseconds(200))
+        ])
         let browser = try await HeadlessChromium.launch()
         do {
             try await drive(stack, browser)
@@ -99,7 +101,8 @@ struct ControlUIBrowserTests {
 
         // Debug: any method with JSON params; the answer is shown.
         try await page.click("a[data-view=debug]")
-        try await page.evaluate("document.querySelector('#debug-method').value = 'health'; document.querySelector('#debug-params').value = '{\"probe\": true}'; true")
+        try await page.evaluate(
+            "document.querySelector('#debug-method').value = 'health'; document.querySelector('#debug-params').value = '{\"probe\": true}'; true")
         try await page.click("#main form button[type=submit]")
         try await page.waitFor("document.querySelector('[data-testid=debug-output]')?.textContent.includes('\"ok\": true')")
         try await page.screenshot(to: shots + "/08-debug.png")
@@ -141,7 +144,10 @@ struct ControlUIBrowserTests {
             try await page.waitFor("document.querySelector('.msg[data-role=assistant][data-state=final] .text')?.textContent === 'It is late.'")
             #expect(try await page.evaluate("document.querySelector('li.tool summary')?.textContent") == "Tool: current_time")
             #expect(try await page.evaluate("document.querySelector('li.tool .result')?.textContent.length > 0") == true)
-            #expect(try await page.evaluate("(document.querySelector('li.tool').compareDocumentPosition(document.querySelector('.msg[data-state=final]')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0") == true)
+            #expect(
+                try await page.evaluate(
+                    "(document.querySelector('li.tool').compareDocumentPosition(document.querySelector('.msg[data-state=final]')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0"
+                ) == true)
             try await page.screenshot(to: shots + "/12-chat-tool-card.png")
 
             // A run that never ends stops with Abort, and says so.

@@ -3,8 +3,8 @@
 import Foundation
 import Generated
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 /// Device pairing from the Control UI, against a real gateway: an operator approves, rotates, revokes and removes
 /// another client's device in the Devices view; and a browser on the LAN address, refused with "pairing
@@ -46,7 +46,8 @@ extension ControlUIBrowserTests {
         #expect(refused?.details?["reason"]?.stringValue == "scope-upgrade")
         let requestId = try #require(refused?.details?["requestId"]?.stringValue)
         let deviceId = try #require(laptop.identity?.deviceId)
-        try await page.waitFor("document.querySelector('[data-testid=devices-pending] tr[data-request=\"\(requestId)\"]')?.innerText.includes('operator.write')")
+        try await page.waitFor(
+            "document.querySelector('[data-testid=devices-pending] tr[data-request=\"\(requestId)\"]')?.innerText.includes('operator.write')")
         #expect(try await page.evaluate("document.querySelector('[data-testid=devices-note]').textContent") == "New pairing request from Laptop.")
         try await page.screenshot(to: shots + "/20-devices-pending.png")
         try await page.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
@@ -60,9 +61,12 @@ extension ControlUIBrowserTests {
 
         // Approve: the request leaves, the device is paired with write, and it can now connect asking for it.
         try await page.click("button[aria-label='Approve Laptop']")
-        try await page.waitFor("!document.querySelector('[data-testid=devices-pending]') && document.querySelector('tr[data-device=\"\(deviceId)\"]')?.innerText.includes('operator.write')")
+        try await page.waitFor(
+            "!document.querySelector('[data-testid=devices-pending]') && document.querySelector('tr[data-device=\"\(deviceId)\"]')?.innerText.includes('operator.write')"
+        )
         #expect(try await page.evaluate("document.querySelector('[data-testid=devices-note]').textContent") == "Approved Laptop.")
-        let admin = try await GatewayClient.connect(GatewayClientOptions(url: "ws://127.0.0.1:\(stack.port)", token: ControlUIStack.token, identity: DeviceIdentity()))
+        let admin = try await GatewayClient.connect(
+            GatewayClientOptions(url: "ws://127.0.0.1:\(stack.port)", token: ControlUIStack.token, identity: DeviceIdentity()))
         #expect(try await Self.paired(admin, deviceId)?.scopes?.contains("operator.write") == true)
         let connected = try await GatewayClient.connect(laptop)
         let oldToken = try #require(connected.hello.auth?.deviceToken)
@@ -101,7 +105,9 @@ extension ControlUIBrowserTests {
         #expect(try await Self.paired(admin, deviceId) != nil)
         try await page.evaluate("window.confirm = () => true; true")
         try await page.click("button[aria-label='Remove Laptop']")
-        try await page.waitFor("!document.querySelector('tr[data-device=\"\(deviceId)\"]') && document.querySelector('[data-testid=devices-note]').textContent === 'Removed Laptop.'")
+        try await page.waitFor(
+            "!document.querySelector('tr[data-device=\"\(deviceId)\"]') && document.querySelector('[data-testid=devices-note]').textContent === 'Removed Laptop.'"
+        )
         #expect(try await Self.paired(admin, deviceId) == nil)
         await admin.close()
 
@@ -115,7 +121,9 @@ extension ControlUIBrowserTests {
         let phoneRequest = try #require(try await Self.refusal(phone)?.details?["requestId"]?.stringValue)
         try await page.waitFor("document.querySelector('tr[data-request=\"\(phoneRequest)\"]')")
         try await page.click("button[aria-label='Reject Phone']")
-        try await page.waitFor("!document.querySelector('[data-testid=devices-pending]') && document.querySelector('[data-testid=devices-note]').textContent === 'Rejected Phone.'")
+        try await page.waitFor(
+            "!document.querySelector('[data-testid=devices-pending]') && document.querySelector('[data-testid=devices-note]').textContent === 'Rejected Phone.'"
+        )
 
         // Rotating this browser's own token shows the new token once; the UI reconnects by itself.
         let ownId = try #require(try await page.evaluate("JSON.parse(localStorage.getItem('openclaw.device.v1')).id").stringValue)
@@ -123,7 +131,8 @@ extension ControlUIBrowserTests {
         let shown = try await page.waitFor("document.querySelector('[data-testid=token-value]')?.value")
         #expect(shown.stringValue?.count == 43, "\(shown)")
         #expect(try await page.evaluate("document.activeElement?.id") == "token-dialog-value")
-        try await page.waitFor("document.body.dataset.connection === 'connected' && document.querySelector('tr[data-device=\"\(ownId)\"]')?.innerText.includes('rotated')")
+        try await page.waitFor(
+            "document.body.dataset.connection === 'connected' && document.querySelector('tr[data-device=\"\(ownId)\"]')?.innerText.includes('rotated')")
         #expect(try await page.evaluate("document.querySelector('[data-testid=token-dialog]').open") == true)
         try await page.screenshot(to: shots + "/24-devices-own-token.png")
     }
@@ -163,14 +172,18 @@ extension ControlUIBrowserTests {
             #expect(await approve.wait() == 0, "\(approve.text)")
             #expect(approve.text.contains("Approved") && approve.text.contains(requestId), "\(approve.text)")
             // The host's list follows the approval made elsewhere (device.pair.resolved).
-            try await host.waitFor("!document.querySelector('[data-testid=devices-pending]') && document.querySelector('[data-testid=devices-paired]')?.innerText.includes('\(ip)')")
+            try await host.waitFor(
+                "!document.querySelector('[data-testid=devices-pending]') && document.querySelector('[data-testid=devices-paired]')?.innerText.includes('\(ip)')"
+            )
 
-            try await page.waitFor("document.body.dataset.connection === 'connected' && document.querySelector('[data-testid=health]')?.textContent === 'ok'", timeoutMs: 20000)
+            try await page.waitFor(
+                "document.body.dataset.connection === 'connected' && document.querySelector('[data-testid=health]')?.textContent === 'ok'", timeoutMs: 20000)
             #expect(try await page.evaluate("window.__sameDocument === true && !document.querySelector('[data-testid=pairing]')") == true)
             try await page.screenshot(to: ControlUIStack.artifacts + "/26-pairing-approved.png")
 
             // The gateway paired it as a remote device, with the UI's scopes.
-            let admin = try await GatewayClient.connect(GatewayClientOptions(url: "ws://127.0.0.1:\(port)", token: ControlUIStack.token, identity: DeviceIdentity()))
+            let admin = try await GatewayClient.connect(
+                GatewayClientOptions(url: "ws://127.0.0.1:\(port)", token: ControlUIStack.token, identity: DeviceIdentity()))
             let list = try await admin.request("device.pair.list", params: [:], as: DevicePairListResult.self)
             await admin.close()
             let browserDevice = try #require(list.paired.first { $0.remoteIp == ip })

@@ -4,11 +4,11 @@ import AsyncHTTPClient
 import Foundation
 import Generated
 import HTTPTypes
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 /// The Control UI's HTTP surface and its guards, against a real `openclaw gateway` process.
 @Suite("control UI", .serialized)
@@ -114,7 +114,9 @@ struct ControlUITests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { throw CDPError("connect failed") }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }

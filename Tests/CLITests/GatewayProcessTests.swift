@@ -34,25 +34,31 @@ struct GatewayProcessTests {
         let summary = try JSONDecoder().decode(HealthSummary.self, from: Data(json.text.utf8))
         #expect(summary.ok)
 
-        let call = try await OpenClawProcess(["gateway", "call", "system-event", "--params", #"{"text":"from the cli"}"#, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let call = try await OpenClawProcess(
+            ["gateway", "call", "system-event", "--params", #"{"text":"from the cli"}"#, "--json"],
+            environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await call.wait() == 0, "\(call.text)")
         #expect(call.text.contains(#"{"ok":true}"#))
 
-        let presence = try await OpenClawProcess(["gateway", "call", "system-presence"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let presence = try await OpenClawProcess(
+            ["gateway", "call", "system-presence"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await presence.wait() == 0)
         #expect(presence.text.contains("from the cli"))
 
         // --protocol pins the version offered in connect; both versions answer, anything else is refused up front.
         for version in ["3", "4"] {
-            let pinned = try await OpenClawProcess(["gateway", "call", "health", "--protocol", version, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+            let pinned = try await OpenClawProcess(
+                ["gateway", "call", "health", "--protocol", version, "--json"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
             #expect(await pinned.wait() == 0, "v\(version): \(pinned.text)")
             #expect(pinned.text.contains(#""ok":true"#), "v\(version): \(pinned.text)")
         }
-        let unsupported = try await OpenClawProcess(["gateway", "call", "health", "--protocol", "5"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let unsupported = try await OpenClawProcess(
+            ["gateway", "call", "health", "--protocol", "5"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await unsupported.wait() != 0)
         #expect(unsupported.text.contains("--protocol must be one of 3, 4, not 5"), "\(unsupported.text)")
 
-        let denied = try await OpenClawProcess(["gateway", "call", "no.such.method"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let denied = try await OpenClawProcess(
+            ["gateway", "call", "no.such.method"], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await denied.wait() == 1)
         #expect(denied.text.contains("no.such.method failed: INVALID_REQUEST: unknown method: no.such.method"))
 
@@ -70,7 +76,8 @@ struct GatewayProcessTests {
         #expect(unreachable.text.contains("gateway not reachable at ws://127.0.0.1:\(port): connection refused"), "\(unreachable.text)")
 
         // `gateway call` checks a known method's params as the server would, before connecting (nothing listens yet).
-        let badParams = try await OpenClawProcess(["gateway", "call", "agent", "--params", #"{"message":"hi"}"#], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
+        let badParams = try await OpenClawProcess(
+            ["gateway", "call", "agent", "--params", #"{"message":"hi"}"#], environment: sandbox.environment(["OPENCLAW_GATEWAY_PORT": String(port)]))
         #expect(await badParams.wait() == 1)
         #expect(badParams.text.contains("agent failed: INVALID_REQUEST: invalid agent params:"), "\(badParams.text)")
         #expect(badParams.text.contains("idempotencyKey"), "\(badParams.text)")
@@ -134,7 +141,9 @@ struct GatewayProcessTests {
         let port = Sandbox.freePort()
         let first = try await startGateway(sandbox, port: port, extra: ["--token", "one"])
         // Same config path: skip the gateway lock (which would refuse first) so the port guard is what answers.
-        let second = try await OpenClawProcess(["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"], environment: sandbox.environment(["OPENCLAW_ALLOW_MULTI_GATEWAY": "1"]))
+        let second = try await OpenClawProcess(
+            ["gateway", "--allow-unconfigured", "--port", String(port), "--token", "two"],
+            environment: sandbox.environment(["OPENCLAW_ALLOW_MULTI_GATEWAY": "1"]))
         #expect(await second.wait() == 0, "already listening exits 0 so supervisors do not crash-loop")
         #expect(second.text.contains("another gateway instance is already listening on ws://127.0.0.1:\(port)"), "\(second.text)")
 
@@ -175,7 +184,9 @@ enum HTTP {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(components.port!).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         let request = Array("GET \(components.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -203,9 +214,12 @@ private final class SilentWebSocket: Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        let request =
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var buffer = [UInt8](repeating: 0, count: 512)
         let count = recv(fd, &buffer, buffer.count, 0)

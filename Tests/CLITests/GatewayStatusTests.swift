@@ -119,7 +119,9 @@ struct GatewayStatusTests {
         #expect(code == 0)
         #expect(text.contains("Command: /opt/openclaw/bin/openclaw gateway --port \(port)"), "\(text)")
         #expect(text.contains("Service file: \(unitDir)/openclaw-gateway.service"))
-        #expect(text.contains("Service env: OPENCLAW_CONFIG_PATH=\(otherConfig) OPENCLAW_GATEWAY_PORT=\(port) OPENCLAW_STATE_DIR=\(sandbox.home)/.openclaw-work"), "\(text)")
+        #expect(
+            text.contains("Service env: OPENCLAW_CONFIG_PATH=\(otherConfig) OPENCLAW_GATEWAY_PORT=\(port) OPENCLAW_STATE_DIR=\(sandbox.home)/.openclaw-work"),
+            "\(text)")
         #expect(!text.contains("planted-secret"))
         #expect(text.contains("Config (cli): \(sandbox.configPath)"))
         #expect(text.contains("Config (service): \(otherConfig) (missing)"))

@@ -150,7 +150,9 @@ struct GatewayTLSTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let port = Sandbox.freePort()
-        try sandbox.writeConfig(#"{ gateway: { mode: "local", port: \#(port), auth: { token: "t" }, tls: { enabled: true, autoGenerate: false, certPath: "~/c.pem", keyPath: "~/k.pem" } } }"#)
+        try sandbox.writeConfig(
+            #"{ gateway: { mode: "local", port: \#(port), auth: { token: "t" }, tls: { enabled: true, autoGenerate: false, certPath: "~/c.pem", keyPath: "~/k.pem" } } }"#
+        )
         let gateway = try await OpenClawProcess(["gateway"], environment: try sandbox.isolatedEnvironment(port: port))
         #expect(await gateway.wait() == 1)
         #expect(gateway.text.contains("gateway.tls is enabled but \(sandbox.home)/c.pem and \(sandbox.home)/k.pem do not exist"), "\(gateway.text)")

@@ -2,8 +2,8 @@
 
 import AsyncHTTPClient
 import Foundation
-import Runtime
 import NIOCore
+import Runtime
 import Testing
 
 @Suite("hooks hot reload")

@@ -126,10 +126,11 @@ private final class LlamaServer: Sendable {
     /// of its log. Asked after the gateway has stopped, long after a crashed server was reaped.
     func death() -> String? {
         guard let termination = process.termination else { return nil }
-        let how = switch termination {
-        case .signaled(let signal): "signal \(signal) (\(Self.signalName(signal)))"
-        case .exited(let code): "status \(code)"
-        }
+        let how =
+            switch termination {
+            case .signaled(let signal): "signal \(signal) (\(Self.signalName(signal)))"
+            case .exited(let code): "status \(code)"
+            }
         let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
         return "the model server exited with \(how); last lines of \(logPath):\n\(tail)"
     }

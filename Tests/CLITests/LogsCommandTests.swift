@@ -130,7 +130,8 @@ struct LogsCommandTests {
         #expect(await follow.waitForOutput("left behind"), "\(follow.text)")
         let handle = try #require(FileHandle(forWritingAtPath: logFile))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(#"{"time":"2026-01-01T00:00:01.000Z","level":"info","subsystem":"gateway","message":"appended later"}"#.appending("\n").utf8))
+        try handle.write(
+            contentsOf: Data(#"{"time":"2026-01-01T00:00:01.000Z","level":"info","subsystem":"gateway","message":"appended later"}"#.appending("\n").utf8))
         try handle.close()
         #expect(await follow.waitForOutput("appended later"), "\(follow.text)")
         await follow.stop()

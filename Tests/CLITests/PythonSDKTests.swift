@@ -7,8 +7,8 @@
 import Foundation
 import Runtime
 import TestSupport
-import Testing
 import TestUpstream
+import Testing
 
 private let testVenv: String? = ProcessInfo.processInfo.environment["OPENCLAW_TEST_VENV"].flatMap {
     FileManager.default.isExecutableFile(atPath: $0 + "/bin/python") ? $0 : nil
@@ -71,7 +71,8 @@ enum PythonSDKRunner {
         }
         var environment = sandbox.environment(["OPENCLAW_BASE_URL": "http://127.0.0.1:\(port)/v1", "OPENCLAW_API_KEY": token])
         environment.merge(extra) { _, new in new }
-        let result = await PythonScript.run(venv + "/bin/python", script: scripts.appendingPathComponent(script).path, environment: environment, timeout: timeout)
+        let result = await PythonScript.run(
+            venv + "/bin/python", script: scripts.appendingPathComponent(script).path, environment: environment, timeout: timeout)
         await gateway.stop()
         await upstream.stop()
         #expect(

@@ -69,7 +69,9 @@ struct ReloadTests {
         #expect(await gateway.waitForOutput("config hot reload applied (gateway.auth.rateLimit)"), "\(gateway.text)")
         #expect(gateway.text.contains("config change detected; evaluating reload (gateway.auth.rateLimit)"))
         // A logging change applies too, and the client is still served on the same socket.
-        try sandbox.writeConfig(config(port: port, extra: "rateLimit: { maxAttempts: 3 }").replacingOccurrences(of: "gateway: {", with: "logging: { consoleLevel: \"debug\" }, gateway: {"))
+        try sandbox.writeConfig(
+            config(port: port, extra: "rateLimit: { maxAttempts: 3 }").replacingOccurrences(
+                of: "gateway: {", with: "logging: { consoleLevel: \"debug\" }, gateway: {"))
         #expect(await gateway.waitForOutput("evaluating reload (logging)"), "\(gateway.text)")
         #expect(!gateway.text.contains("ws ← req"))
         // The new console level applies just after that line: ask until a request's debug line shows up.

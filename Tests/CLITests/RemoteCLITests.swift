@@ -138,7 +138,8 @@ struct RemoteCLITests {
             let dashboardMisconfigured = try await run(["dashboard", "--no-open"], cli.environment())
             #expect(dashboardMisconfigured.status == 1 && dashboardMisconfigured.text.contains("gateway.remote.url missing"), "\(dashboardMisconfigured.text)")
             let statusMisconfigured = try await run(["gateway", "status", "--no-probe"], cli.environment())
-            #expect(statusMisconfigured.text.contains("Target error: gateway remote mode misconfigured: gateway.remote.url missing"), "\(statusMisconfigured.text)")
+            #expect(
+                statusMisconfigured.text.contains("Target error: gateway remote mode misconfigured: gateway.remote.url missing"), "\(statusMisconfigured.text)")
 
             // Remote config: its URL (dead here) wins over the local port; credentials come from gateway.remote.token.
             try cli.writeConfig("{ gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:\(deadPort)', token: '\(Self.token)' } } }")
@@ -229,7 +230,9 @@ struct RemoteCLITests {
         #expect(approve.text.contains("Approved Tablet (\(device.deviceId))"), "\(approve.text)")
 
         let json = try await run(["devices", "list", "--json"], env)
-        let listed = try WireJSON.decode(DevicePairListResult.self, from: Data(json.text.split(separator: "\n").filter { !$0.hasPrefix("gateway not reachable") }.joined(separator: "\n").utf8))
+        let listed = try WireJSON.decode(
+            DevicePairListResult.self,
+            from: Data(json.text.split(separator: "\n").filter { !$0.hasPrefix("gateway not reachable") }.joined(separator: "\n").utf8))
         #expect(listed.pending.isEmpty)
         #expect(listed.paired.contains { $0.deviceId == device.deviceId })
     }

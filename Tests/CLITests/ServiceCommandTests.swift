@@ -44,7 +44,9 @@ struct ServiceCommandTests {
         let (status, text) = try await run(["gateway", "install"], sandbox, ["OPENCLAW_SYSTEMCTL": fake.path])
         #expect(status == ServiceInstaller.unavailableExitCode, "\(text)")
         #expect(text.contains("Installed systemd user unit: \(sandbox.home)/.config/systemd/user/openclaw-gateway.service"), "\(text)")
-        #expect(text.contains("Could not enable openclaw-gateway.service: the service manager is not reachable (System has not been booted with systemd"), "\(text)")
+        #expect(
+            text.contains("Could not enable openclaw-gateway.service: the service manager is not reachable (System has not been booted with systemd"), "\(text)"
+        )
         #expect(text.contains("  systemctl --user enable --now openclaw-gateway.service"))
         #expect(text.contains("  sudo loginctl enable-linger "))
 
@@ -122,7 +124,9 @@ struct ServiceCommandTests {
         let first = try #require(unit(sandbox))
         let refused = try await run(["gateway", "install", "--port", "18999"], sandbox, env)
         #expect(refused.status == 1)
-        #expect(refused.text.contains("Service definition already exists and differs: \(sandbox.home)/.config/systemd/user/openclaw-gateway.service"), "\(refused.text)")
+        #expect(
+            refused.text.contains("Service definition already exists and differs: \(sandbox.home)/.config/systemd/user/openclaw-gateway.service"),
+            "\(refused.text)")
         #expect(refused.text.contains("openclaw gateway install --force"))
         #expect(unit(sandbox) == first)
         let forced = try await run(["gateway", "install", "--port", "18999", "--force"], sandbox, env)

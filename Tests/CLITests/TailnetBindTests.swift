@@ -18,10 +18,14 @@ struct TailnetBindTests {
         let gateway = try await OpenClawProcess(["gateway", "--bind", "tailnet"], environment: try sandbox.isolatedEnvironment(port: port))
         #expect(await gateway.waitForOutput("[gateway] ready"), "\(gateway.text)")
         if gateway.text.contains("bind=tailnet: no tailnet address") {
-            #expect(gateway.text.contains("bind=tailnet: no tailnet address (100.64.0.0/10 or fd7a:115c:a1e0::/48) on any interface; listening on 127.0.0.1 instead"))
+            #expect(
+                gateway.text.contains(
+                    "bind=tailnet: no tailnet address (100.64.0.0/10 or fd7a:115c:a1e0::/48) on any interface; listening on 127.0.0.1 instead"))
             #expect(gateway.text.contains("[gateway] listening on ws://127.0.0.1:\(port)"))
         } else {
-            #expect(gateway.text.contains("[gateway] listening on ws://100.") || gateway.text.contains("[gateway] listening on ws://[fd7a:115c:a1e0:"), "\(gateway.text)")
+            #expect(
+                gateway.text.contains("[gateway] listening on ws://100.") || gateway.text.contains("[gateway] listening on ws://[fd7a:115c:a1e0:"),
+                "\(gateway.text)")
         }
         await gateway.stop()
     }

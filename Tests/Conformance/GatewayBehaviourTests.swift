@@ -8,14 +8,21 @@ import Testing
 struct GatewayBehaviourTests {
     /// Opens a socket and completes the standard connect; returns it with the hello-ok payload.
     static func connected(
-        _ gateway: TestGateway, client: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"], scopes: JSONValue = ["operator.admin"],
+        _ gateway: TestGateway, client: JSONValue = ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend"],
+        scopes: JSONValue = ["operator.admin"],
         protocolVersion: Int = 3
     ) async throws -> (WireClient, JSONValue) {
         let socket = try await WireClient.connect(gateway.url)
         _ = try await socket.next()
         var auth: JSONValue = [:]
         if let token = gateway.token { auth = ["token": .string(token)] }
-        let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": ["minProtocol": .int(protocolVersion), "maxProtocol": .int(protocolVersion), "client": client, "role": "operator", "scopes": scopes, "auth": auth]]
+        let request: JSONValue = [
+            "type": "req", "id": "connect", "method": "connect",
+            "params": [
+                "minProtocol": .int(protocolVersion), "maxProtocol": .int(protocolVersion), "client": client, "role": "operator", "scopes": scopes,
+                "auth": auth,
+            ],
+        ]
         try await socket.send(request.text)
         let hello = try await next(socket) { $0["type"] == "res" }
         return (socket, hello)
@@ -29,19 +36,24 @@ struct GatewayBehaviourTests {
                 let frame = try JSONValue.parse(text)
                 if filter(frame) { return frame }
             case .closed(let code, let reason):
-                struct Closed: Error { var code: UInt16?; var reason: String? }
+                struct Closed: Error {
+                    var code: UInt16?
+                    var reason: String?
+                }
                 throw Closed(code: code, reason: reason)
             }
         }
     }
 
     @Test func presenceFollowsConnectsAndDisconnectsWithPerConnectionSeq() async throws {
-        try await TestGateway.with() { gateway in
-            let (first, _) = try await Self.connected(gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "first"])
+        try await TestGateway.with { gateway in
+            let (first, _) = try await Self.connected(
+                gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "first"])
             let own = try await Self.next(first) { $0["event"] == "presence" }
             #expect(own["seq"] == 1)
 
-            let (second, _) = try await Self.connected(gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "second"])
+            let (second, _) = try await Self.connected(
+                gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "second"])
             let joined = try await Self.next(first) { $0["event"] == "presence" }
             #expect(joined["seq"] == 2)
             #expect(joined["payload"]?["presence"]?.arrayValue?.compactMap { $0["instanceId"]?.stringValue }.sorted() == ["first", "second"])
@@ -61,8 +73,9 @@ struct GatewayBehaviourTests {
     /// Upstream keeps one entry for the gateway host so UIs always show at least the gateway: first in the
     /// hello-ok snapshot, in `system-presence` and in every `presence` event, never pruned.
     @Test func theGatewayListsItselfFirstInEveryPresenceList() async throws {
-        try await TestGateway.with() { gateway in
-            let (socket, hello) = try await Self.connected(gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "me"])
+        try await TestGateway.with { gateway in
+            let (socket, hello) = try await Self.connected(
+                gateway, client: ["id": "gateway-client", "version": "1", "platform": "linux", "mode": "backend", "instanceId": "me"])
             let version = try #require(hello["payload"]?["server"]?["version"]?.stringValue)
             let snapshotSelf = try #require(hello["payload"]?["snapshot"]?["presence"]?.arrayValue?.first)
             Self.expectSelfEntry(snapshotSelf, version: version)
@@ -98,7 +111,7 @@ struct GatewayBehaviourTests {
     }
 
     @Test func cliClientsAreNotTrackedInPresence() async throws {
-        try await TestGateway.with() { gateway in
+        try await TestGateway.with { gateway in
             let (admin, hello) = try await Self.connected(gateway)
             #expect(hello["payload"]?["snapshot"]?["presence"]?.arrayValue?.map { $0["reason"] } == ["self"], "only the gateway itself")
             let (cli, _) = try await Self.connected(gateway, client: ["id": "cli", "version": "1", "platform": "linux", "mode": "cli"])
@@ -128,14 +141,18 @@ struct GatewayBehaviourTests {
             for _ in 0..<2 {
                 let socket = try await WireClient.connect(gateway.url)
                 _ = try await socket.next()
-                try await socket.send(#"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"test"},"auth":{"token":"wrong"}}}"#)
+                try await socket.send(
+                    #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"test"},"auth":{"token":"wrong"}}}"#
+                )
                 let refused = try await Self.next(socket) { $0["type"] == "res" }
                 #expect(refused["error"]?["details"]?["code"] == "AUTH_TOKEN_MISMATCH")
                 await socket.close()
             }
             let socket = try await WireClient.connect(gateway.url)
             _ = try await socket.next()
-            try await socket.send(#"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"test"},"auth":{"token":"\#(GatewaySetup.token)"}}}"#)
+            try await socket.send(
+                #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"test"},"auth":{"token":"\#(GatewaySetup.token)"}}}"#
+            )
             let limited = try await Self.next(socket) { $0["type"] == "res" }
             #expect(limited["error"]?["message"] == "unauthorized: too many failed authentication attempts (retry later)")
             #expect(limited["error"]?["details"]?["code"] == "AUTH_RATE_LIMITED")
@@ -182,11 +199,15 @@ final class StalledSocket: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { throw Failure(message: "connect failed") }
-        let upgrade = "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        let upgrade =
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try write(Array(upgrade.utf8))
-        let connect = #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"gateway-client","version":"1","platform":"linux","mode":"backend"},"role":"operator","scopes":["operator.admin"],"auth":{"token":"\#(token)"}}}"#
+        let connect =
+            #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"gateway-client","version":"1","platform":"linux","mode":"backend"},"role":"operator","scopes":["operator.admin"],"auth":{"token":"\#(token)"}}}"#
         try write(Self.maskedTextFrame(Array(connect.utf8)))
         // Read the 101 response, the challenge and hello-ok, then stop reading for good.
         var buffer = [UInt8](repeating: 0, count: 65536)

@@ -3,8 +3,8 @@
 import Foundation
 import Generated
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Protocol 3 and 4 on one gateway")
 struct ProtocolVersionTests {
@@ -42,11 +42,20 @@ struct ProtocolVersionTests {
         try await AgentHarness.with([ChatTests.slowHello]) { harness in
             let v3 = try await harness.connect(protocolVersion: 3)
             let v4 = try await harness.connect(protocolVersion: 4)
-            defer { Task { await v3.close(); await v4.close() } }
+            defer {
+                Task {
+                    await v3.close()
+                    await v4.close()
+                }
+            }
             #expect(try await v4.call("s", "chat.send", ["sessionKey": "main", "message": "Say hello", "idempotencyKey": "both"])["ok"] == true)
             let isFinal: (JSONValue) -> Bool = { $0["event"] == "chat" && $0["payload"]?["state"] == "final" }
-            let deltas3 = try await v3.collect(until: isFinal).filter { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }.compactMap { $0["payload"] }
-            let deltas4 = try await v4.collect(until: isFinal).filter { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }.compactMap { $0["payload"] }
+            let deltas3 = try await v3.collect(until: isFinal).filter { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }.compactMap {
+                $0["payload"]
+            }
+            let deltas4 = try await v4.collect(until: isFinal).filter { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }.compactMap {
+                $0["payload"]
+            }
             #expect(deltas3.count >= 2 && deltas3.count == deltas4.count)
             var sent = ""
             for (old, new) in zip(deltas3, deltas4) {
@@ -64,7 +73,12 @@ struct ProtocolVersionTests {
         try await AgentHarness.with([.error(401, #"{"error":{"message":"bad key"}}"#)]) { harness in
             let v3 = try await harness.connect(protocolVersion: 3)
             let v4 = try await harness.connect(protocolVersion: 4)
-            defer { Task { await v3.close(); await v4.close() } }
+            defer {
+                Task {
+                    await v3.close()
+                    await v4.close()
+                }
+            }
             #expect(try await v4.call("s", "chat.send", ["sessionKey": "main", "message": "hi", "idempotencyKey": "err"])["ok"] == true)
             let error3 = try await v3.event("chat") { $0["state"] == "error" }
             let error4 = try await v4.event("chat") { $0["state"] == "error" }
@@ -78,7 +92,12 @@ struct ProtocolVersionTests {
         try await AgentHarness.with([.error(401, #"{"error":{"message":"bad key"}}"#)]) { harness in
             let v3 = try await harness.connect(protocolVersion: 3)
             let v4 = try await harness.connect(protocolVersion: 4)
-            defer { Task { await v3.close(); await v4.close() } }
+            defer {
+                Task {
+                    await v3.close()
+                    await v4.close()
+                }
+            }
             let params: JSONValue = ["sessionKey": "main", "agentId": "main", "message": "hi", "idempotencyKey": "v4-fields", "originatingChannel": "webchat"]
             let refused = try await v3.call("a", "chat.send", params)
             #expect(refused["error"]?["message"]?.stringValue?.contains("unexpected property") == true, "\(refused.text)")

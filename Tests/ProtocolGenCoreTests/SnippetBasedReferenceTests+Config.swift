@@ -174,25 +174,29 @@ struct SnippetConfigTests {
     func configEnum() throws {
         let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
         let bind = try requireDeclaration("enum GatewayBind", in: text)
-        #expect(bind.hasSuffix("""
-            public enum GatewayBind: Swift.String, ClosedStringEnum {
-                case loopback
-                case lan
+        #expect(
+            bind.hasSuffix(
+                """
+                public enum GatewayBind: Swift.String, ClosedStringEnum {
+                    case loopback
+                    case lan
 
-                public init(from decoder: any Swift.Decoder) throws {
-                    try self.init(closedFrom: decoder)
-                }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        try self.init(closedFrom: decoder)
+                    }
 
-                public func encode(to encoder: any Swift.Encoder) throws {
-                    try self.encodeRawValue(to: encoder)
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.encodeRawValue(to: encoder)
+                    }
                 }
-            }
-            """))
-        #expect(bind.hasPrefix("""
-            /// Values of `gateway.bind`.
-            ///
-            /// - Remark: Generated from spec/config/gateway.yaml#/gateway.bind
-            """))
+                """))
+        #expect(
+            bind.hasPrefix(
+                """
+                /// Values of `gateway.bind`.
+                ///
+                /// - Remark: Generated from spec/config/gateway.yaml#/gateway.bind
+                """))
     }
 
     @Test("Config keys become the scalar lookup, ConfigSchema rows, reload rules and ConfigDefaults")
@@ -416,7 +420,8 @@ struct SnippetConfigTests {
         #expect(config.contains("    public static let keys: [ConfigKeyInfo] = []\n"))
         #expect(config.contains("    public static let reloadRules: [ReloadRule] = []\n"))
         #expect(
-            try requireDeclaration("enum GatewayMethod", in: try #require(files["Methods.swift"])).hasPrefix("""
+            try requireDeclaration("enum GatewayMethod", in: try #require(files["Methods.swift"])).hasPrefix(
+                """
                 /// Every RPC method the spec declares.
                 public enum GatewayMethod: Swift.RawRepresentable, Swift.CaseIterable, Swift.Sendable {
                     public init?(rawValue: Swift.String) {

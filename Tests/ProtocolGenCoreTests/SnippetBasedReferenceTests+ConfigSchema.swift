@@ -27,7 +27,8 @@ struct SnippetConfigSchemaTests {
         let gateway = try #require(properties["gateway"] as? [String: Any])
         let gatewayProperties = try #require(gateway["properties"] as? [String: Any])
         #expect(try canonical(gatewayProperties["port"]) == #"{"default":18789,"description":"The port.","maximum":65535,"minimum":1,"type":"integer"}"#)
-        #expect(try canonical(gatewayProperties["bind"]) == #"{"default":"loopback","description":"Where to listen.","enum":["loopback","lan"],"type":"string"}"#)
+        #expect(
+            try canonical(gatewayProperties["bind"]) == #"{"default":"loopback","description":"Where to listen.","enum":["loopback","lan"],"type":"string"}"#)
         #expect(try canonical(gatewayProperties["trustedProxies"]) == #"{"description":"Proxies.","items":{"type":"string"},"type":"array"}"#)
         let auth = try #require((gatewayProperties["auth"] as? [String: Any])?["properties"] as? [String: Any])
         #expect(try canonical(auth["token"]) == #"{"description":"The token.","type":"string","writeOnly":true}"#)
@@ -115,6 +116,8 @@ struct SnippetConfigNumberAndMapTests {
 
     @Test("A default outside a number key's range is a spec error")
     func badDefault() throws {
-        #expect(throws: SpecErrors.self) { try Snippet.spec(["spec/config/otel.yaml": "otel: {type: object, doc: x}\notel.rate: {type: number, range: [0, 1], default: 2, doc: y}"]) }
+        #expect(throws: SpecErrors.self) {
+            try Snippet.spec(["spec/config/otel.yaml": "otel: {type: object, doc: x}\notel.rate: {type: number, range: [0, 1], default: 2, doc: y}"])
+        }
     }
 }

@@ -59,7 +59,8 @@ struct SnippetDocsTests {
         #expect(try canonical(definitions["RequestFrame"]) == canonical(requestFrame))
         #expect(try canonical(definitions["Mode"]) == canonical(["type": "string", "description": "Closed modes.", "enum": ["a", "b"]] as [String: Any]))
         #expect(
-            try canonical(definitions["Status"]) == canonical(["type": "string", "description": "Open statuses.", "examples": ["sent", "failed"]] as [String: Any])
+            try canonical(definitions["Status"])
+                == canonical(["type": "string", "description": "Open statuses.", "examples": ["sent", "failed"]] as [String: Any])
         )
         let gatewayFrame: [String: Any] = [
             "oneOf": [["$ref": "#/definitions/RequestFrame"]],

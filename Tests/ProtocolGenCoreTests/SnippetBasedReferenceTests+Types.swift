@@ -235,17 +235,19 @@ struct SnippetTypesTests {
         ])
         let types = try #require(files["Types.swift"])
         let constants = try #require(files["Constants.swift"])
-        #expect(try requireDeclaration("enum ErrorCode", in: types).hasPrefix("""
-            /// Error codes carried in `ErrorShape.code`.
-            ///
-            /// - Remark: Generated from spec/errors.yaml#/ErrorCode
-            public enum ErrorCode: OpenStringEnum {
-                case notLinked
-                case invalidRequest
+        #expect(
+            try requireDeclaration("enum ErrorCode", in: types).hasPrefix(
+                """
+                /// Error codes carried in `ErrorShape.code`.
+                ///
+                /// - Remark: Generated from spec/errors.yaml#/ErrorCode
+                public enum ErrorCode: OpenStringEnum {
+                    case notLinked
+                    case invalidRequest
 
-                /// A value this build does not know.
-                case unrecognized(Swift.String)
-            """))
+                    /// A value this build does not know.
+                    case unrecognized(Swift.String)
+                """))
         #expect(
             try requireDeclaration("enum ProtocolVersion", in: constants) == """
                 /// The protocol.
@@ -321,13 +323,15 @@ struct SnippetTypesTests {
         // In `init(self: Swift.Int, other: Swift.Int)`, `self.other = other` would be a member access on the `Swift.Int`
         // parameter ("value of type 'Int' has no member 'other'"), so the parameter keeps its label but not its name.
         #expect(!type.contains("public init(self: "))
-        #expect(type.contains("""
-                /// Creates a value from its fields.
-                public init(self _self: Swift.Int, other: Swift.Int) {
-                    self.`self` = _self
-                    self.other = other
-                }
-            """))
+        #expect(
+            type.contains(
+                """
+                    /// Creates a value from its fields.
+                    public init(self _self: Swift.Int, other: Swift.Int) {
+                        self.`self` = _self
+                        self.other = other
+                    }
+                """))
     }
 
     @Test("An object type without fields renders a struct that compiles")
@@ -347,7 +351,8 @@ struct SnippetTypesTests {
         #expect(compileBlockers(in: empty) == [])
         // Without a raw type the enum's synthesized `init?(stringValue:)` is always nil, so every key is rejected.
         #expect(
-            empty.hasSuffix("""
+            empty.hasSuffix(
+                """
                     public enum CodingKeys: Swift.CodingKey, Swift.CaseIterable {
                     }
 

@@ -93,19 +93,24 @@ struct SnippetVersionsTests {
 
     @Test("A versioned message becomes one function that picks the wording for the caller's version")
     func messages() throws {
-        let constants = try Snippet.swift("Constants.swift", [
-            "spec/protocol.yaml": "protocol:\n  versions: [3, 4]\n",
-            "spec/errors.yaml": #"""
-            messages:
-              pairingRequired:
-                doc: Needs approval.
-                versions:
-                  3: {message: "pairing required", closeReason: "pairing required"}
-                  4: {message: "pairing required: {requirement}", closeReason: "pairing required: {requirement} (requestId: {requestId})"}
-            """#,
-        ])
+        let constants = try Snippet.swift(
+            "Constants.swift",
+            [
+                "spec/protocol.yaml": "protocol:\n  versions: [3, 4]\n",
+                "spec/errors.yaml": #"""
+                messages:
+                  pairingRequired:
+                    doc: Needs approval.
+                    versions:
+                      3: {message: "pairing required", closeReason: "pairing required"}
+                      4: {message: "pairing required: {requirement}", closeReason: "pairing required: {requirement} (requestId: {requestId})"}
+                """#,
+            ])
         let messages = try requireDeclaration("enum VersionedMessages", in: constants)
-        #expect(messages.contains("public static func pairingRequired(version: Swift.Int, requirement: Swift.String, requestId: Swift.String) -> (message: Swift.String, closeReason: Swift.String?) {"))
+        #expect(
+            messages.contains(
+                "public static func pairingRequired(version: Swift.Int, requirement: Swift.String, requestId: Swift.String) -> (message: Swift.String, closeReason: Swift.String?) {"
+            ))
         #expect(messages.contains(#"case 4...: return ("pairing required: \(requirement)", "pairing required: \(requirement) (requestId: \(requestId))")"#))
         #expect(messages.contains(#"default: return ("pairing required", "pairing required")"#))
     }

@@ -2,8 +2,9 @@
 
 import Foundation
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Agent bindings")
 struct AgentBindingsTests {
@@ -17,7 +18,8 @@ struct AgentBindingsTests {
 
     @Test("peer beats account beats channel-wide, whatever the list order")
     func precedence() throws {
-        let list = try bindings(#"""
+        let list = try bindings(
+            #"""
             [{"agentId":"every","match":{"channel":"telegram","accountId":"*"}},
              {"agentId":"ops","match":{"channel":"telegram","accountId":"ops"}},
              {"agentId":"bob-agent","match":{"channel":"telegram","accountId":"*","peer":{"kind":"dm","id":"42"}}}]
@@ -37,7 +39,8 @@ struct AgentBindingsTests {
 
     @Test("a forum topic binding beats its group's binding, which still covers the other topics")
     func topics() throws {
-        let list = try bindings(#"""
+        let list = try bindings(
+            #"""
             [{"agentId":"room","match":{"channel":"telegram","peer":{"kind":"group","id":"-100"}}},
              {"agentId":"topic","match":{"channel":"telegram","peer":{"kind":"group","id":"-100:topic:7"}}}]
             """#)
@@ -53,7 +56,8 @@ struct AgentBindingsTests {
 
     @Test("unknown agents, unsupported match keys and malformed entries never match")
     func skipped() throws {
-        let list = try bindings(#"""
+        let list = try bindings(
+            #"""
             [{"agentId":"nobody","match":{"channel":"irc","accountId":"*"}},
              {"agentId":"ops","match":{"channel":"irc","accountId":"*","guildId":"1"}},
              {"agentId":"ops","match":{"channel":"irc","peer":{"kind":"planet","id":"x"}}},

@@ -1,7 +1,8 @@
 // Tests/RuntimeTests/BindHostsTests.swift - bind modes → listen addresses, the tailnet pick
 
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Bind hosts")
 struct BindHostsTests {

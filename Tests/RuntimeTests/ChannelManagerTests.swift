@@ -3,9 +3,10 @@
 import Foundation
 import Generated
 import Logging
-@testable import Runtime
 import Synchronization
 import Testing
+
+@testable import Runtime
 
 @Suite("Channel manager")
 struct ChannelManagerTests {

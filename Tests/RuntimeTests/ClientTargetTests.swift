@@ -37,7 +37,8 @@ struct ClientTargetTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let target = try ClientTarget.resolve(url: nil, token: nil, password: nil, environment: env)
         #expect(target.url == "ws://127.0.0.1:4321" && target.isImplicitLocal && target.token == "env-t")
-        let fromEnv = try ClientTarget.resolve(url: nil, token: nil, password: nil, environment: env.merging(["OPENCLAW_GATEWAY_URL": "ws://e:2"]) { _, new in new })
+        let fromEnv = try ClientTarget.resolve(
+            url: nil, token: nil, password: nil, environment: env.merging(["OPENCLAW_GATEWAY_URL": "ws://e:2"]) { _, new in new })
         #expect(fromEnv.url == "ws://e:2" && fromEnv.urlSource == .env("OPENCLAW_GATEWAY_URL") && fromEnv.token == "env-t")
     }
 
@@ -50,7 +51,8 @@ struct ClientTargetTests {
         } catch {
             #expect("\(error)" == "gateway remote mode misconfigured: gateway.remote.url missing")
         }
-        let withEnv = try ClientTarget.resolve(url: nil, token: nil, password: nil, environment: env.merging(["OPENCLAW_GATEWAY_URL": "ws://e:2"]) { _, new in new })
+        let withEnv = try ClientTarget.resolve(
+            url: nil, token: nil, password: nil, environment: env.merging(["OPENCLAW_GATEWAY_URL": "ws://e:2"]) { _, new in new })
         #expect(withEnv.url == "ws://e:2")
         let withFlag = try ClientTarget.resolve(url: "ws://f:3", token: "t", password: nil, environment: env)
         #expect(withFlag.url == "ws://f:3" && withFlag.urlSource == .flag("url"))

@@ -3,8 +3,9 @@
 import Foundation
 import Generated
 import Logging
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Config diff")
 struct ConfigDiffTests {

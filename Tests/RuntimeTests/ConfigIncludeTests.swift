@@ -2,8 +2,9 @@
 
 import Foundation
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Config includes")
 struct ConfigIncludeTests {
@@ -53,7 +54,9 @@ struct ConfigIncludeTests {
     }
 
     @Test func cyclesAreReportedWithTheChain() throws {
-        let root = try directory(["openclaw.json": #"{ $include: "./a.json5" }"#, "a.json5": #"{ $include: "./b.json5" }"#, "b.json5": #"{ $include: "./a.json5" }"#])
+        let root = try directory([
+            "openclaw.json": #"{ $include: "./a.json5" }"#, "a.json5": #"{ $include: "./b.json5" }"#, "b.json5": #"{ $include: "./a.json5" }"#,
+        ])
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect { try load(root) } throws: { error in
             let issue = (error as? ConfigError)?.issues.first ?? ""

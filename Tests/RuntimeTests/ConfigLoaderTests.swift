@@ -2,8 +2,9 @@
 
 import Foundation
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Config loading")
 struct ConfigLoaderTests {
@@ -42,7 +43,9 @@ struct ConfigLoaderTests {
     }
 
     @Test func substitutesEnvironmentVariables() throws {
-        let loaded = try parse(#"{"gateway": {"auth": {"token": "${MY_TOKEN}"}, "remote": {"url": "ws://${HOST_NAME}:1", "token": "$${LITERAL}"}}}"#, env: ["MY_TOKEN": "secret", "HOST_NAME": "box"])
+        let loaded = try parse(
+            #"{"gateway": {"auth": {"token": "${MY_TOKEN}"}, "remote": {"url": "ws://${HOST_NAME}:1", "token": "$${LITERAL}"}}}"#,
+            env: ["MY_TOKEN": "secret", "HOST_NAME": "box"])
         #expect(loaded.config.gateway?.auth?.token == "secret")
         #expect(loaded.config.gateway?.remote?.url == "ws://box:1")
         #expect(loaded.config.gateway?.remote?.token == "${LITERAL}")
@@ -117,7 +120,8 @@ struct StatePathTests {
         #expect(env["OPENCLAW_STATE_DIR"] == "/h/.openclaw-dev")
         #expect(env["OPENCLAW_CONFIG_PATH"] == "/h/.openclaw-dev/openclaw.json")
         #expect(env["OPENCLAW_GATEWAY_PORT"] == "19001")
-        let (_, kept) = try ProfileArguments.apply(arguments: ["--dev", "health"], environment: ["HOME": "/h", "OPENCLAW_GATEWAY_PORT": "7", "OPENCLAW_STATE_DIR": "/s"])
+        let (_, kept) = try ProfileArguments.apply(
+            arguments: ["--dev", "health"], environment: ["HOME": "/h", "OPENCLAW_GATEWAY_PORT": "7", "OPENCLAW_STATE_DIR": "/s"])
         #expect(kept["OPENCLAW_GATEWAY_PORT"] == "7")
         #expect(kept["OPENCLAW_STATE_DIR"] == "/s")
         #expect(kept["OPENCLAW_CONFIG_PATH"] == "/s/openclaw.json")

@@ -2,8 +2,9 @@
 
 import Foundation
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Config RPC building blocks")
 struct ConfigRPCTests {
@@ -87,7 +88,9 @@ struct ConfigRPCTests {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let audit = ConfigAudit(stateDir: dir)
-        let entry = ConfigAudit.Entry(ts: ConfigAudit.timestamp(), method: "config.set", path: "/x", previousHash: nil, hash: "h", changedPaths: ["a"], connId: "c", client: "cli", note: nil)
+        let entry = ConfigAudit.Entry(
+            ts: ConfigAudit.timestamp(), method: "config.set", path: "/x", previousHash: nil, hash: "h", changedPaths: ["a"], connId: "c", client: "cli",
+            note: nil)
         try audit.append(entry)
         try audit.append(entry)
         let lines = try String(contentsOfFile: dir + "/logs/config-audit.jsonl", encoding: .utf8).split(separator: "\n")

@@ -72,7 +72,9 @@ struct DevicePairingStoreTests {
 
         #expect(try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "operator", token: token.token, scopes: ["operator.read"]) == nil)
         #expect(try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "operator", token: "x", scopes: []) == .tokenMismatch)
-        #expect(try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "operator", token: token.token, scopes: ["operator.write"]) == .scopeMismatch)
+        #expect(
+            try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "operator", token: token.token, scopes: ["operator.write"])
+                == .scopeMismatch)
         #expect(try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "node", token: token.token, scopes: []) == .roleMissing)
         _ = try await store.revoke(deviceId: "dev1", role: "operator")
         #expect(try await store.verifyToken(deviceId: "dev1", publicKey: "key-dev1", role: "operator", token: token.token, scopes: []) == .tokenRevoked)
@@ -98,6 +100,8 @@ struct DevicePairingStoreTests {
         #expect(DeviceScopes.misfit(["operator.read"], roles: ["operator"]) == nil)
         #expect(DeviceAdmission.isLocalHost("127.0.0.1:18789") && DeviceAdmission.isLocalHost("[::1]:1") && DeviceAdmission.isLocalHost("LOCALHOST"))
         #expect(!DeviceAdmission.isLocalHost("192.0.2.2:18789") && !DeviceAdmission.isLocalHost("evil.example"))
-        #expect(DeviceAdmission.isBrowserOrigin("http://127.0.0.1:18789") && !DeviceAdmission.isBrowserOrigin("ws://127.0.0.1:1") && !DeviceAdmission.isBrowserOrigin(nil))
+        #expect(
+            DeviceAdmission.isBrowserOrigin("http://127.0.0.1:18789") && !DeviceAdmission.isBrowserOrigin("ws://127.0.0.1:1")
+                && !DeviceAdmission.isBrowserOrigin(nil))
     }
 }

@@ -2,8 +2,9 @@
 
 import Foundation
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Diagnostics")
 struct DiagnosticsTests {

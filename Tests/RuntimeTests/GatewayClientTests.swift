@@ -64,8 +64,10 @@ final class ScriptedGateway: Sendable {
     }
 
     static func hello(id: String, tickIntervalMs: Int) -> String {
-        let health = #"{"ok":true,"ts":1,"durationMs":0,"channels":{},"channelOrder":[],"channelLabels":{},"heartbeatSeconds":0,"defaultAgentId":"main","agents":[],"sessions":{"path":"/x","count":0,"recent":[]}}"#
-        return #"{"type":"res","id":"\#(id)","ok":true,"payload":{"type":"hello-ok","protocol":3,"server":{"version":"fake","commit":"abc123","host":"old-host","connId":"c"},"canvasHostUrl":"http://127.0.0.1:1/canvas","features":{"methods":[],"events":[]},"snapshot":{"presence":[],"health":\#(health),"stateVersion":{"presence":1,"health":1},"uptimeMs":0,"authMode":"some-future-mode"},"auth":{"role":"operator","scopes":[]},"policy":{"maxPayload":1000,"maxBufferedBytes":1000,"tickIntervalMs":\#(tickIntervalMs)}}}"#
+        let health =
+            #"{"ok":true,"ts":1,"durationMs":0,"channels":{},"channelOrder":[],"channelLabels":{},"heartbeatSeconds":0,"defaultAgentId":"main","agents":[],"sessions":{"path":"/x","count":0,"recent":[]}}"#
+        return
+            #"{"type":"res","id":"\#(id)","ok":true,"payload":{"type":"hello-ok","protocol":3,"server":{"version":"fake","commit":"abc123","host":"old-host","connId":"c"},"canvasHostUrl":"http://127.0.0.1:1/canvas","features":{"methods":[],"events":[]},"snapshot":{"presence":[],"health":\#(health),"stateVersion":{"presence":1,"health":1},"uptimeMs":0,"authMode":"some-future-mode"},"auth":{"role":"operator","scopes":[]},"policy":{"maxPayload":1000,"maxBufferedBytes":1000,"tickIntervalMs":\#(tickIntervalMs)}}}"#
     }
 }
 
@@ -85,7 +87,9 @@ struct GatewayClientTests {
         let second = try await GatewayClient.connect(pinned)
         await second.close()
         await server.stop()
-        let connects = server.received.withLock { $0 }.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }.filter { $0["method"] == "connect" }
+        let connects = server.received.withLock { $0 }.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }.filter {
+            $0["method"] == "connect"
+        }
         #expect(connects.map { [$0["params"]?["minProtocol"], $0["params"]?["maxProtocol"]] } == [[3, 4], [3, 3]])
     }
 

@@ -1,9 +1,10 @@
 // Tests/RuntimeTests/GatewayLockTests.swift - the per-config-path gateway lock: path, content, waiting, reclaiming
 
 import Foundation
-@testable import Runtime
 import TestSupport
 import Testing
+
+@testable import Runtime
 
 @Suite("Gateway lock")
 struct GatewayLockTests {
@@ -76,7 +77,8 @@ struct GatewayLockTests {
         await finished.exited()
         let stale: [GatewayLock.Owner] = [
             .init(pid: finished.pid, createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: nil),
-            .init(pid: getpid(), createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: (GatewayLock.processStartTime(getpid()) ?? 0) + 1),
+            .init(
+                pid: getpid(), createdAt: "2026-01-01T00:00:00Z", configPath: "/c/openclaw.json", startTime: (GatewayLock.processStartTime(getpid()) ?? 0) + 1),
         ]
         for owner in stale {
             try JSONEncoder().encode(owner).write(to: URL(fileURLWithPath: path))

@@ -2,8 +2,9 @@
 
 import Dispatch
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("session store group commit")
 struct GroupCommitTests {
@@ -20,7 +21,8 @@ struct GroupCommitTests {
     }
 
     private static func user(_ text: String, at time: Int) -> TranscriptMessage {
-        TranscriptMessage(role: "user", message: ["role": "user", "content": [["type": "text", "text": .string(text)]], "timestamp": .int(time)], timestamp: time)
+        TranscriptMessage(
+            role: "user", message: ["role": "user", "content": [["type": "text", "text": .string(text)]], "timestamp": .int(time)], timestamp: time)
     }
 
     @Test("writes that queue behind a busy writer commit together in one transaction, each with its own result")
@@ -39,14 +41,21 @@ struct GroupCommitTests {
             holding.signal()
         }
         holder.start()
-        await withCheckedContinuation { continuation in DispatchQueue.global().async { holding.wait(); continuation.resume() } }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                holding.wait()
+                continuation.resume()
+            }
+        }
         let batchesBefore = store.commits.batches
 
         let count = 12
         let writes = Task {
             try await withThrowingTaskGroup(of: (Int, TranscriptRecord).self) { group in
                 for index in 0..<count {
-                    group.addTask { (index, try await store.appendCreatingGrouped(key: "agent:main:s\(index)", agentId: "main", Self.user("m\(index)", at: index)).record) }
+                    group.addTask {
+                        (index, try await store.appendCreatingGrouped(key: "agent:main:s\(index)", agentId: "main", Self.user("m\(index)", at: index)).record)
+                    }
                 }
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
@@ -55,7 +64,12 @@ struct GroupCommitTests {
         while store.commits.queued < count - 1 { await Task.yield() }
         release.signal()
         let records = try await writes.value
-        await withCheckedContinuation { continuation in DispatchQueue.global().async { holding.wait(); continuation.resume() } }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                holding.wait()
+                continuation.resume()
+            }
+        }
 
         #expect(records.count == count)
         #expect(store.commits.batches - batchesBefore == 2)

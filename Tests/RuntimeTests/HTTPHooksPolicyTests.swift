@@ -24,12 +24,21 @@ struct HTTPHooksPolicyTests {
         var config = HooksConfig()
         #expect(HooksSettings.resolve(config) == .off)
         config.enabled = true
-        guard case .misconfigured = HooksSettings.resolve(config) else { Issue.record("tokenless hooks must stay off"); return }
+        guard case .misconfigured = HooksSettings.resolve(config) else {
+            Issue.record("tokenless hooks must stay off")
+            return
+        }
         config.token = "t"
         config.path = "/"
-        guard case .misconfigured = HooksSettings.resolve(config) else { Issue.record("hooks.path \"/\" must be refused"); return }
+        guard case .misconfigured = HooksSettings.resolve(config) else {
+            Issue.record("hooks.path \"/\" must be refused")
+            return
+        }
         config.path = "in/"
-        guard case .on(let settings) = HooksSettings.resolve(config) else { Issue.record("hooks should be on"); return }
+        guard case .on(let settings) = HooksSettings.resolve(config) else {
+            Issue.record("hooks should be on")
+            return
+        }
         #expect(settings.basePath == "/in")
         #expect(settings.maxBodyBytes == 262_144)
         #expect(settings.subpath(of: "/in") == "")
@@ -43,7 +52,10 @@ struct HTTPHooksPolicyTests {
         config.token = "t"
         config.allowedSessionKeyPrefixes = ["Hook:"]
         config.allowedAgentIds = ["Main"]
-        guard case .on(let settings) = HooksSettings.resolve(config) else { Issue.record("hooks should be on"); return }
+        guard case .on(let settings) = HooksSettings.resolve(config) else {
+            Issue.record("hooks should be on")
+            return
+        }
         #expect(settings.allows(sessionKey: "agent:main:hook:abc"))
         #expect(settings.allows(sessionKey: "hook:abc"))
         #expect(!settings.allows(sessionKey: "agent:main:main"))

@@ -3,9 +3,10 @@
 import Foundation
 import Generated
 import Logging
-@testable import Runtime
 import Synchronization
 import Testing
+
+@testable import Runtime
 
 @Suite("log file sink")
 struct LogFileSinkTests {

@@ -3,8 +3,9 @@
 import Foundation
 import Generated
 import Logging
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("OpenTelemetry settings")
 struct OTelSettingsTests {
@@ -54,7 +55,9 @@ struct OTelSettingsTests {
             _ = try resolve(#"{"diagnostics": {"otel": {"enabled": true, "logs": true, "logsEndpoint": "ftp://c/v1/logs"}}}"#)
             Issue.record("expected an error")
         } catch let error as OTelSettingsError {
-            #expect(error.description == #"diagnostics.otel.logsEndpoint: "ftp://c/v1/logs" is not an http:// or https:// URL; OpenTelemetry export is off until it is fixed"#)
+            #expect(
+                error.description
+                    == #"diagnostics.otel.logsEndpoint: "ftp://c/v1/logs" is not an http:// or https:// URL; OpenTelemetry export is off until it is fixed"#)
         }
     }
 

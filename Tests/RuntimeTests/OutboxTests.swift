@@ -1,8 +1,9 @@
 // Tests/RuntimeTests/OutboxTests.swift - per-connection seq and the send-buffer policy
 
 import Generated
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Outbox")
 struct OutboxTests {
@@ -21,7 +22,10 @@ struct OutboxTests {
         first.enqueueBroadcast(head: head(), droppable: true)
         second.enqueueBroadcast(head: head(), droppable: true)
         first.enqueue(Array("response".utf8))
-        #expect(frames(await first.next()) == [#"{"type":"event","event":"tick","payload":{"ts":1},"seq":1}"#, #"{"type":"event","event":"tick","payload":{"ts":1},"seq":2}"#, "response"])
+        #expect(
+            frames(await first.next()) == [
+                #"{"type":"event","event":"tick","payload":{"ts":1},"seq":1}"#, #"{"type":"event","event":"tick","payload":{"ts":1},"seq":2}"#, "response",
+            ])
         #expect(frames(await second.next()) == [#"{"type":"event","event":"tick","payload":{"ts":1},"seq":1}"#])
     }
 

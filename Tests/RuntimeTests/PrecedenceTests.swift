@@ -49,7 +49,8 @@ struct PrecedenceTests {
     @Test func clientTokenIsEnvFirst() throws {
         let both = inputs(env: ["OPENCLAW_GATEWAY_TOKEN": "from-env"], config: ["gateway.auth.token": "from-config", "gateway.remote.token": "remote"])
         #expect(try Precedence.clientToken.resolve(both)?.value == "from-env")
-        #expect(try Precedence.clientToken.resolve(inputs(config: ["gateway.auth.token": "from-config", "gateway.remote.token": "remote"]))?.value == "from-config")
+        #expect(
+            try Precedence.clientToken.resolve(inputs(config: ["gateway.auth.token": "from-config", "gateway.remote.token": "remote"]))?.value == "from-config")
         #expect(try Precedence.clientToken.resolve(inputs(config: ["gateway.remote.token": "remote"]))?.value == "remote")
     }
 

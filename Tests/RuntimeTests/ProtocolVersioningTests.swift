@@ -3,8 +3,9 @@
 import Foundation
 import Generated
 import ProtocolSupport
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Protocol versions: negotiation and encodings")
 struct ProtocolVersioningTests {
@@ -44,7 +45,11 @@ struct ProtocolVersioningTests {
     @Test func aFieldRequiredInV4CannotBeLeftOutOfAV4Encoding() throws {
         let hello = HelloOk(
             protocol: 4, server: HelloServer(version: "1", connId: "c"), features: HelloFeatures(methods: [], events: []),
-            snapshot: Snapshot(presence: [], health: .init(ok: true, ts: 0, durationMs: 0, channels: [:], channelOrder: [], channelLabels: [:], heartbeatSeconds: 0, defaultAgentId: "main", agents: [], sessions: .init(path: "", count: 0, recent: [])), stateVersion: StateVersion(presence: 1, health: 1), uptimeMs: 0),
+            snapshot: Snapshot(
+                presence: [],
+                health: .init(
+                    ok: true, ts: 0, durationMs: 0, channels: [:], channelOrder: [], channelLabels: [:], heartbeatSeconds: 0, defaultAgentId: "main",
+                    agents: [], sessions: .init(path: "", count: 0, recent: [])), stateVersion: StateVersion(presence: 1, health: 1), uptimeMs: 0),
             policy: HelloPolicy(maxPayload: 1, maxBufferedBytes: 1, tickIntervalMs: 1)
         )
         #expect(throws: EncodingError.self) { try Payload(hello, version: 4) }

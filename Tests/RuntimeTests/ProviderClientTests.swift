@@ -59,7 +59,8 @@ private let openAIText: [FakeModelServer.Step] = [
 
 @Suite("SSE parser")
 struct SSEParserTests {
-    static let stream = "event: one\r\ndata: first\r\ndata: second\r\n\r\n: a comment\n\nid: 7\ndata:{\"x\":\"é🌍\"}\n\ndata: cr only\r\rdata\n\nevent: ignored-without-data\n\n"
+    static let stream =
+        "event: one\r\ndata: first\r\ndata: second\r\n\r\n: a comment\n\nid: 7\ndata:{\"x\":\"é🌍\"}\n\ndata: cr only\r\rdata\n\nevent: ignored-without-data\n\n"
     static let expected = [
         SSEEvent(event: "one", data: "first\nsecond"),
         SSEEvent(data: #"{"x":"é🌍"}"#, id: "7"),
@@ -106,10 +107,11 @@ struct ProviderClientTests {
             request.temperature = 0.5
             let (events, error) = await collect(openAI(baseURL).stream(request))
             #expect(error == nil)
-            #expect(events == [
-                .textDelta("Hel"), .textDelta("lo, "), .textDelta("wörld 🌍"),
-                .usage(ModelUsage(inputTokens: 12, outputTokens: 4)), .finish(.endTurn),
-            ])
+            #expect(
+                events == [
+                    .textDelta("Hel"), .textDelta("lo, "), .textDelta("wörld 🌍"),
+                    .usage(ModelUsage(inputTokens: 12, outputTokens: 4)), .finish(.endTurn),
+                ])
             let recorded = try #require(server.requests.withLock { $0.first })
             #expect(recorded.path == "/v1/chat/completions")
             #expect(recorded.headers["authorization"] == "Bearer sk-test")
@@ -124,9 +126,13 @@ struct ProviderClientTests {
 
     @Test func openAIToolCallsAreAssembledFromFragments() async throws {
         let steps: [FakeModelServer.Step] = [
-            data(#"{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"current_time","arguments":""}}]}}]}"#),
+            data(
+                #"{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"current_time","arguments":""}}]}}]}"#
+            ),
             data(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"tz\":"}}]}}]}"#),
-            data(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"sessions_list","arguments":"{}"}}]}}]}"#),
+            data(
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"sessions_list","arguments":"{}"}}]}}]}"#
+            ),
             data(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"UTC\"}"}}]}}]}"#),
             data(#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null}"#),
             data(#"{"choices":[],"usage":{"prompt_tokens":30,"completion_tokens":9}}"#),
@@ -135,29 +141,34 @@ struct ProviderClientTests {
         try await withServer([.sse(steps)]) { _, baseURL in
             let (events, error) = await collect(openAI(baseURL).stream(hello))
             #expect(error == nil)
-            #expect(events == [
-                .toolCallStarted(id: "call_a", name: "current_time"),
-                .toolCallArgumentsDelta(id: "call_a", delta: #"{"tz":"#),
-                .toolCallStarted(id: "call_b", name: "sessions_list"),
-                .toolCallArgumentsDelta(id: "call_b", delta: "{}"),
-                .toolCallArgumentsDelta(id: "call_a", delta: #""UTC"}"#),
-                .toolCallFinished(ModelToolCall(id: "call_a", name: "current_time", arguments: #"{"tz":"UTC"}"#)),
-                .toolCallFinished(ModelToolCall(id: "call_b", name: "sessions_list", arguments: "{}")),
-                .usage(ModelUsage(inputTokens: 30, outputTokens: 9)),
-                .finish(.toolUse),
-            ])
+            #expect(
+                events == [
+                    .toolCallStarted(id: "call_a", name: "current_time"),
+                    .toolCallArgumentsDelta(id: "call_a", delta: #"{"tz":"#),
+                    .toolCallStarted(id: "call_b", name: "sessions_list"),
+                    .toolCallArgumentsDelta(id: "call_b", delta: "{}"),
+                    .toolCallArgumentsDelta(id: "call_a", delta: #""UTC"}"#),
+                    .toolCallFinished(ModelToolCall(id: "call_a", name: "current_time", arguments: #"{"tz":"UTC"}"#)),
+                    .toolCallFinished(ModelToolCall(id: "call_b", name: "sessions_list", arguments: "{}")),
+                    .usage(ModelUsage(inputTokens: 30, outputTokens: 9)),
+                    .finish(.toolUse),
+                ])
         }
     }
 
     @Test func anthropicTextAndToolCallsAreAssembled() async throws {
         let steps: [FakeModelServer.Step] = [
-            anthropic("message_start", #"{"type":"message_start","message":{"id":"msg_1","role":"assistant","content":[],"usage":{"input_tokens":25,"output_tokens":1}}}"#),
+            anthropic(
+                "message_start",
+                #"{"type":"message_start","message":{"id":"msg_1","role":"assistant","content":[],"usage":{"input_tokens":25,"output_tokens":1}}}"#),
             anthropic("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
             anthropic("ping", #"{"type":"ping"}"#),
             anthropic("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me "}}"#),
             anthropic("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"check."}}"#),
             anthropic("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
-            anthropic("content_block_start", #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"current_time","input":{}}}"#),
+            anthropic(
+                "content_block_start",
+                #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"current_time","input":{}}}"#),
             anthropic("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}"#),
             anthropic("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"tz\": \"U"}}"#),
             anthropic("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"TC\"}"}}"#),
@@ -174,15 +185,16 @@ struct ProviderClientTests {
             ]
             let (events, error) = await collect(provider.stream(request))
             #expect(error == nil)
-            #expect(events == [
-                .textDelta("Let me "), .textDelta("check."),
-                .toolCallStarted(id: "toolu_1", name: "current_time"),
-                .toolCallArgumentsDelta(id: "toolu_1", delta: #"{"tz": "U"#),
-                .toolCallArgumentsDelta(id: "toolu_1", delta: #"TC"}"#),
-                .toolCallFinished(ModelToolCall(id: "toolu_1", name: "current_time", arguments: #"{"tz": "UTC"}"#)),
-                .usage(ModelUsage(inputTokens: 25, outputTokens: 42)),
-                .finish(.toolUse),
-            ])
+            #expect(
+                events == [
+                    .textDelta("Let me "), .textDelta("check."),
+                    .toolCallStarted(id: "toolu_1", name: "current_time"),
+                    .toolCallArgumentsDelta(id: "toolu_1", delta: #"{"tz": "U"#),
+                    .toolCallArgumentsDelta(id: "toolu_1", delta: #"TC"}"#),
+                    .toolCallFinished(ModelToolCall(id: "toolu_1", name: "current_time", arguments: #"{"tz": "UTC"}"#)),
+                    .usage(ModelUsage(inputTokens: 25, outputTokens: 42)),
+                    .finish(.toolUse),
+                ])
             let recorded = try #require(server.requests.withLock { $0.first })
             #expect(recorded.path == "/v1/messages")
             #expect(recorded.headers["x-api-key"] == "ak-test")
@@ -399,7 +411,9 @@ struct ProviderClientTests {
     @Test func fallbackTriesTheNextModelBeforeAnyOutput() async throws {
         try await withServer([.error(500, #"{"error":{"message":"model down"}}"#), .sse(openAIText)]) { server, baseURL in
             let provider = openAI(baseURL, retry: ProviderRetryPolicy(maxAttempts: 1))
-            let fallback = FallbackProvider(candidates: [ModelCandidate(provider: provider, model: "primary"), ModelCandidate(provider: provider, model: "backup")])
+            let fallback = FallbackProvider(candidates: [
+                ModelCandidate(provider: provider, model: "primary"), ModelCandidate(provider: provider, model: "backup"),
+            ])
             let (events, error) = await collect(fallback.stream(hello))
             #expect(error == nil)
             #expect(text(events) == "Hello, wörld 🌍")
@@ -414,7 +428,9 @@ struct ProviderClientTests {
         ]
         try await withServer(replies) { server, baseURL in
             let provider = openAI(baseURL)
-            let fallback = FallbackProvider(candidates: [ModelCandidate(provider: provider, model: "primary"), ModelCandidate(provider: provider, model: "backup")])
+            let fallback = FallbackProvider(candidates: [
+                ModelCandidate(provider: provider, model: "primary"), ModelCandidate(provider: provider, model: "backup"),
+            ])
             let (events, error) = await collect(fallback.stream(hello))
             #expect(events == [.modelSelected(provider: "local", model: "primary"), .textDelta("partial")])
             #expect(error as? ProviderError == .upstream(provider: "local", message: "gone"))
@@ -424,10 +440,14 @@ struct ProviderClientTests {
 
     @Test func aConfiguredProviderResolvesAndStreams() async throws {
         try await withServer([.sse(openAIText)]) { server, baseURL in
-            let models: JSONValue = ["providers": ["local": [
-                "baseUrl": .string(baseURL), "apiKey": "LOCAL_KEY", "api": "openai-completions",
-                "models": [["id": "tiny", "name": "Tiny", "contextWindow": 2048, "maxTokens": 256]],
-            ]]]
+            let models: JSONValue = [
+                "providers": [
+                    "local": [
+                        "baseUrl": .string(baseURL), "apiKey": "LOCAL_KEY", "api": "openai-completions",
+                        "models": [["id": "tiny", "name": "Tiny", "contextWindow": 2048, "maxTokens": 256]],
+                    ]
+                ]
+            ]
             let registry = ProviderRegistry(providers: models["providers"], environment: ["LOCAL_KEY": "from-env"], timeouts: fast, retry: noWait)
             let fallback = try registry.provider(primary: "local/tiny")
             let (events, error) = await collect(fallback.stream(hello))
@@ -469,10 +489,12 @@ struct ProviderRegistryTests {
     }
 
     @Test func configOverridesAndExtendsBuiltIns() throws {
-        let models: JSONValue = ["providers": [
-            "openai": ["apiKey": "sk-literal", "baseUrl": "http://127.0.0.1:9/v1"],
-            "lab": ["baseUrl": "http://lab.local/v1", "api": "anthropic-messages", "models": [["id": "big", "contextWindow": 200000, "maxTokens": 8192]]],
-        ]]
+        let models: JSONValue = [
+            "providers": [
+                "openai": ["apiKey": "sk-literal", "baseUrl": "http://127.0.0.1:9/v1"],
+                "lab": ["baseUrl": "http://lab.local/v1", "api": "anthropic-messages", "models": [["id": "big", "contextWindow": 200000, "maxTokens": 8192]]],
+            ]
+        ]
         let registry = ProviderRegistry(providers: models["providers"], environment: ["OPENAI_API_KEY": "ignored"])
         let openai = try registry.resolve("openai/gpt-4o")
         #expect(openai.apiKey == "sk-literal")
@@ -490,10 +512,17 @@ struct ProviderRegistryTests {
         #expect(throws: ProviderError.notConfigured(#"model "gpt-4o" must be written as provider/model (for example openai/gpt-4o)"#)) {
             try registry.resolve("gpt-4o")
         }
-        #expect(throws: ProviderError.notConfigured(#"unknown model provider "acme" in "acme/m": add models.providers.acme with baseUrl, api and apiKey, or use one of anthropic, openai, openrouter"#)) {
+        #expect(
+            throws: ProviderError.notConfigured(
+                #"unknown model provider "acme" in "acme/m": add models.providers.acme with baseUrl, api and apiKey, or use one of anthropic, openai, openrouter"#
+            )
+        ) {
             try registry.resolve("acme/m")
         }
-        #expect(throws: ProviderError.notConfigured(#"unsupported api "grpc" for provider "odd": set models.providers.odd.api to openai-completions or anthropic-messages"#)) {
+        #expect(
+            throws: ProviderError.notConfigured(
+                #"unsupported api "grpc" for provider "odd": set models.providers.odd.api to openai-completions or anthropic-messages"#)
+        ) {
             try registry.resolve("odd/m")
         }
         #expect(throws: ProviderError.notConfigured(#"no base URL for provider "nourl": set models.providers.nourl.baseUrl"#)) {

@@ -38,6 +38,10 @@ struct ReloadRuleTests {
     }
 
     @Test func secretsAreFlagged() {
-        #expect(ConfigSchema.secretPaths == ["gateway.auth.token", "gateway.auth.password", "gateway.remote.token", "gateway.remote.password", "hooks.token", "channels.telegram.botToken", "channels.irc.password", "channels.irc.nickserv.password", "diagnostics.otel.headers"])
+        #expect(
+            ConfigSchema.secretPaths == [
+                "gateway.auth.token", "gateway.auth.password", "gateway.remote.token", "gateway.remote.password", "hooks.token", "channels.telegram.botToken",
+                "channels.irc.password", "channels.irc.nickserv.password", "diagnostics.otel.headers",
+            ])
     }
 }

@@ -1,7 +1,8 @@
 // Tests/RuntimeTests/SSEDoneMarkerTests.swift - the end of an OpenAI-style stream, recognised without Foundation
 
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("OpenAI stream end marker")
 struct SSEDoneMarkerTests {

@@ -1,12 +1,15 @@
 // Tests/RuntimeTests/ServiceUnitTests.swift - service names per profile, systemd unit and launchd plist content
 
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Service definitions")
 struct ServiceUnitTests {
-    private func definition(profile: String? = nil, token: String? = nil, manager: ServiceDefinition.Manager = .systemd, executable: String = "/opt/openclaw/bin/openclaw") -> ServiceDefinition {
+    private func definition(
+        profile: String? = nil, token: String? = nil, manager: ServiceDefinition.Manager = .systemd, executable: String = "/opt/openclaw/bin/openclaw"
+    ) -> ServiceDefinition {
         ServiceDefinition.gateway(
             .init(
                 identity: ServiceIdentity(profile: profile, home: "/home/ada"),
@@ -42,7 +45,8 @@ struct ServiceUnitTests {
         #expect(StatePaths.resolve(environment: dev) == StatePaths(stateDir: "/h/.openclaw-dev", configPath: "/h/.openclaw-dev/openclaw.json"))
         #expect(dev["OPENCLAW_GATEWAY_PORT"] == "19001")
 
-        let (_, work) = try ProfileArguments.apply(arguments: ["--profile", "work", "gateway"], environment: ["HOME": "/h", "OPENCLAW_STATE_DIR": "/srv/claw"])
+        let (_, work) = try ProfileArguments.apply(
+            arguments: ["--profile", "work", "gateway"], environment: ["HOME": "/h", "OPENCLAW_STATE_DIR": "/srv/claw"])
         #expect(ServiceIdentity.resolve(environment: work).systemdUnitName == "openclaw-gateway-work.service")
         #expect(StatePaths.resolve(environment: work) == StatePaths(stateDir: "/srv/claw", configPath: "/srv/claw/openclaw.json"))
 

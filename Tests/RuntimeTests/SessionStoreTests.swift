@@ -1,11 +1,12 @@
 // Tests/RuntimeTests/SessionStoreTests.swift - the SQLite session store: entries, transcripts, export, concurrency, crash safety
 
 import Foundation
-import Generated
 import GRDB
-@testable import Runtime
+import Generated
 import TestSupport
 import Testing
+
+@testable import Runtime
 
 @Suite("session store")
 struct SessionStoreTests {
@@ -286,7 +287,9 @@ struct SessionStoreTests {
 
         // After a reset the export is the new, empty transcript with its own start time.
         let reset = try #require(try store.reset(key: "agent:main:main", now: 1_764_107_500_000))
-        #expect(try store.exportJSONL(key: "agent:main:main") == #"{"type":"session","version":3,"id":"\#(reset.sessionId)","timestamp":"2025-11-25T21:51:40.000Z","cwd":"\#(fixture.stateDir)"}"# + "\n")
+        #expect(
+            try store.exportJSONL(key: "agent:main:main")
+                == #"{"type":"session","version":3,"id":"\#(reset.sessionId)","timestamp":"2025-11-25T21:51:40.000Z","cwd":"\#(fixture.stateDir)"}"# + "\n")
     }
 
     /// What kill -9 (or a power cut after the last commit's fsync) leaves on disk is the database and WAL files

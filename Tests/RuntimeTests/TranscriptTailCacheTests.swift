@@ -2,13 +2,15 @@
 
 import Foundation
 import ProtocolSupport
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Transcript tail cache")
 struct TranscriptTailCacheTests {
     private static func message(_ text: String, at time: Int) -> TranscriptMessage {
-        TranscriptMessage(role: "user", message: ["role": "user", "content": [["type": "text", "text": .string(text)]], "timestamp": .int(time)], timestamp: time)
+        TranscriptMessage(
+            role: "user", message: ["role": "user", "content": [["type": "text", "text": .string(text)]], "timestamp": .int(time)], timestamp: time)
     }
 
     @Test func readsRacingAppendsStayEqualToAFreshRead() async throws {

@@ -99,12 +99,14 @@ enum ParamsSeeds {
         "health\n" + #"{"probe":true}"#,
         "system-event\n" + #"{"text":"Node: box","instanceId":"box-1","host":"box"}"#,
         "send\n" + ##"{"to":"#room","message":"hi","channel":"irc","idempotencyKey":"s1"}"##,
-        "connect\n" + #"{"minProtocol":3,"maxProtocol":4,"client":\#(FrameSeeds.client),"role":"operator","scopes":["operator.admin"],"auth":{"token":"T"},"device":{"id":"d","publicKey":"k","signature":"s","signedAt":1,"nonce":"n"}}"#,
+        "connect\n"
+            + #"{"minProtocol":3,"maxProtocol":4,"client":\#(FrameSeeds.client),"role":"operator","scopes":["operator.admin"],"auth":{"token":"T"},"device":{"id":"d","publicKey":"k","signature":"s","signedAt":1,"nonce":"n"}}"#,
         "status\n", "health\n{}",
     ].map(bytes)
 
-    static let dictionary: [[UInt8]] = (GatewayMethod.allCases.map { $0.rawValue + "\n" } + [
-        #""sessionKey":"#, #""idempotencyKey":"#, #""limit":"#, #""timeoutMs":"#, #""message":"#, #""raw":"#, #""baseHash":"#,
-        #""scopes":[]"#, #""role":"#, "null", "-1", "1e30", "1.5", "2147483648", "9223372036854775808",
-    ]).map(bytes)
+    static let dictionary: [[UInt8]] =
+        (GatewayMethod.allCases.map { $0.rawValue + "\n" } + [
+            #""sessionKey":"#, #""idempotencyKey":"#, #""limit":"#, #""timeoutMs":"#, #""message":"#, #""raw":"#, #""baseHash":"#,
+            #""scopes":[]"#, #""role":"#, "null", "-1", "1e30", "1.5", "2147483648", "9223372036854775808",
+        ]).map(bytes)
 }

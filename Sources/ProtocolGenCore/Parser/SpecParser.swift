@@ -61,7 +61,9 @@ public struct SpecParser {
         case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }
         case ("tools", _): spec.tools += try root.entries().map { entry throws(Diagnostic) in try parseTool(entry.key, entry.value) }
         default:
-            throw .error("unexpected spec file (expected protocol.yaml, errors.yaml, environment.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)", at: root.location)
+            throw .error(
+                "unexpected spec file (expected protocol.yaml, errors.yaml, environment.yaml, or a file under types/, methods/, events/, config/, cli/, tools/)",
+                at: root.location)
         }
     }
 
@@ -100,7 +102,8 @@ public struct SpecParser {
                 )
             }
             spec.messages.append(
-                VersionedMessage(name: name, doc: try value.string("doc") ?? "", wordings: wordings.sorted { $0.version < $1.version }, location: value.location)
+                VersionedMessage(
+                    name: name, doc: try value.string("doc") ?? "", wordings: wordings.sorted { $0.version < $1.version }, location: value.location)
             )
         }
         for (name, value) in try root.child("codes")?.entries() ?? [] {
@@ -233,7 +236,9 @@ public struct SpecParser {
             guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
             type = .enumeration(try values.strings())
         default:
-            throw .error("unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string] or enum)", at: node.location)
+            throw .error(
+                "unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string] or enum)",
+                at: node.location)
         }
         var range: ClosedRange<Int>?
         if let bounds = try node.child("range") {

@@ -71,7 +71,8 @@ struct YAMLReader {
         guard let reader = try child(key) else { return nil }
         let text = try reader.string()
         guard let parsed = TypeRef.parse(text) else {
-            throw .error("'\(text)' is not a type (string, int, number, bool, any, [T], [string: T], a TypeName, each optionally ending in ?)", at: reader.location)
+            throw .error(
+                "'\(text)' is not a type (string, int, number, bool, any, [T], [string: T], a TypeName, each optionally ending in ?)", at: reader.location)
         }
         return parsed
     }

@@ -34,7 +34,9 @@ public struct DocsRenderer {
     public func protocolReference() -> String {
         var out = [Self.banner, "", "# Gateway protocol reference", "", spec.protocolInfo.doc, ""]
         let names = versions.map { "**\($0)**" }
-        let spoken = names.count == 1 ? "Protocol version \(names[0])." : "Protocol versions \(names.dropLast().joined(separator: ", ")) and \(names.last ?? ""), on one server."
+        let spoken =
+            names.count == 1
+            ? "Protocol version \(names[0])." : "Protocol versions \(names.dropLast().joined(separator: ", ")) and \(names.last ?? ""), on one server."
         out += [
             "\(spoken) A client sends `minProtocol`/`maxProtocol`; the connection gets the highest version this server speaks inside that range (`hello-ok.protocol`), and everything it sends and receives afterwards has that version's shape. A probe-mode client whose range reaches \(spec.protocolInfo.minProbeVersion) is accepted with the highest version at or below its `maxProtocol`. A range that includes none of them is refused with `protocol mismatch` and close 1002.",
             "",
@@ -50,13 +52,17 @@ public struct DocsRenderer {
         for method in spec.methods {
             let params = method.params.map { typeLink(.named($0)) } ?? "—"
             let result = typeLink(method.result) + (method.resultOptional ? " or `null`" : "")
-            out.append("| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(versionList(since: method.since, until: method.until)) | \(cell(method.doc)) |")
+            out.append(
+                "| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(versionList(since: method.since, until: method.until)) | \(cell(method.doc)) |"
+            )
         }
         out += [
             "",
             "Scopes: `admin` satisfies every scope; `read` is satisfied by `write`; a method this table does not list needs `admin`; `none` is always allowed; `node` methods are for role `node` only.",
             "",
-            "Methods starting with " + spec.protocolInfo.adminPrefixes.map { "`\($0)`" }.joined(separator: ", ") + " always need `admin`. Only role `node` may call " + spec.protocolInfo.nodeMethods.map { "`\($0)`" }.joined(separator: ", ") + "; a node calling anything else, or an operator calling these, gets `unauthorized role: <role>`.",
+            "Methods starting with " + spec.protocolInfo.adminPrefixes.map { "`\($0)`" }.joined(separator: ", ")
+                + " always need `admin`. Only role `node` may call " + spec.protocolInfo.nodeMethods.map { "`\($0)`" }.joined(separator: ", ")
+                + "; a node calling anything else, or an operator calling these, gets `unauthorized role: <role>`.",
             "",
             "## Events",
             "",
@@ -72,7 +78,8 @@ public struct DocsRenderer {
         if !spec.tools.isEmpty {
             out += [
                 "## Built-in tools", "",
-                "Tools the gateway itself runs when a model calls them during an `agent` or `chat.send` run. The model is given each tool's description and the JSON Schema of its arguments; arguments that fail the schema come back to the model as an error result.", "",
+                "Tools the gateway itself runs when a model calls them during an `agent` or `chat.send` run. The model is given each tool's description and the JSON Schema of its arguments; arguments that fail the schema come back to the model as an error result.",
+                "",
                 "| Tool | Arguments | Result | |", "|---|---|---|---|",
             ]
             out += spec.tools.map { "| `\($0.name)` | \(typeLink(.named($0.params))) | \(typeLink(.named($0.result))) | \(cell($0.doc)) |" }
@@ -86,7 +93,8 @@ public struct DocsRenderer {
             out += ["", "### Messages that differ between versions", "", "| Error | Version | `message` | Close reason |", "|---|---|---|---|"]
             for message in spec.messages {
                 for wording in message.wordings {
-                    out.append("| \(cell(message.doc)) | \(wording.version)+ | `\(cell(wording.message))` | \(wording.closeReason.map { "`\(cell($0))`" } ?? "—") |")
+                    out.append(
+                        "| \(cell(message.doc)) | \(wording.version)+ | `\(cell(wording.message))` | \(wording.closeReason.map { "`\(cell($0))`" } ?? "—") |")
                 }
             }
         }
@@ -103,7 +111,10 @@ public struct DocsRenderer {
                 if versioned.contains(type.name) {
                     out += ["Its shape differs between protocol versions (see the version columns and the types it contains).", ""]
                 }
-                out += ["| Field | Type | " + versions.map { "v\($0)" }.joined(separator: " | ") + " | |", "|---|---|" + versions.map { _ in "---|" }.joined() + "---|"]
+                out += [
+                    "| Field | Type | " + versions.map { "v\($0)" }.joined(separator: " | ") + " | |",
+                    "|---|---|" + versions.map { _ in "---|" }.joined() + "---|",
+                ]
                 for field in fields {
                     var type = field.constant.map { "`\"\($0)\"`" } ?? typeLink(field.type)
                     if field.nullable { type += " or `null`" }
@@ -168,7 +179,10 @@ public struct DocsRenderer {
         }
         out.append("| *(anything else)* | restart |")
         out += ["", "The JSON Schema of this file is `config.schema.json` (also served by the `config.schema` RPC)."]
-        out += ["", "## Precedence", "", "Each setting is taken from the first source that has a usable value.", "", "| Setting | Order (highest first) | |", "|---|---|---|"]
+        out += [
+            "", "## Precedence", "", "Each setting is taken from the first source that has a usable value.", "", "| Setting | Order (highest first) | |",
+            "|---|---|---|",
+        ]
         for chain in spec.chains {
             out.append("| `\(chain.name)` | \(chain.sources.map(SettingSourceText.describe).joined(separator: " → ")) | \(cell(chain.doc)) |")
         }
@@ -198,7 +212,9 @@ public struct DocsRenderer {
             if !command.options.isEmpty || !command.flags.isEmpty {
                 out += ["| Flag | Value | Default | |", "|---|---|---|---|"]
                 for option in command.options {
-                    out.append("| `\(option.short.map { "-\($0), " } ?? "")--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |")
+                    out.append(
+                        "| `\(option.short.map { "-\($0), " } ?? "")--\(option.name)` | \(option.type) | \(option.defaultValue.map { "`\($0)`" } ?? "—") | \(cell(option.doc)) |"
+                    )
                 }
                 for flag in command.flags { out.append("| `\(flag.short.map { "-\($0), " } ?? "")--\(flag.name)` | — | off | \(cell(flag.doc)) |") }
                 out.append("")

@@ -102,10 +102,13 @@ struct ClientTranslator {
 
     private func events() -> SwiftDecl {
         var members: [SwiftDecl] = spec.events.map { event in
-            .enumCase(doc: SwiftDoc(event.doc, remark: Spec.remark(event.location, event.name)), name: caseName(event.name), rawValue: nil, associated: event.payload)
+            .enumCase(
+                doc: SwiftDoc(event.doc, remark: Spec.remark(event.location, event.name)), name: caseName(event.name), rawValue: nil, associated: event.payload)
         }
         members.append(
-            .enumCase(doc: SwiftDoc("An event this build does not know (a newer gateway's): its name and raw payload."), name: "unknown", rawValue: nil, associated: "Swift.String, JSONValue?")
+            .enumCase(
+                doc: SwiftDoc("An event this build does not know (a newer gateway's): its name and raw payload."), name: "unknown", rawValue: nil,
+                associated: "Swift.String, JSONValue?")
         )
         var body = ["let data = try WireJSON.encode(payload ?? .null)", "switch event {"]
         for event in spec.events {

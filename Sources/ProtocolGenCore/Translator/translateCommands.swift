@@ -22,7 +22,9 @@ struct CommandsTranslator {
         for argument in command.arguments {
             let wrapper = "@Argument(help: \(SwiftNames.stringLiteral(argument.doc)))"
             members.append(
-                .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(argument.name), type: argument.type.swift + (argument.optional ? "?" : ""), value: nil)
+                .property(
+                    doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(argument.name),
+                    type: argument.type.swift + (argument.optional ? "?" : ""), value: nil)
             )
         }
         for option in command.options {
@@ -32,24 +34,33 @@ struct CommandsTranslator {
             // A list option (`[string]`) repeats on the command line (`--scope a --scope b`) and defaults to empty.
             let value: String? = option.type.isArray ? "[]" : option.defaultValue.map { option.type == .string ? SwiftNames.stringLiteral($0) : $0 }
             members.append(
-                .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(option.name), type: value == nil ? type + "?" : type, value: value)
+                .property(
+                    doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(option.name), type: value == nil ? type + "?" : type,
+                    value: value)
             )
         }
         for flag in command.flags {
             let wrapper = "@Flag(name: \(Self.names(flag.name, short: flag.short)), help: \(SwiftNames.stringLiteral(flag.doc)))"
-            members.append(.property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(flag.name), type: "Swift.Bool", value: "false"))
+            members.append(
+                .property(doc: nil, modifiers: [wrapper, "public"], keyword: "var", name: SwiftNames.identifier(flag.name), type: "Swift.Bool", value: "false"))
         }
         members.append(.function(doc: nil, attributes: [], signature: "public init()", body: []))
         members.append(
-            .property(doc: SwiftDoc("The command's one-line description."), modifiers: ["public", "static"], keyword: "let", name: "helpAbstract", type: "Swift.String", value: SwiftNames.stringLiteral(command.doc))
+            .property(
+                doc: SwiftDoc("The command's one-line description."), modifiers: ["public", "static"], keyword: "let", name: "helpAbstract",
+                type: "Swift.String", value: SwiftNames.stringLiteral(command.doc))
         )
         var given: [String] = []
         for option in command.options {
             let ident = SwiftNames.identifier(option.name)
             if option.type.isArray {
-                given.append("if !self.\(ident).isEmpty { flags[\(SwiftNames.stringLiteral(option.name))] = self.\(ident).map { Swift.String(describing: $0) }.joined(separator: \",\") }")
+                given.append(
+                    "if !self.\(ident).isEmpty { flags[\(SwiftNames.stringLiteral(option.name))] = self.\(ident).map { Swift.String(describing: $0) }.joined(separator: \",\") }"
+                )
             } else if option.defaultValue == nil {
-                given.append("if let value = self.\(ident) { flags[\(SwiftNames.stringLiteral(option.name))] = \(option.type == .string ? "value" : "Swift.String(value)") }")
+                given.append(
+                    "if let value = self.\(ident) { flags[\(SwiftNames.stringLiteral(option.name))] = \(option.type == .string ? "value" : "Swift.String(value)") }"
+                )
             }
         }
         for flag in command.flags {
@@ -58,7 +69,9 @@ struct CommandsTranslator {
         given.insert("\(given.isEmpty ? "let" : "var") flags: [Swift.String: Swift.String] = [:]", at: 0)
         given.append("return flags")
         members.append(
-            .function(doc: SwiftDoc("The options given on the command line, by spec name, for precedence chains."), attributes: [], signature: "public var given: [Swift.String: Swift.String]", body: given)
+            .function(
+                doc: SwiftDoc("The options given on the command line, by spec name, for precedence chains."), attributes: [],
+                signature: "public var given: [Swift.String: Swift.String]", body: given)
         )
         members.append(
             .property(
@@ -78,8 +91,11 @@ struct CommandsTranslator {
                 .function(
                     doc: SwiftDoc("Its ArgumentParser configuration: name and help from the spec; the subcommands are the hand-written types that run."),
                     attributes: [],
-                    signature: "public static func configuration(subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration",
-                    body: ["CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand)"]
+                    signature:
+                        "public static func configuration(subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration",
+                    body: [
+                        "CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand)"
+                    ]
                 )
             )
         }

@@ -156,9 +156,16 @@ struct ConfigTranslator {
             SwiftTypeDecl(
                 .enum, "ConfigSchema", doc: SwiftDoc("Every config key the spec declares, and the reload rule each implies."),
                 members: [
-                    .property(doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]", value: arrayLiteral(rows)),
-                    .property(doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"], keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: arrayLiteral(rules)),
-                    .property(doc: SwiftDoc("Paths of keys whose values are secrets."), modifiers: ["public", "static"], keyword: "let", name: "secretPaths", type: "Swift.Set<Swift.String>", value: "[" + spec.configKeys.filter(\.secret).map { SwiftNames.stringLiteral($0.path) }.joined(separator: ", ") + "]"),
+                    .property(
+                        doc: SwiftDoc("Every key, in spec order."), modifiers: ["public", "static"], keyword: "let", name: "keys", type: "[ConfigKeyInfo]",
+                        value: arrayLiteral(rows)),
+                    .property(
+                        doc: SwiftDoc("Reload rules: the longest matching prefix wins; an unmatched path restarts."), modifiers: ["public", "static"],
+                        keyword: "let", name: "reloadRules", type: "[ReloadRule]", value: arrayLiteral(rules)),
+                    .property(
+                        doc: SwiftDoc("Paths of keys whose values are secrets."), modifiers: ["public", "static"], keyword: "let", name: "secretPaths",
+                        type: "Swift.Set<Swift.String>",
+                        value: "[" + spec.configKeys.filter(\.secret).map { SwiftNames.stringLiteral($0.path) }.joined(separator: ", ") + "]"),
                 ]
             )
         )

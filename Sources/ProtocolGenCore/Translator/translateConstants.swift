@@ -12,10 +12,18 @@ struct ConstantsTranslator {
             SwiftTypeDecl(
                 .enum, "ProtocolVersion", doc: SwiftDoc(info.doc),
                 members: [
-                    .property(doc: SwiftDoc("Every version this server speaks, oldest first; each connection gets the highest one its client's range allows."), modifiers: ["public", "static"], keyword: "let", name: "supported", type: "[Swift.Int]", value: "\(info.versions)"),
-                    .property(doc: SwiftDoc("The newest version this server speaks."), modifiers: ["public", "static"], keyword: "let", name: "current", type: "Swift.Int", value: "\(info.version)"),
-                    .property(doc: SwiftDoc("The oldest version this server speaks: a client range must reach it."), modifiers: ["public", "static"], keyword: "let", name: "minimumClient", type: "Swift.Int", value: "\(info.minClientVersion)"),
-                    .property(doc: SwiftDoc("The lowest version a probe-mode client range may reach."), modifiers: ["public", "static"], keyword: "let", name: "minimumProbe", type: "Swift.Int", value: "\(info.minProbeVersion)"),
+                    .property(
+                        doc: SwiftDoc("Every version this server speaks, oldest first; each connection gets the highest one its client's range allows."),
+                        modifiers: ["public", "static"], keyword: "let", name: "supported", type: "[Swift.Int]", value: "\(info.versions)"),
+                    .property(
+                        doc: SwiftDoc("The newest version this server speaks."), modifiers: ["public", "static"], keyword: "let", name: "current",
+                        type: "Swift.Int", value: "\(info.version)"),
+                    .property(
+                        doc: SwiftDoc("The oldest version this server speaks: a client range must reach it."), modifiers: ["public", "static"], keyword: "let",
+                        name: "minimumClient", type: "Swift.Int", value: "\(info.minClientVersion)"),
+                    .property(
+                        doc: SwiftDoc("The lowest version a probe-mode client range may reach."), modifiers: ["public", "static"], keyword: "let",
+                        name: "minimumProbe", type: "Swift.Int", value: "\(info.minProbeVersion)"),
                 ]
             )
         )
@@ -33,8 +41,12 @@ struct ConstantsTranslator {
         var detailMembers: [SwiftDecl] = spec.detailCodes.map { code in
             .enumCase(doc: SwiftDoc(code.doc), name: SwiftNames.identifier(code.name), rawValue: code.name, associated: nil)
         }
-        detailMembers.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
-        detailMembers.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"]))
+        detailMembers.append(
+            .function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
+        detailMembers.append(
+            .function(
+                doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"])
+        )
         let details = SwiftDecl.type(
             .stringEnum("ErrorDetailCode", doc: SwiftDoc("Structured `error.details.code` values."), conformances: ["ClosedStringEnum"], members: detailMembers)
         )
@@ -51,20 +63,27 @@ struct ConstantsTranslator {
             )
         )
         let apiCheck = SwiftDecl.type(
-            SwiftTypeDecl(.enum, "GeneratedAPIVersion", doc: SwiftDoc("Fails to compile when the generator and ProtocolSupport disagree."), conformances: ["ProtocolGenAPIVersion_1"], members: [])
+            SwiftTypeDecl(
+                .enum, "GeneratedAPIVersion", doc: SwiftDoc("Fails to compile when the generator and ProtocolSupport disagree."),
+                conformances: ["ProtocolGenAPIVersion_1"], members: [])
         )
         let list = { (values: [String]) in "[" + values.map(SwiftNames.stringLiteral).joined(separator: ", ") + "]" }
         let scopeRules = SwiftDecl.type(
             SwiftTypeDecl(
                 .enum, "ScopeRules", doc: SwiftDoc("Scope rules beyond the per-method table."),
                 members: [
-                    .property(doc: SwiftDoc("Method name prefixes that always need `operator.admin`."), modifiers: ["public", "static"], keyword: "let", name: "adminPrefixes", type: "[Swift.String]", value: list(info.adminPrefixes)),
-                    .property(doc: SwiftDoc("Methods only role `node` may call, and operators may not."), modifiers: ["public", "static"], keyword: "let", name: "nodeMethods", type: "Swift.Set<Swift.String>", value: list(info.nodeMethods)),
+                    .property(
+                        doc: SwiftDoc("Method name prefixes that always need `operator.admin`."), modifiers: ["public", "static"], keyword: "let",
+                        name: "adminPrefixes", type: "[Swift.String]", value: list(info.adminPrefixes)),
+                    .property(
+                        doc: SwiftDoc("Methods only role `node` may call, and operators may not."), modifiers: ["public", "static"], keyword: "let",
+                        name: "nodeMethods", type: "Swift.Set<Swift.String>", value: list(info.nodeMethods)),
                 ]
             )
         )
         return SwiftFile(
-            name: "Constants.swift", imports: ["ProtocolSupport"], declarations: [version, limits, details, closes, messages(), scopeRules, environment(), apiCheck]
+            name: "Constants.swift", imports: ["ProtocolSupport"],
+            declarations: [version, limits, details, closes, messages(), scopeRules, environment(), apiCheck]
         )
     }
 
@@ -86,11 +105,14 @@ struct ConstantsTranslator {
             body.append("}")
             return .function(
                 doc: SwiftDoc(message.doc, remark: Spec.remark(message.location, "messages", message.name)), attributes: [],
-                signature: "public static func \(SwiftNames.identifier(message.name))(version: Swift.Int\(parameters.isEmpty ? "" : ", " + parameters.joined(separator: ", "))) -> (message: Swift.String, closeReason: Swift.String?)",
+                signature:
+                    "public static func \(SwiftNames.identifier(message.name))(version: Swift.Int\(parameters.isEmpty ? "" : ", " + parameters.joined(separator: ", "))) -> (message: Swift.String, closeReason: Swift.String?)",
                 body: body
             )
         }
-        return .type(SwiftTypeDecl(.enum, "VersionedMessages", doc: SwiftDoc("Error texts whose wording depends on the connection's protocol version."), members: members))
+        return .type(
+            SwiftTypeDecl(
+                .enum, "VersionedMessages", doc: SwiftDoc("Error texts whose wording depends on the connection's protocol version."), members: members))
     }
 
     /// `environment.yaml` → `EnvironmentVariable.stateDir == "OPENCLAW_STATE_DIR"`: the runtime never spells a name.

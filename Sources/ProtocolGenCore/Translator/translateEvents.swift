@@ -30,11 +30,15 @@ struct EventsTranslator {
         members.append(property("scope", "MethodScope", "The scope a connection needs to receive it.") { ".\($0.scope.rawValue)" })
         members.append(property("isDroppable", "Swift.Bool", "May be dropped for a slow consumer instead of closing it.") { "\($0.droppable)" })
         members.append(property("carriesStateVersion", "Swift.Bool", "Carries the server's `stateVersion`.") { "\($0.stateVersion)" })
-        members.append(property("versions", "VersionRange", "The protocol versions it exists in.") { "VersionRange(since: \($0.since)\($0.until.map { ", until: \($0)" } ?? ""))" })
+        members.append(
+            property("versions", "VersionRange", "The protocol versions it exists in.") {
+                "VersionRange(since: \($0.since)\($0.until.map { ", until: \($0)" } ?? ""))"
+            })
         members.append(
             .function(
                 doc: SwiftDoc("What `hello-ok.features.events` lists for a connection speaking `version`."), attributes: [],
-                signature: "public static func advertised(in version: Swift.Int) -> [GatewayEvent]", body: ["advertised.filter { $0.versions.contains(version) }"]
+                signature: "public static func advertised(in version: Swift.Int) -> [GatewayEvent]",
+                body: ["advertised.filter { $0.versions.contains(version) }"]
             )
         )
         members.append(
@@ -59,7 +63,9 @@ struct EventsTranslator {
                 members: [
                     .property(doc: nil, modifiers: ["public"], keyword: "let", name: "event", type: "GatewayEvent", value: nil),
                     .property(doc: nil, modifiers: ["public"], keyword: "let", name: "payload", type: "EncodedJSON", value: nil),
-                    .function(doc: nil, attributes: [], signature: "init(event: GatewayEvent, payload: EncodedJSON)", body: ["self.event = event", "self.payload = payload"]),
+                    .function(
+                        doc: nil, attributes: [], signature: "init(event: GatewayEvent, payload: EncodedJSON)",
+                        body: ["self.event = event", "self.payload = payload"]),
                 ]
             )
         )

@@ -33,13 +33,15 @@ struct MethodsTranslator {
         members.append(
             .function(
                 doc: SwiftDoc("The protocol versions it exists in."), attributes: [], signature: "public var versions: VersionRange",
-                body: ["switch self {"] + spec.methods.map { "case .\(caseName($0)): VersionRange(since: \($0.since)\($0.until.map { ", until: \($0)" } ?? ""))" } + ["}"]
+                body: ["switch self {"]
+                    + spec.methods.map { "case .\(caseName($0)): VersionRange(since: \($0.since)\($0.until.map { ", until: \($0)" } ?? ""))" } + ["}"]
             )
         )
         members.append(
             .function(
                 doc: SwiftDoc("What `hello-ok.features.methods` lists for a connection speaking `version`."), attributes: [],
-                signature: "public static func advertised(in version: Swift.Int) -> [GatewayMethod]", body: ["advertised.filter { $0.versions.contains(version) }"]
+                signature: "public static func advertised(in version: Swift.Int) -> [GatewayMethod]",
+                body: ["advertised.filter { $0.versions.contains(version) }"]
             )
         )
         let advertised = spec.methods.filter { !$0.handshake }
@@ -108,7 +110,8 @@ struct MethodsTranslator {
                             """
                         ),
                         attributes: [],
-                        signature: "public func call<Handler: GatewayMethodHandler>(_ handler: Handler, params: RequestParams, context: Handler.Context) async throws -> EncodedJSON",
+                        signature:
+                            "public func call<Handler: GatewayMethodHandler>(_ handler: Handler, params: RequestParams, context: Handler.Context) async throws -> EncodedJSON",
                         body: body
                     )
                 ]

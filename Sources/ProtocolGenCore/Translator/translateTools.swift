@@ -29,9 +29,10 @@ struct ToolsTranslator {
             .function(
                 doc: SwiftDoc("JSON Schema (draft-07, references inlined) of the arguments."), attributes: [],
                 signature: "public var parametersSchema: Swift.String",
-                body: ["switch self {"] + spec.tools.map { tool in
-                    "case .\(caseName(tool)): \(SwiftNames.stringLiteral((try? renderer.inlineSchema(of: tool.params)) ?? "{}"))"
-                } + ["}"]
+                body: ["switch self {"]
+                    + spec.tools.map { tool in
+                        "case .\(caseName(tool)): \(SwiftNames.stringLiteral((try? renderer.inlineSchema(of: tool.params)) ?? "{}"))"
+                    } + ["}"]
             )
         )
         return .type(
@@ -66,7 +67,8 @@ struct ToolsTranslator {
         var body = ["switch self {"]
         for tool in spec.tools {
             body.append("case .\(caseName(tool)):")
-            body.append("    return try Payload(await handler.\(caseName(tool))(arguments.decode(\(tool.params).self, method: rawValue), context: context)).erased")
+            body.append(
+                "    return try Payload(await handler.\(caseName(tool))(arguments.decode(\(tool.params).self, method: rawValue), context: context)).erased")
         }
         body.append("}")
         return .type(
@@ -81,7 +83,8 @@ struct ToolsTranslator {
                             """
                         ),
                         attributes: [],
-                        signature: "public func call<Handler: BuiltinToolHandler>(_ handler: Handler, arguments: RequestParams, context: Handler.Context) async throws -> EncodedJSON",
+                        signature:
+                            "public func call<Handler: BuiltinToolHandler>(_ handler: Handler, arguments: RequestParams, context: Handler.Context) async throws -> EncodedJSON",
                         body: spec.tools.isEmpty ? [] : body
                     )
                 ]

@@ -146,7 +146,8 @@ struct TypesTranslator {
             if let constant = field.constant {
                 line = "try container.encode(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))"
             } else if let required = field.requiredSince {
-                line = "if VersionRange(since: \(required)).enforces(version) { try container.encodeRequired(self.\(name), forKey: .\(name)) } else { try container.encodeIfPresent(self.\(name), forKey: .\(name)) }"
+                line =
+                    "if VersionRange(since: \(required)).enforces(version) { try container.encodeRequired(self.\(name), forKey: .\(name)) } else { try container.encodeIfPresent(self.\(name), forKey: .\(name)) }"
             } else if field.optional && !field.nullable {
                 line = "try container.encodeIfPresent(self.\(name), forKey: .\(name))"
             } else {
@@ -168,12 +169,15 @@ struct TypesTranslator {
         if !checks.isEmpty {
             // A value of a later version is not one of the allowed values for an older connection.
             decode.append("let version = decoder.protocolVersion")
-            decode += checks.map { "if case .\($0.name) = self, !\($0.range).contains(version) { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: ValidationMessage.notAllowedValue)) }" }
+            decode += checks.map {
+                "if case .\($0.name) = self, !\($0.range).contains(version) { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: ValidationMessage.notAllowedValue)) }"
+            }
         }
         members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: decode))
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeEnum(checks)))
         members += wireVersions(type)
-        return .type(.stringEnum(type.name, doc: typeDoc ?? doc(type), conformances: ["ClosedStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
+        return .type(
+            .stringEnum(type.name, doc: typeDoc ?? doc(type), conformances: ["ClosedStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
     }
 
     /// Enum values that exist from a later version on: the case name and its `VersionRange`.
@@ -222,10 +226,12 @@ struct TypesTranslator {
         rawBody += ["case .unrecognized(let value): value", "}"]
         members.append(.function(doc: nil, attributes: [], signature: "public init(rawValue: Swift.String)", body: initBody))
         members.append(.function(doc: nil, attributes: [], signature: "public var rawValue: Swift.String", body: rawBody))
-        members.append(.function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(openFrom: decoder)"]))
+        members.append(
+            .function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(openFrom: decoder)"]))
         let checks = valueChecks(type)
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encodeEnum(checks)))
         members += wireVersions(type)
-        return .type(SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["OpenStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
+        return .type(
+            SwiftTypeDecl(.enum, type.name, doc: doc(type), conformances: ["OpenStringEnum"] + (checks.isEmpty ? [] : ["VersionedWire"]), members: members))
     }
 }

@@ -65,7 +65,8 @@ public struct SpecValidator {
                         out.error("field '\(field.name)' exists in some protocol versions only, so it must be optional (`T?`)", at: field.location)
                     }
                     if let requiredSince = field.requiredSince, !field.optional || requiredSince > spec.protocolInfo.version {
-                        out.error("field '\(field.name)' has requiredSince, so it must be optional (`T?`) and the version one the server speaks", at: field.location)
+                        out.error(
+                            "field '\(field.name)' has requiredSince, so it must be optional (`T?`) and the version one the server speaks", at: field.location)
                     }
                     if field.constant != nil && field.type != .string {
                         out.error("field '\(field.name)' has a const, so its type must be string", at: field.location)

@@ -75,13 +75,19 @@ extension SpecValidator {
             scope: "ConfigDefaults", reserved: [], into: &out
         )
 
-        checkCollisions(spec.limits.map { GeneratedName(SwiftNames.identifier($0.name), "limit '\($0.name)'", at: $0.location) }, scope: "ProtocolLimits", reserved: [], into: &out)
-        checkCollisions(spec.closeCodes.map { GeneratedName(SwiftNames.identifier($0.name), "close code '\($0.name)'", at: $0.location) }, scope: "CloseCodes", reserved: [], into: &out)
+        checkCollisions(
+            spec.limits.map { GeneratedName(SwiftNames.identifier($0.name), "limit '\($0.name)'", at: $0.location) }, scope: "ProtocolLimits", reserved: [],
+            into: &out)
+        checkCollisions(
+            spec.closeCodes.map { GeneratedName(SwiftNames.identifier($0.name), "close code '\($0.name)'", at: $0.location) }, scope: "CloseCodes",
+            reserved: [], into: &out)
         checkCollisions(
             spec.detailCodes.map { GeneratedName(SwiftNames.identifier($0.name), "detail code '\($0.name)'", at: $0.location) },
             scope: "ErrorDetailCode", reserved: [], into: &out
         )
-        checkCollisions(spec.chains.map { GeneratedName(SwiftNames.identifier($0.name), "precedence chain '\($0.name)'", at: $0.location) }, scope: "Precedence", reserved: [], into: &out)
+        checkCollisions(
+            spec.chains.map { GeneratedName(SwiftNames.identifier($0.name), "precedence chain '\($0.name)'", at: $0.location) }, scope: "Precedence",
+            reserved: [], into: &out)
         for command in spec.commands {
             let options = command.options.map { GeneratedName(SwiftNames.identifier($0.name), "option '--\($0.name)' of '\(command.name)'", at: $0.location) }
             let flags = command.flags.map { GeneratedName(SwiftNames.identifier($0.name), "flag '--\($0.name)' of '\(command.name)'", at: $0.location) }

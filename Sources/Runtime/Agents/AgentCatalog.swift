@@ -61,7 +61,6 @@ struct AgentCatalog: Sendable {
 
     var defaultAgent: AgentProfile { agent(defaultId)! }
 
-
     /// `"provider/model"` or `{ primary, fallbacks }`.
     static func models(_ value: JSONValue?) -> [String] {
         if let text = value?.stringValue { return text.isEmpty ? [] : [text] }

@@ -122,22 +122,23 @@ final class AgentRuntime: Sendable {
         let parent = state.withLock { $0.parents.removeValue(forKey: run.id) }
         let span = hub.tracer.start(GatewaySpans.run, parent: parent)
         GatewaySpans.startRun(span, run.request)
-        let started = run.start({
-            // Runs stay on the concurrency pool. Running each on one event loop (commit 29bcd9c) cut CPU per request
-            // by 15–25% in the bench, but a run's synchronous store reads then held that loop's sockets, and full
-            // test runs on a loaded 2-core machine grew flaky; it was reverted until those reads leave the loop.
-            return Task {
-                let timer = Task {
-                    try await Task.sleep(for: run.request.timeout)
-                    run.abort(reason: "timeout")
+        let started = run.start(
+            {
+                // Runs stay on the concurrency pool. Running each on one event loop (commit 29bcd9c) cut CPU per request
+                // by 15–25% in the bench, but a run's synchronous store reads then held that loop's sockets, and full
+                // test runs on a loaded 2-core machine grew flaky; it was reverted until those reads leave the loop.
+                return Task {
+                    let timer = Task {
+                        try await Task.sleep(for: run.request.timeout)
+                        run.abort(reason: "timeout")
+                    }
+                    let outcome = await span.run { await executor.execute(run) }
+                    timer.cancel()
+                    GatewaySpans.finishRun(span, outcome)
+                    span.end()
+                    self.finish(run, outcome: outcome)
                 }
-                let outcome = await span.run { await executor.execute(run) }
-                timer.cancel()
-                GatewaySpans.finishRun(span, outcome)
-                span.end()
-                self.finish(run, outcome: outcome)
-            }
-        }, at: Int(Clock.nowMs))
+            }, at: Int(Clock.nowMs))
         if !started {
             span.end()
             // Aborted between leaving the queue and starting: give the slot back.

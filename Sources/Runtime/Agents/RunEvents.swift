@@ -113,7 +113,10 @@ final class RunEvents: Sendable {
     }
 
     func chatFinal(text: String, usage: ChatUsage?, stopReason: String) {
-        broadcastChat(ChatEvent(runId: runId, sessionKey: sessionKey, seq: seq, state: .final, message: TranscriptFormat.chatMessage(text, at: Int(Clock.nowMs)), usage: usage, stopReason: stopReason))
+        broadcastChat(
+            ChatEvent(
+                runId: runId, sessionKey: sessionKey, seq: seq, state: .final, message: TranscriptFormat.chatMessage(text, at: Int(Clock.nowMs)), usage: usage,
+                stopReason: stopReason))
     }
 
     func chatAborted(text: String, stopReason: String) {
@@ -126,7 +129,9 @@ final class RunEvents: Sendable {
     }
 
     func chatError(_ failure: RunFailure, stopReason: String) {
-        broadcastChat(ChatEvent(runId: runId, sessionKey: sessionKey, seq: seq, state: .error, errorMessage: failure.message, errorKind: failure.kind, stopReason: stopReason))
+        broadcastChat(
+            ChatEvent(
+                runId: runId, sessionKey: sessionKey, seq: seq, state: .error, errorMessage: failure.message, errorKind: failure.kind, stopReason: stopReason))
     }
 
     @discardableResult

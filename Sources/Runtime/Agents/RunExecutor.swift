@@ -40,20 +40,31 @@ struct RunExecutor: Sendable {
         } catch {
             if let reason = run.abortReason, reason != "timeout" {
                 // Aborted or shut down: keep what was said, marked with why it stopped.
-                try? await record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model), usage: progress.usage)
+                try? await record(
+                    request,
+                    TranscriptFormat.assistant(
+                        progress.turnText, at: now, stopReason: reason, usage: progress.usage, provider: progress.provider, model: progress.model),
+                    usage: progress.usage)
                 return progress.outcome(.ok, stopReason: reason, startedAt: startedAt, sessionId: sessionId)
             }
             // The provider's whole-stream budget is the run's own timeout, so its watchdog and the run's timer race
             // to the same deadline (on different threads); either way the run timed out.
-            let timedOut = run.abortReason == "timeout" || {
-                if case .timeout(_, .total) = error as? ProviderError { return true }
-                return false
-            }()
-            let failure = timedOut
+            let timedOut =
+                run.abortReason == "timeout"
+                || {
+                    if case .timeout(_, .total) = error as? ProviderError { return true }
+                    return false
+                }()
+            let failure =
+                timedOut
                 ? RunFailure(message: "agent run timed out after \(Self.seconds(request.timeout))", kind: .timeout, code: .agentTimeout)
                 : Self.failure(error)
             let stopReason = failure.kind == .timeout ? "timeout" : "error"
-            try? await record(request, TranscriptFormat.assistant(progress.turnText, at: now, stopReason: stopReason, provider: progress.provider, model: progress.model, errorMessage: failure.message), usage: progress.usage)
+            try? await record(
+                request,
+                TranscriptFormat.assistant(
+                    progress.turnText, at: now, stopReason: stopReason, provider: progress.provider, model: progress.model, errorMessage: failure.message),
+                usage: progress.usage)
             var outcome = progress.outcome(.error, stopReason: stopReason, startedAt: startedAt, sessionId: sessionId)
             outcome.failure = failure
             return outcome
@@ -151,7 +162,10 @@ struct RunExecutor: Sendable {
                 progress.stopReason = "toolUse"
                 return
             }
-            try await record(request, TranscriptFormat.assistant(progress.turnText, toolCalls: calls, at: now, stopReason: "toolUse", provider: progress.provider, model: progress.model), usage: nil)
+            try await record(
+                request,
+                TranscriptFormat.assistant(
+                    progress.turnText, toolCalls: calls, at: now, stopReason: "toolUse", provider: progress.provider, model: progress.model), usage: nil)
             messages.append(ModelMessage(role: .assistant, content: progress.turnText, toolCalls: calls))
             let context = ToolContext(store: store, sessionKey: request.sessionKey, now: Date())
             for call in calls {
@@ -172,7 +186,8 @@ struct RunExecutor: Sendable {
         let role = message["role"]?.stringValue ?? "assistant"
         try await store.appendGrouped(
             key: request.sessionKey,
-            TranscriptMessage(role: role, message: message, timestamp: now, runId: request.runId, usage: usage.map { TranscriptUsage(input: $0.input, output: $0.output) })
+            TranscriptMessage(
+                role: role, message: message, timestamp: now, runId: request.runId, usage: usage.map { TranscriptUsage(input: $0.input, output: $0.output) })
         )
     }
 
@@ -205,7 +220,9 @@ struct RunExecutor: Sendable {
         case .timeout: kind = .timeout
         case .http(_, 429, _): kind = .rateLimit
         default:
-            kind = lowered.contains("context") && (lowered.contains("length") || lowered.contains("window") || lowered.contains("too long")) ? .contextLength : .unknown
+            kind =
+                lowered.contains("context") && (lowered.contains("length") || lowered.contains("window") || lowered.contains("too long"))
+                ? .contextLength : .unknown
         }
         return RunFailure(message: text, kind: kind, code: .unavailable)
     }

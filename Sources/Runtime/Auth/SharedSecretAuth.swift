@@ -76,10 +76,12 @@ struct SharedSecretAuth {
     static func message(for reason: AuthFailureReason, client: ConnectClient) -> String {
         let isCli = client.mode == .cli
         let isBrowser = client.id == .openclawControlUi || client.id == .webchatUi || client.mode == .webchat
-        let tokenHint = isCli
+        let tokenHint =
+            isCli
             ? "set gateway.remote.token to match gateway.auth.token"
             : isBrowser ? "open the dashboard URL and paste the token in Control UI settings" : "provide gateway auth token"
-        let passwordHint = isCli
+        let passwordHint =
+            isCli
             ? "set gateway.remote.password to match gateway.auth.password"
             : isBrowser ? "enter the password in Control UI settings" : "provide gateway auth password"
         switch reason {

@@ -197,10 +197,12 @@ final class ChannelManager: Sendable {
     }
 
     private func stop(_ slot: Slot) async {
-        guard let handle = slot.handle.withLock({ handle -> (any ChannelAccountHandle)? in
-            defer { handle = nil }
-            return handle
-        }) else { return }
+        guard
+            let handle = slot.handle.withLock({ handle -> (any ChannelAccountHandle)? in
+                defer { handle = nil }
+                return handle
+            })
+        else { return }
         await handle.stop()
         slot.status.update { status in
             status.running = false
@@ -255,7 +257,8 @@ final class ChannelManager: Sendable {
         let gateway = hub.config.withLock { $0.config.gateway }
         let cap = gateway?.channelMaxRestartsPerHour ?? ConfigDefaults.gatewayChannelMaxRestartsPerHour
         let staleMinutes = gateway?.channelStaleMinutes ?? ConfigDefaults.gatewayChannelStaleMinutes
-        let staleMs = setup.staleAfter.map { Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        let staleMs =
+            setup.staleAfter.map { Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
             ?? staleMinutes * 60_000
         let now = Int(Clock.nowMs)
         let all = state.withLock { $0.slots.values.flatMap(\.values) }

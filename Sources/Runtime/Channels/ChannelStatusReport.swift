@@ -38,7 +38,9 @@ extension ChannelManager {
             let accounts = snapshots(meta.id, probes: [:])
             let configured = accounts.filter { $0.configured == true }
             let connected = configured.filter { $0.connected == true }
-            let state = configured.isEmpty ? "not configured" : "\(connected.count == configured.count ? "connected" : "degraded") (\(connected.count)/\(configured.count))"
+            let state =
+                configured.isEmpty
+                ? "not configured" : "\(connected.count == configured.count ? "connected" : "degraded") (\(connected.count)/\(configured.count))"
             return "\(meta.label): \(state)"
         }
     }
@@ -96,10 +98,12 @@ extension ChannelManager {
     func snapshots(_ channel: String, probes: [String: ChannelProbeResult]) -> [ChannelAccountSnapshot] {
         if channel == Self.webchat.id {
             let connected = hub.connectionCount > 0
-            return [ChannelAccountSnapshot(
-                accountId: ChannelConfigView.defaultAccountId, name: "Gateway WebSocket", enabled: true, configured: true, running: true,
-                connected: connected, details: ["clients": .int(hub.connectionCount)]
-            )]
+            return [
+                ChannelAccountSnapshot(
+                    accountId: ChannelConfigView.defaultAccountId, name: "Gateway WebSocket", enabled: true, configured: true, running: true,
+                    connected: connected, details: ["clients": .int(hub.connectionCount)]
+                )
+            ]
         }
         guard let plugin = plugin(channel) else { return [] }
         let view = view(channel)

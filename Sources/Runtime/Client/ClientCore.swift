@@ -105,7 +105,8 @@ final class ClientCore: Sendable {
         guard let paramsJSON = try? JSONDecoder().decode(JSONValue.self, from: Data(WireJSON.encode(params))) else { return }
         group.addTask {
             do {
-                let response = try await self.send(method: GatewayMethod.connect.rawValue, params: paramsJSON, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
+                let response = try await self.send(
+                    method: GatewayMethod.connect.rawValue, params: paramsJSON, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
                 if case .success(let hello) = Self.hello(from: response, url: self.options.url) {
                     await self.watchdog(tickIntervalMs: hello.policy.tickIntervalMs)
                 }
@@ -161,7 +162,8 @@ final class ClientCore: Sendable {
             // Events are never replayed: refetch the state they would have changed.
             tasks.spawn {
                 async let health = try? self.request(GatewayMethod.health.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
-                async let presence = try? self.request(GatewayMethod.systemPresence.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
+                async let presence = try? self.request(
+                    GatewayMethod.systemPresence.rawValue, params: nil, timeoutMs: self.options.requestTimeoutMs, expectFinal: false)
                 _ = await (health, presence)
             }
         }
@@ -289,7 +291,8 @@ final class ClientCore: Sendable {
             state.closeCode = state.initiatedClose?.code ?? closeCode
             state.closeReason = state.initiatedClose.map { $0.reason } ?? reason
             defer { state.pending.removeAll() }
-            let error: GatewayClientError = connectError.map { .unreachable(url: options.url, reason: $0) }
+            let error: GatewayClientError =
+                connectError.map { .unreachable(url: options.url, reason: $0) }
                 ?? .closed(url: options.url, code: state.closeCode, reason: state.closeReason)
             return (Array(state.pending.values), state.hello == nil ? error : nil, state.closeCode, state.closeReason)
         }

@@ -24,7 +24,8 @@ enum ClientTLS {
             if isAddress {
                 throw .unreachable(
                     url: url,
-                    reason: "wss:// to an IP address needs the gateway's certificate fingerprint (gateway.remote.tlsFingerprint), or a URL with the host name its certificate names"
+                    reason:
+                        "wss:// to an IP address needs the gateway's certificate fingerprint (gateway.remote.tlsFingerprint), or a URL with the host name its certificate names"
                 )
             }
             return (TLSConfiguration.makeClientConfiguration(), nil)
@@ -40,7 +41,8 @@ enum ClientTLS {
         guard actual == pin else {
             throw .unreachable(
                 url: url,
-                reason: "TLS certificate fingerprint mismatch: expected \(pin), the gateway presented \(actual) (check gateway.remote.tlsFingerprint against the gateway's start-up log)"
+                reason:
+                    "TLS certificate fingerprint mismatch: expected \(pin), the gateway presented \(actual) (check gateway.remote.tlsFingerprint against the gateway's start-up log)"
             )
         }
         var configuration = TLSConfiguration.makeClientConfiguration()

@@ -21,7 +21,8 @@ enum ClientTLSPin {
     /// SHA-256 of the local gateway's certificate, when TLS is on and the file exists.
     static func localCertificate(config: OpenClawConfig, paths: StatePaths, home: String) -> String? {
         guard config.gateway?.tls?.enabled == true else { return nil }
-        let path = config.gateway?.tls?.certPath.map { StatePaths.expand($0, home: home) }
+        let path =
+            config.gateway?.tls?.certPath.map { StatePaths.expand($0, home: home) }
             ?? GatewayTLSIdentity.defaultPaths(stateDir: paths.stateDir).cert
         guard let certificate = try? NIOSSLCertificate.fromPEMFile(path).first else { return nil }
         return TLSFingerprint.hex(of: certificate)

@@ -34,7 +34,8 @@ public struct ClientTarget: Sendable {
                 throw ClientTargetError(message: "--url needs --token or --password: config and environment credentials are not used with an explicit --url")
             }
             let pin = ClientTLSPin.resolve(explicit: nil, config: config, remote: remoteMode, explicitURL: true, paths: paths, home: home)
-            return ClientTarget(url: url, urlSource: .flag("url"), remoteMode: false, token: token, password: password, stateDir: paths.stateDir, tlsFingerprint: pin)
+            return ClientTarget(
+                url: url, urlSource: .flag("url"), remoteMode: false, token: token, password: password, stateDir: paths.stateDir, tlsFingerprint: pin)
         }
         var flags: [String: String] = [:]
         flags["token"] = token
@@ -45,7 +46,9 @@ public struct ClientTarget: Sendable {
             return config.scalarValue(atPath: path)
         }
         let port = (try? Precedence.port.resolve(PrecedenceInputs(environment: environment, config: lookup)))?.value ?? ConfigDefaults.gatewayPort
-        let inputs = PrecedenceInputs(flags: flags, environment: environment, config: lookup, rules: ["localUrl": { remoteMode ? nil : "\(ClientTLSPin.localScheme(config))://127.0.0.1:\(port)" }])
+        let inputs = PrecedenceInputs(
+            flags: flags, environment: environment, config: lookup,
+            rules: ["localUrl": { remoteMode ? nil : "\(ClientTLSPin.localScheme(config))://127.0.0.1:\(port)" }])
         guard let resolved = try? Precedence.clientUrl.resolve(inputs) else {
             throw ClientTargetError(message: "gateway remote mode misconfigured: gateway.remote.url missing")
         }

@@ -26,7 +26,8 @@ public struct DeviceIdentity: Sendable {
     public func sign(_ params: ConnectParams, nonce: String, signedAt: Int = Int(Date().timeIntervalSince1970 * 1000)) throws -> ConnectDevice {
         var device = ConnectDevice(id: deviceId, publicKey: publicKey, signature: "", signedAt: signedAt, nonce: nonce)
         let payload = DevicePayload.v3(
-            device: device, params: params, role: params.role ?? "operator", scopes: params.scopes ?? [], token: DevicePayload.signedToken(params.auth), nonce: nonce
+            device: device, params: params, role: params.role ?? "operator", scopes: params.scopes ?? [], token: DevicePayload.signedToken(params.auth),
+            nonce: nonce
         )
         device.signature = Base64URL.encode(try privateKey.signature(for: Data(payload.utf8)))
         return device

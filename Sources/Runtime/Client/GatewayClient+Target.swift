@@ -61,7 +61,8 @@ public enum DevicePairingError: Error, Sendable, CustomStringConvertible {
             let device = deviceId.map { "this device (\($0))" } ?? "this device"
             let why = reason.map { " (\($0))" } ?? ""
             guard let requestId else {
-                return "pairing required: the gateway at \(url) has not approved \(device)\(why). On the gateway host run: openclaw devices list, then openclaw devices approve <requestId>"
+                return
+                    "pairing required: the gateway at \(url) has not approved \(device)\(why). On the gateway host run: openclaw devices list, then openclaw devices approve <requestId>"
             }
             return "pairing required: the gateway at \(url) has not approved \(device)\(why); request id: \(requestId)\n"
                 + "On the gateway host run: openclaw devices approve \(requestId)"

@@ -60,7 +60,9 @@ public final class GatewayClient: Sendable {
     }
 
     /// Connects and completes the handshake, or fails fast naming the URL and why.
-    public static func connect(_ options: GatewayClientOptions, logger: Logger = Logger(label: "openclaw.client")) async throws(GatewayClientError) -> GatewayClient {
+    public static func connect(
+        _ options: GatewayClientOptions, logger: Logger = Logger(label: "openclaw.client")
+    ) async throws(GatewayClientError) -> GatewayClient {
         let tls = try await ClientTLS.configuration(url: options.url, pin: options.tlsFingerprint)
         let core = ClientCore(options: options)
         var configuration = WebSocketClientConfiguration()
@@ -69,7 +71,8 @@ public final class GatewayClient: Sendable {
         configuration.sniHostname = tls?.sniHostname
         let task = Task {
             do {
-                let close = try await WebSocketClient.connect(url: options.url, configuration: configuration, tlsConfiguration: tls?.tls, logger: logger) { inbound, outbound, _ in
+                let close = try await WebSocketClient.connect(url: options.url, configuration: configuration, tlsConfiguration: tls?.tls, logger: logger) {
+                    inbound, outbound, _ in
                     await core.run(inbound: inbound, outbound: outbound)
                 }
                 core.finish(closeCode: close.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: close?.reason, connectError: nil)
@@ -87,7 +90,9 @@ public final class GatewayClient: Sendable {
     }
 
     /// Sends a request and returns its payload (the final one, for two-phase methods with `expectFinal`).
-    public func request(_ method: String, params: JSONValue? = nil, timeoutMs: Int? = nil, expectFinal: Bool = false) async throws(GatewayClientError) -> JSONValue {
+    public func request(
+        _ method: String, params: JSONValue? = nil, timeoutMs: Int? = nil, expectFinal: Bool = false
+    ) async throws(GatewayClientError) -> JSONValue {
         try await core.request(method, params: params, timeoutMs: timeoutMs ?? options.requestTimeoutMs, expectFinal: expectFinal)
     }
 

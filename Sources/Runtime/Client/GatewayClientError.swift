@@ -21,7 +21,9 @@ public enum GatewayClientError: Error, Sendable, CustomStringConvertible {
         case .rejected(let url, let error, let close):
             let kind: String
             if let detail = error.details?["code"]?.stringValue {
-                kind = detail.hasPrefix("AUTH_") ? "auth" : detail == "PROTOCOL_MISMATCH" ? "protocol" : detail.hasPrefix("DEVICE_") || detail == "PAIRING_REQUIRED" ? "device" : "connect"
+                kind =
+                    detail.hasPrefix("AUTH_")
+                    ? "auth" : detail == "PROTOCOL_MISMATCH" ? "protocol" : detail.hasPrefix("DEVICE_") || detail == "PAIRING_REQUIRED" ? "device" : "connect"
             } else {
                 kind = "connect"
             }

@@ -15,8 +15,8 @@ final class CloseReasonFiller: ChannelOutboundHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var frame = unwrapOutboundIn(data)
         guard frame.opcode == .connectionClose, frame.data.readableBytes == 2,
-              let code = frame.data.getInteger(at: frame.data.readerIndex, as: UInt16.self),
-              code == UInt16(CloseCodes.payloadTooLarge.code), let reason = CloseCodes.payloadTooLarge.reason
+            let code = frame.data.getInteger(at: frame.data.readerIndex, as: UInt16.self),
+            code == UInt16(CloseCodes.payloadTooLarge.code), let reason = CloseCodes.payloadTooLarge.reason
         else {
             return context.write(data, promise: promise)
         }

@@ -52,7 +52,9 @@ struct Handshake {
         return false
     }
 
-    private func refuse(_ message: String, code: ErrorCode = .invalidRequest, details: JSONValue? = nil, close: CloseCodeInfo = CloseCodes.policyViolation) -> Refusal {
+    private func refuse(
+        _ message: String, code: ErrorCode = .invalidRequest, details: JSONValue? = nil, close: CloseCodeInfo = CloseCodes.policyViolation
+    ) -> Refusal {
         Refusal(error: ErrorShape(code: code, message: message, details: details), close: close, reason: close.reason ?? message)
     }
 
@@ -103,7 +105,8 @@ struct Handshake {
         }
         let presenceKey = params.client.mode == .cli ? nil : (params.device?.id ?? params.client.instanceId ?? connection.id).lowercased()
         let client = ConnectedClient(
-            params: params, protocolVersion: version, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey, authMethod: authMethod
+            params: params, protocolVersion: version, grant: Grant(role: role, scopes: scopes), deviceId: params.device?.id, presenceKey: presenceKey,
+            authMethod: authMethod
         )
         return (client, deviceToken)
     }

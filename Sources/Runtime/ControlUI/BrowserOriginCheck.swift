@@ -47,7 +47,8 @@ struct BrowserOriginCheck {
     static func parse(_ raw: String?) -> Origin? {
         let text = raw?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !text.isEmpty, text != "null", let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
-              let hostname = url.host?.lowercased(), !hostname.isEmpty else { return nil }
+            let hostname = url.host?.lowercased(), !hostname.isEmpty
+        else { return nil }
         let bracketed = hostname.contains(":") && !hostname.hasPrefix("[") ? "[\(hostname)]" : hostname
         let host = url.port.map { "\(bracketed):\($0)" } ?? bracketed
         return Origin(origin: "\(scheme)://\(host)", host: host, hostname: hostname.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))

@@ -48,7 +48,8 @@ struct ControlUIAssets: Sendable {
 
     /// `index.html` for a base path: `<base href>` so deep links resolve, and the versioned asset path.
     func index(basePath: String) -> Data {
-        let html = indexTemplate
+        let html =
+            indexTemplate
             .replacingOccurrences(of: "{{BASE}}", with: basePath + "/")
             .replacingOccurrences(of: "{{VERSION}}", with: version)
         return Data(html.utf8)

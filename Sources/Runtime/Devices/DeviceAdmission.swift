@@ -58,10 +58,13 @@ struct DeviceAdmission {
         for old in superseded { hub.announcePairingResolved(old, decision: .superseded) }
         guard silent else {
             if created, let event = try? OutboundEvent.devicePairRequested(request) { hub.broadcast(event) }
-            hub.logger.info("device pairing required", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)", "requestId": "\(request.requestId)"])
+            hub.logger.info(
+                "device pairing required", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)", "requestId": "\(request.requestId)"])
             throw PairingRequired(reason: reason, requestId: request.requestId, approvedRoles: record?.roles, approvedScopes: record?.scopes)
         }
-        guard try await store.approve(request.requestId) != nil else { throw PairingRequired(reason: reason, requestId: request.requestId, approvedRoles: record?.roles, approvedScopes: record?.scopes) }
+        guard try await store.approve(request.requestId) != nil else {
+            throw PairingRequired(reason: reason, requestId: request.requestId, approvedRoles: record?.roles, approvedScopes: record?.scopes)
+        }
         hub.announcePairingResolved(request, decision: .approved)
         hub.logger.info("device paired silently (local)", metadata: ["deviceId": "\(device.id)", "reason": "\(reason.rawValue)"])
         return Admitted(scopes: scopes, token: try await store.ensureToken(deviceId: device.id, role: role, scopes: scopes))

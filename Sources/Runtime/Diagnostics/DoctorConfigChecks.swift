@@ -16,11 +16,13 @@ extension Doctor {
             return DoctorCheck(id: "config", status: .ok, message: "Config valid: \(paths.configPath)")
         } catch {
             guard let data = FileManager.default.contents(atPath: paths.configPath), var raw = Self.parseRaw(data) else {
-                return DoctorCheck(id: "config", status: .error, message: "Config invalid: " + error.issues.joined(separator: "; "), fix: "edit \(paths.configPath) by hand")
+                return DoctorCheck(
+                    id: "config", status: .error, message: "Config invalid: " + error.issues.joined(separator: "; "), fix: "edit \(paths.configPath) by hand")
             }
             let (removed, remaining) = Self.stripUnknownKeys(&raw, loader: loader, path: paths.configPath)
             guard !removed.isEmpty else {
-                return DoctorCheck(id: "config", status: .error, message: "Config invalid: " + error.issues.joined(separator: "; "), fix: "edit \(paths.configPath) by hand")
+                return DoctorCheck(
+                    id: "config", status: .error, message: "Config invalid: " + error.issues.joined(separator: "; "), fix: "edit \(paths.configPath) by hand")
             }
             let keys = removed.joined(separator: ", ")
             guard remaining.isEmpty else {
@@ -102,10 +104,13 @@ extension Doctor {
         let model = local.config.config
         let inputs = PrecedenceInputs(
             environment: options.environment, config: { model.scalarValue(atPath: $0) },
-            rules: ["passwordIfSet": { [options] in
-                let password = try? Precedence.serverPassword.resolve(PrecedenceInputs(environment: options.environment, config: { model.scalarValue(atPath: $0) }))
-                return password == nil ? nil : "password"
-            }]
+            rules: [
+                "passwordIfSet": { [options] in
+                    let password = try? Precedence.serverPassword.resolve(
+                        PrecedenceInputs(environment: options.environment, config: { model.scalarValue(atPath: $0) }))
+                    return password == nil ? nil : "password"
+                }
+            ]
         )
         let mode = (try? Precedence.authMode.resolve(inputs))?.value ?? "token"
         guard mode == "token" else { return DoctorCheck(id: "gateway-token", status: .ok, message: "Auth mode \(mode); no token needed.") }
@@ -122,7 +127,8 @@ extension Doctor {
         }
         do {
             try ConfigWriter().set(.string(TokenGenerator.newToken()), at: "gateway.auth.token", in: local.paths.configPath)
-            return DoctorCheck(id: "gateway-token", status: .warn, message: message, fix: "generated gateway.auth.token in \(local.paths.configPath)", fixed: true)
+            return DoctorCheck(
+                id: "gateway-token", status: .warn, message: message, fix: "generated gateway.auth.token in \(local.paths.configPath)", fixed: true)
         } catch {
             return DoctorCheck(id: "gateway-token", status: .warn, message: message, fix: "could not write gateway.auth.token: \(error)", fixed: false)
         }

@@ -23,7 +23,8 @@ extension Doctor {
         }
         if !foreign.isEmpty {
             return DoctorCheck(
-                id: "port", status: .error, message: "Port \(port) is in use by another process (\(foreign.joined(separator: "; "))); the gateway cannot bind (EADDRINUSE).",
+                id: "port", status: .error,
+                message: "Port \(port) is in use by another process (\(foreign.joined(separator: "; "))); the gateway cannot bind (EADDRINUSE).",
                 fix: "stop that process, or set another port (gateway.port, --port, OPENCLAW_GATEWAY_PORT)"
             )
         }

@@ -85,7 +85,9 @@ extension GatewayStatus {
             out.append("Other gateway-like services detected (best effort):")
             out += extraServices.map { "- \($0)" }
         }
-        if let lock, lock.isStale { out.append("Stale gateway lock: \(lock.path) (owner pid \(lock.pid.map(String.init) ?? "unknown") is not running); run openclaw doctor --fix") }
+        if let lock, lock.isStale {
+            out.append("Stale gateway lock: \(lock.path) (owner pid \(lock.pid.map(String.init) ?? "unknown") is not running); run openclaw doctor --fix")
+        }
         if rpc?.ok == false || !running {
             out.append("Troubles: run openclaw status")
             out.append("Troubleshooting: \(Self.troubleshootingURL)")
@@ -139,9 +141,10 @@ extension GatewayStatus {
         ])
         let port: JSONValue = .object([
             "port": .int(local.port.value), "status": .string(listening.isEmpty ? "free" : "busy"),
-            "listeners": .array(listenerPids.map { pid in
-                .object(["pid": .int(Int(pid)), "command": ProcessTable.commandLine(pid).map(JSONValue.string) ?? .null])
-            }),
+            "listeners": .array(
+                listenerPids.map { pid in
+                    .object(["pid": .int(Int(pid)), "command": ProcessTable.commandLine(pid).map(JSONValue.string) ?? .null])
+                }),
             "addresses": .array(listening.map(JSONValue.string)),
         ])
         var rpcValue: JSONValue = .null

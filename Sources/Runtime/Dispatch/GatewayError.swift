@@ -8,7 +8,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A payload sent along with the error (`agent`'s `{runId, status:"error", summary}`).
     public var payload: EncodedJSON?
 
-    public init(_ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil, retryAfterMs: Int? = nil, payload: EncodedJSON? = nil) {
+    public init(_ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil, retryAfterMs: Int? = nil, payload: EncodedJSON? = nil)
+    {
         shape = ErrorShape(code: code, message: message, details: details, retryable: retryable, retryAfterMs: retryAfterMs)
         self.payload = payload
     }

@@ -34,7 +34,8 @@ struct RequestDispatcher: Sendable {
             return
         case .notUnicode(let id, escaped: true):
             let issue = "strings must not contain a lone surrogate (\\ud800–\\udfff without its pair)"
-            connection.respond(id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
+            connection.respond(
+                id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
             return
         case .nestedTooDeeply(let id):
             // Answered by id when it can be read; otherwise no answer could reach the caller, so the socket closes.
@@ -47,7 +48,8 @@ struct RequestDispatcher: Sendable {
             connection.respond(id: id, ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
             return
         case .invalid(let id, let issue):
-            connection.respond(id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
+            connection.respond(
+                id: id ?? "invalid", ok: false, payload: nil, error: ErrorShape(code: .invalidRequest, message: "invalid request frame: \(issue)"))
             return
         case .request(let frame):
             request = frame

@@ -73,7 +73,9 @@ package enum HTTPBodyProbe {
         config.enabled = true
         config.token = "probe"
         config.presets = ["gmail"]
-        config.mappings = [["id": "templated", "match": ["path": "templated"], "action": "agent", "messageTemplate": .string(template), "sessionKey": .string(template)]]
+        config.mappings = [
+            ["id": "templated", "match": ["path": "templated"], "action": "agent", "messageTemplate": .string(template), "sessionKey": .string(template)]
+        ]
         guard case .on(let settings) = HooksSettings.resolve(config) else { return .refused(status: 500, message: "hooks settings did not resolve") }
         do throws(HookError) {
             let value: JSONValue

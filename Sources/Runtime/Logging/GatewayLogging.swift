@@ -10,7 +10,8 @@ public enum GatewayLogging {
         let paths = StatePaths.resolve(environment: environment)
         let config = (try? ConfigLoader(environment: environment).load(path: paths.configPath))?.config ?? OpenClawConfig()
         var settings = try LogSettings.resolve(config: config, flagLevel: flagLevel, verbose: verbose, environment: environment)
-        let fromEnvironment = [EnvironmentVariable.gatewayToken, EnvironmentVariable.gatewayPassword, "CLAWDBOT_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_PASSWORD"].map { environment[$0] }
+        let fromEnvironment = [EnvironmentVariable.gatewayToken, EnvironmentVariable.gatewayPassword, "CLAWDBOT_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_PASSWORD"].map
+        { environment[$0] }
         settings.redactor.add(secrets: (secrets + fromEnvironment).compactMap { $0 })
         LogSystem.bootstrap(settings)
     }

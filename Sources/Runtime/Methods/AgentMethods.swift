@@ -92,7 +92,8 @@ extension SystemMethods {
         let agents = catalog.agents.map { agent in
             AgentSummary(
                 id: agent.id, name: agent.name,
-                identity: agent.name == nil && agent.emoji == nil && agent.avatar == nil ? nil : AgentIdentityInfo(name: agent.name, emoji: agent.emoji, avatar: agent.avatar),
+                identity: agent.name == nil && agent.emoji == nil && agent.avatar == nil
+                    ? nil : AgentIdentityInfo(name: agent.name, emoji: agent.emoji, avatar: agent.avatar),
                 model: agent.models.first
             )
         }
@@ -212,7 +213,8 @@ extension SystemMethods {
             return (false, payload, ErrorShape(code: .unavailable, message: message))
         }
         let meta = AgentRunMeta(
-            durationMs: max(0, outcome.endedAt - (outcome.startedAt ?? outcome.endedAt)), sessionKey: request.sessionKey, sessionId: outcome.sessionId, agentId: request.agent.id,
+            durationMs: max(0, outcome.endedAt - (outcome.startedAt ?? outcome.endedAt)), sessionKey: request.sessionKey, sessionId: outcome.sessionId,
+            agentId: request.agent.id,
             provider: outcome.provider, model: outcome.model, stopReason: outcome.stopReason, usage: outcome.usage, toolCalls: outcome.toolCalls,
             delivered: delivery.flatMap { $0.attempted ? $0.delivered : nil }
         )

@@ -41,7 +41,8 @@ extension SystemMethods {
         run.onSettle { outcome in
             if let failure = outcome.failure {
                 let payload = try? Payload(ChatSendResult(runId: runId, status: .error)).erased
-                runtime.dedupe.finish(dedupeKey, ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message), now: Int(Clock.nowMs))
+                runtime.dedupe.finish(
+                    dedupeKey, ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message), now: Int(Clock.nowMs))
             } else {
                 let payload = try? Payload(ChatSendResult(runId: runId, status: .ok)).erased
                 runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
@@ -69,7 +70,8 @@ extension SystemMethods {
             kept.append(message)
         }
         return try Payload(
-            ChatHistoryResult(sessionKey: key, sessionId: entry.sessionId, messages: kept.reversed(), thinkingLevel: entry.thinkingLevel, verboseLevel: entry.verboseLevel)
+            ChatHistoryResult(
+                sessionKey: key, sessionId: entry.sessionId, messages: kept.reversed(), thinkingLevel: entry.thinkingLevel, verboseLevel: entry.verboseLevel)
         )
     }
 
@@ -104,7 +106,8 @@ extension SystemMethods {
             throw GatewayError(.unavailable, "could not record the message: \(error)")
         }
         let runId = params.idempotencyKey ?? "inject-\(record.id)"
-        let event = ChatEvent(runId: runId, sessionKey: key, seq: 0, state: .final, message: TranscriptFormat.chatMessage(params.message, at: now), stopReason: "injected")
+        let event = ChatEvent(
+            runId: runId, sessionKey: key, seq: 0, state: .final, message: TranscriptFormat.chatMessage(params.message, at: now), stopReason: "injected")
         if let outbound = try? OutboundEvent.chat(event) { hub.broadcast(outbound) }
         return try Payload(ChatInjectResult(ok: true, messageId: record.id))
     }

@@ -73,7 +73,11 @@ extension SystemMethods {
         if let model = params.model?.stringValue, !model.contains("/") {
             throw GatewayError.invalidRequest("invalid model \"\(model)\": write it as provider/model")
         }
-        for (name, value) in [("label", params.label), ("displayName", params.displayName), ("thinkingLevel", params.thinkingLevel), ("reasoningLevel", params.reasoningLevel), ("elevatedLevel", params.elevatedLevel), ("spawnedBy", params.spawnedBy), ("verboseLevel", params.verboseLevel), ("sendPolicy", params.sendPolicy), ("model", params.model)] {
+        for (name, value) in [
+            ("label", params.label), ("displayName", params.displayName), ("thinkingLevel", params.thinkingLevel), ("reasoningLevel", params.reasoningLevel),
+            ("elevatedLevel", params.elevatedLevel), ("spawnedBy", params.spawnedBy), ("verboseLevel", params.verboseLevel), ("sendPolicy", params.sendPolicy),
+            ("model", params.model),
+        ] {
             if let value, value != .null, value.stringValue == nil {
                 throw GatewayError.invalidRequest("invalid sessions.patch params: at /\(name): must be string or null")
             }

@@ -43,9 +43,11 @@ final class MetricsRecorder: Sendable {
     }
 
     init() {
-        authFailures = registry.makeCounter(name: "openclaw_auth_failures_total", help: "Wrong credentials (WebSocket connect and HTTP bearer), as counted by the rate limiter.")
+        authFailures = registry.makeCounter(
+            name: "openclaw_auth_failures_total", help: "Wrong credentials (WebSocket connect and HTTP bearer), as counted by the rate limiter.")
         authLockouts = registry.makeCounter(name: "openclaw_auth_lockouts_total", help: "Addresses locked out after too many wrong credentials.")
-        slowConsumerCloses = registry.makeCounter(name: "openclaw_ws_slow_consumer_closes_total", help: "Sockets closed because their outbound buffer passed the limit.")
+        slowConsumerCloses = registry.makeCounter(
+            name: "openclaw_ws_slow_consumer_closes_total", help: "Sockets closed because their outbound buffer passed the limit.")
         commits = registry.makeCounter(name: "openclaw_session_commits_total", help: "Session-store group commits (transactions).")
         commitWrites = registry.makeCounter(name: "openclaw_session_commit_writes_total", help: "Writes in those commits (transcript messages).")
         commitLatency = registry.makeDurationHistogram(
@@ -68,7 +70,8 @@ final class MetricsRecorder: Sendable {
     func request(method: String, ok: Bool, duration: Duration) {
         let method = GatewayMethod(rawValue: method) != nil ? method : "unknown"
         registry.makeCounter(
-            name: "openclaw_ws_requests_total", labels: [("method", method), ("outcome", ok ? "ok" : "error")], help: "WebSocket requests by method and outcome."
+            name: "openclaw_ws_requests_total", labels: [("method", method), ("outcome", ok ? "ok" : "error")],
+            help: "WebSocket requests by method and outcome."
         ).increment()
         registry.makeDurationHistogram(
             name: "openclaw_ws_request_duration_seconds", labels: [("method", method)], buckets: Self.latencyBuckets,
@@ -86,16 +89,20 @@ final class MetricsRecorder: Sendable {
                 .increment(by: Int64(sent))
         }
         if dropped > 0 {
-            registry.makeCounter(name: "openclaw_ws_events_dropped_total", labels: [("event", event)], help: "Events not delivered (droppable events to slow consumers).")
-                .increment(by: Int64(dropped))
+            registry.makeCounter(
+                name: "openclaw_ws_events_dropped_total", labels: [("event", event)], help: "Events not delivered (droppable events to slow consumers)."
+            )
+            .increment(by: Int64(dropped))
         }
     }
 
     // MARK: - HTTP
 
     func http(route: String, status: Int) {
-        registry.makeCounter(name: "openclaw_http_requests_total", labels: [("route", route), ("status", String(status))], help: "HTTP requests by route and status.")
-            .increment()
+        registry.makeCounter(
+            name: "openclaw_http_requests_total", labels: [("route", route), ("status", String(status))], help: "HTTP requests by route and status."
+        )
+        .increment()
     }
 
     // MARK: - Auth
@@ -106,14 +113,18 @@ final class MetricsRecorder: Sendable {
     // MARK: - Runs and the store
 
     func run(outcome: String, duration: Duration?, inputTokens: Int, outputTokens: Int) {
-        registry.makeCounter(name: "openclaw_runs_total", labels: [("outcome", outcome)], help: "Agent runs by outcome (ok, error, aborted, timeout, shutdown).")
-            .increment()
+        registry.makeCounter(
+            name: "openclaw_runs_total", labels: [("outcome", outcome)], help: "Agent runs by outcome (ok, error, aborted, timeout, shutdown)."
+        )
+        .increment()
         if let duration { runDuration.record(duration) }
         if inputTokens > 0 {
-            registry.makeCounter(name: "openclaw_run_tokens_total", labels: [("kind", "input")], help: "Model tokens used by runs.").increment(by: Int64(inputTokens))
+            registry.makeCounter(name: "openclaw_run_tokens_total", labels: [("kind", "input")], help: "Model tokens used by runs.").increment(
+                by: Int64(inputTokens))
         }
         if outputTokens > 0 {
-            registry.makeCounter(name: "openclaw_run_tokens_total", labels: [("kind", "output")], help: "Model tokens used by runs.").increment(by: Int64(outputTokens))
+            registry.makeCounter(name: "openclaw_run_tokens_total", labels: [("kind", "output")], help: "Model tokens used by runs.").increment(
+                by: Int64(outputTokens))
         }
     }
 

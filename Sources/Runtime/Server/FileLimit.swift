@@ -1,6 +1,7 @@
 // Sources/Runtime/Server/FileLimit.swift - raise the soft open-file limit to the hard one at start-up
 
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -68,7 +68,8 @@ public final class Gateway: Sendable {
         } catch {
             // A listener that never came up could not bind; anything later is a plain failure.
             if hub.boundPorts.withLock({ $0.isEmpty }) {
-                throw StartupRefusal.failed("failed to bind gateway socket on ws://\(URLHost.format(settings.hosts.first ?? "127.0.0.1")):\(settings.port.value): \(error)")
+                throw StartupRefusal.failed(
+                    "failed to bind gateway socket on ws://\(URLHost.format(settings.hosts.first ?? "127.0.0.1")):\(settings.port.value): \(error)")
             }
             throw StartupRefusal.failed("\(error)")
         }
@@ -105,7 +106,8 @@ public final class Gateway: Sendable {
     }
 
     private func didListen(host: String, port: Int) {
-        hub.logger.info("[gateway] listening on \(settings.webSocketScheme)://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
+        hub.logger.info(
+            "[gateway] listening on \(settings.webSocketScheme)://\(URLHost.format(host)):\(port) (PID \(ProcessInfo.processInfo.processIdentifier))")
         let (ready, waiters) = listening.withLock { state -> (Bool, [CheckedContinuation<Int, Never>]) in
             state.ports.append(port)
             guard state.ports.count == settings.hosts.count else { return (false, []) }
@@ -113,7 +115,8 @@ public final class Gateway: Sendable {
             return (true, state.waiters)
         }
         if ready {
-            hub.logger.info("[gateway] ready (bind=\(settings.bind.value), port=\(port), auth=\(settings.auth.mode.rawValue), protocol=\(ProtocolVersion.current))")
+            hub.logger.info(
+                "[gateway] ready (bind=\(settings.bind.value), port=\(port), auth=\(settings.auth.mode.rawValue), protocol=\(ProtocolVersion.current))")
         }
         for waiter in waiters { waiter.resume(returning: port) }
     }

@@ -43,7 +43,8 @@ struct GatewayServer {
         // One builder for every listener: HTTP/1 with the WebSocket upgrade behind the connection guard, wrapped in TLS when configured.
         let plain = HTTPServerBuilder { [hub] responder in
             GuardedHTTPChannel(
-                inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: wsConfiguration, shouldUpgrade: Self.upgrade(hub: hub, dispatcher: dispatcher, limiter: limiter)),
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, configuration: wsConfiguration, shouldUpgrade: Self.upgrade(hub: hub, dispatcher: dispatcher, limiter: limiter)),
                 limits: limits, pending: pending, logger: hub.logger
             )
         }

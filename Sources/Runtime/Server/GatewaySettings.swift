@@ -111,7 +111,9 @@ public struct GatewaySettings: Sendable {
         let path = stateDir + "/openclaw.json"
         return GatewaySettings(
             paths: StatePaths(stateDir: stateDir, configPath: path),
-            config: config.map { LoadedConfig(path: path, exists: false, tree: (try? WireJSON.decode(JSONValue.self, from: WireJSON.encode($0))) ?? .object([:]), config: $0) } ?? .missing(at: path), port: Resolved(value: port, source: .flag("port")),
+            config: config.map {
+                LoadedConfig(path: path, exists: false, tree: (try? WireJSON.decode(JSONValue.self, from: WireJSON.encode($0))) ?? .object([:]), config: $0)
+            } ?? .missing(at: path), port: Resolved(value: port, source: .flag("port")),
             bind: Resolved(value: "loopback", source: .defaultValue("loopback")), hosts: ["127.0.0.1"], auth: auth, rateLimit: rateLimit,
             policy: policy
         )

@@ -97,12 +97,14 @@ public struct GatewayStartup {
         // The Control UI on a non-loopback address needs explicit browser origins (upstream refuses to start).
         let hosts = BindHosts.resolve(mode: bind.value, customHost: loaded.config.gateway?.customBindHost, port: port.value)
         if bind.value == "tailnet", hosts == ["127.0.0.1"] {
-            logger.warning("bind=tailnet: no tailnet address (100.64.0.0/10 or fd7a:115c:a1e0::/48) on any interface; listening on 127.0.0.1 instead (is Tailscale up?)")
+            logger.warning(
+                "bind=tailnet: no tailnet address (100.64.0.0/10 or fd7a:115c:a1e0::/48) on any interface; listening on 127.0.0.1 instead (is Tailscale up?)")
         }
         let controlUi = loaded.config.gateway?.controlUi
         let origins = (controlUi?.allowedOrigins ?? []).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         if !hosts.allSatisfy({ $0 == "::1" || $0.hasPrefix("127.") }), controlUi?.enabled ?? true, origins.isEmpty,
-           controlUi?.dangerouslyAllowHostHeaderOriginFallback != true {
+            controlUi?.dangerouslyAllowHostHeaderOriginFallback != true
+        {
             throw .controlUiNeedsOrigins
         }
 

@@ -23,7 +23,8 @@ enum HTTPProbes {
             let ready: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, context in
                 let isReady = !hub.isShuttingDown
                 let local = PeerAddress.from(context.remoteAddress, forwarded: ForwardingHeaders.present(in: request.headers)).isDirectLoopback
-                let body = local
+                let body =
+                    local
                     ? #"{"ready":\#(isReady),"failing":\#(isReady ? "[]" : #"["shutdown"]"#),"uptimeMs":\#(hub.uptimeMs)}"#
                     : #"{"ready":\#(isReady)}"#
                 return json(body, status: isReady ? .ok : .serviceUnavailable)
@@ -44,7 +45,9 @@ enum HTTPProbes {
     }
 
     static func methodNotAllowed() -> Response {
-        Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Method Not Allowed")))
+        Response(
+            status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "Method Not Allowed")))
     }
 }
 

@@ -20,13 +20,17 @@ public enum PortGuard {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = in_port_t(UInt16(port).bigEndian)
             inet_pton(AF_INET6, host, &address.sin6_addr)
-            result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             inet_pton(AF_INET, host, &address.sin_addr)
-            result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
         }
         return result != 0 && errno == EADDRINUSE
     }
@@ -49,7 +53,8 @@ public enum PortGuard {
         let deadline = ContinuousClock.now + .seconds(2)
         while isInUse(host: host, port: port) {
             guard ContinuousClock.now < deadline else {
-                throw ForceError(message: pids.isEmpty ? "port \(port) is in use but no listening process was found" : "port \(port) still in use after stopping \(pids)")
+                throw ForceError(
+                    message: pids.isEmpty ? "port \(port) is in use but no listening process was found" : "port \(port) still in use after stopping \(pids)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -46,7 +46,9 @@ public enum ProfileArguments {
         environment[EnvironmentVariable.profile] = name
         let home = StatePaths.homeDirectory(environment: environment)
         if environment[EnvironmentVariable.stateDir]?.isEmpty ?? true { environment[EnvironmentVariable.stateDir] = home + "/.openclaw-\(name)" }
-        if environment[EnvironmentVariable.configPath]?.isEmpty ?? true { environment[EnvironmentVariable.configPath] = environment[EnvironmentVariable.stateDir]! + "/openclaw.json" }
+        if environment[EnvironmentVariable.configPath]?.isEmpty ?? true {
+            environment[EnvironmentVariable.configPath] = environment[EnvironmentVariable.stateDir]! + "/openclaw.json"
+        }
         if name == "dev" && (environment[EnvironmentVariable.gatewayPort]?.isEmpty ?? true) { environment[EnvironmentVariable.gatewayPort] = "19001" }
         return (rest, environment)
     }

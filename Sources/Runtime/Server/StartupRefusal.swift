@@ -50,7 +50,7 @@ public struct StartupRefusal: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// A non-loopback bind with the Control UI on must name the browser origins it trusts (reference/http.md §5).
     static let controlUiNeedsOrigins = StartupRefusal([
-        "Gateway failed to start: Error: non-loopback Control UI requires gateway.controlUi.allowedOrigins (set explicit origins), or set gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true to use Host-header origin fallback mode",
+        "Gateway failed to start: Error: non-loopback Control UI requires gateway.controlUi.allowedOrigins (set explicit origins), or set gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true to use Host-header origin fallback mode"
     ])
 
     /// Another process holds the port. Exit 0 so supervisors do not crash-loop, as upstream.

@@ -23,8 +23,10 @@ public enum ServiceInstaller {
         public var kind: ServiceManager.Kind
         public var executable: String
 
-        public init(environment: [String: String], port: String? = nil, token: String? = nil, system: Bool = false, kind: ServiceManager.Kind? = nil,
-                    executable: String = ServiceDefinition.currentExecutable()) {
+        public init(
+            environment: [String: String], port: String? = nil, token: String? = nil, system: Bool = false, kind: ServiceManager.Kind? = nil,
+            executable: String = ServiceDefinition.currentExecutable()
+        ) {
             self.environment = environment
             self.port = port
             self.token = token

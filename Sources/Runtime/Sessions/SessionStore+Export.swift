@@ -14,7 +14,8 @@ extension SessionStore {
         try pool.read { db in
             guard let entry = try SessionEntry.fetch(db, key: key) else { return nil }
             let startedAt = try Int.fetchOne(db, sql: "SELECT startedAt FROM transcripts WHERE sessionId = ?", arguments: [entry.sessionId])
-            var out = "{\"type\":\"session\",\"version\":\(Self.sessionFileVersion),\"id\":" + (try Self.quote(entry.sessionId))
+            var out =
+                "{\"type\":\"session\",\"version\":\(Self.sessionFileVersion),\"id\":" + (try Self.quote(entry.sessionId))
                 + ",\"timestamp\":" + (try Self.quote(Self.iso8601(startedAt ?? entry.createdAt))) + ",\"cwd\":" + (try Self.quote(cwd)) + "}\n"
             let rows = try Row.fetchAll(
                 db, sql: "SELECT id, parentId, timestamp, message FROM messages WHERE sessionId = ? ORDER BY seq", arguments: [entry.sessionId]
@@ -22,7 +23,8 @@ extension SessionStore {
             for row in rows {
                 let parentId: String? = row["parentId"]
                 let message: String = row["message"]
-                out += "{\"type\":\"message\",\"id\":" + (try Self.quote(row["id"])) + ",\"parentId\":" + (try parentId.map(Self.quote) ?? "null")
+                out +=
+                    "{\"type\":\"message\",\"id\":" + (try Self.quote(row["id"])) + ",\"parentId\":" + (try parentId.map(Self.quote) ?? "null")
                     + ",\"timestamp\":" + (try Self.quote(Self.iso8601(row["timestamp"]))) + ",\"message\":" + message + "}\n"
             }
             return out

@@ -15,7 +15,8 @@ extension SessionStore {
         let isLast = try pool.read { db in
             try Bool.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT NOT EXISTS (SELECT 1 FROM messages AS m JOIN messages AS later ON later.sessionId = m.sessionId AND later.seq > m.seq WHERE m.id = ?)"
+                    sql:
+                        "SELECT NOT EXISTS (SELECT 1 FROM messages AS m JOIN messages AS later ON later.sessionId = m.sessionId AND later.seq > m.seq WHERE m.id = ?)"
                 ),
                 arguments: [messageId]
             ) ?? true
@@ -43,7 +44,8 @@ extension SessionStore {
             try db.execute(
                 sql: "INSERT INTO messages (id, sessionId, parentId, role, timestamp, runId, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    messageId, sessionId, last, row["role"] as String, now, row["runId"] as String?, String(decoding: try WireJSON.encode(message), as: UTF8.self),
+                    messageId, sessionId, last, row["role"] as String, now, row["runId"] as String?,
+                    String(decoding: try WireJSON.encode(message), as: UTF8.self),
                 ]
             )
             _ = key

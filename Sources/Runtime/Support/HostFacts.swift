@@ -3,7 +3,6 @@
 import Foundation
 import NIOCore
 
-
 /// What the gateway says about the machine it runs on (its own presence entry, status output).
 public enum HostFacts {
     static var hostname: String {

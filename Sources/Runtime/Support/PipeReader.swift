@@ -35,9 +35,11 @@ public enum PipeReader {
     public static func lines(of handle: FileHandle) -> AsyncStream<String> {
         AsyncStream { continuation in
             let pending = LineBuffer()
-            drain(handle, onChunk: { chunk in
-                for line in pending.append(chunk) { continuation.yield(line) }
-            }, onEnd: { continuation.finish() })
+            drain(
+                handle,
+                onChunk: { chunk in
+                    for line in pending.append(chunk) { continuation.yield(line) }
+                }, onEnd: { continuation.finish() })
         }
     }
 }

@@ -19,9 +19,10 @@ public struct ProgramRun: Sendable {
         _ executable: String, _ arguments: [String], includeErrors: Bool = false, environment: [String: String]? = nil, outputLimit: Int = 4 << 20
     ) async -> ProgramRun? {
         let target: Executable = executable.hasPrefix("/") ? .path(.init(executable)) : .name(executable)
-        let environment: Environment = environment.map { values in
-            .custom(Dictionary(uniqueKeysWithValues: values.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }))
-        } ?? .inherit
+        let environment: Environment =
+            environment.map { values in
+                .custom(Dictionary(uniqueKeysWithValues: values.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }))
+            } ?? .inherit
         do {
             if includeErrors {
                 let result = try await Subprocess.run(

@@ -27,9 +27,11 @@ final class CDPClient: Sendable {
     /// `toBrowser` is the browser's fd 3, `fromBrowser` its fd 4.
     init(toBrowser: FileHandle, fromBrowser: FileHandle) {
         self.toBrowser = toBrowser
-        PipeReader.drain(fromBrowser, onChunk: { [weak self] in self?.receive($0) }, onEnd: { [weak self] in
-            self?.end("the browser closed its DevTools pipe")
-        })
+        PipeReader.drain(
+            fromBrowser, onChunk: { [weak self] in self?.receive($0) },
+            onEnd: { [weak self] in
+                self?.end("the browser closed its DevTools pipe")
+            })
     }
 
     /// Sends one command and returns its `result` (throws with CDP's error message).

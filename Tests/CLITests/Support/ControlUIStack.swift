@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 /// A real `openclaw gateway` with the scripted upstream as its model and a log file in its sandbox.
 struct ControlUIStack {

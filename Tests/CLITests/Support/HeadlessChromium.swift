@@ -1,8 +1,8 @@
 // Tests/CLITests/Support/HeadlessChromium.swift - a headless Chromium process driven over the DevTools protocol
 
 import Foundation
-import Runtime
 import Generated
+import Runtime
 import Synchronization
 import TestSupport
 import TestUpstream
@@ -39,11 +39,12 @@ final class HeadlessChromium: Sendable {
         guard let binary else { throw CDPError("chromium is not installed") }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-chromium-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
-        var arguments = [
-            "--headless=new", "--remote-debugging-pipe", "--user-data-dir=\(profile)", "--no-first-run", "--no-default-browser-check",
-            "--disable-gpu", "--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
-            "--window-size=1280,900",
-        ] + extraArguments + ["about:blank"]
+        var arguments =
+            [
+                "--headless=new", "--remote-debugging-pipe", "--user-data-dir=\(profile)", "--no-first-run", "--no-default-browser-check",
+                "--disable-gpu", "--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
+                "--window-size=1280,900",
+            ] + extraArguments + ["about:blank"]
         // Chromium's sandbox refuses to run as root (CI containers).
         if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
         let toBrowser = Pipe()
@@ -134,7 +135,8 @@ struct BrowserPage: Sendable {
     /// Clicks the first element matching `selector`.
     func click(_ selector: String) async throws {
         let selectorText = JSONValue.string(selector).text
-        try await evaluate("(() => { const el = document.querySelector(\(selectorText)); if (!el) throw new Error('no ' + \(selectorText)); el.click(); return true; })()")
+        try await evaluate(
+            "(() => { const el = document.querySelector(\(selectorText)); if (!el) throw new Error('no ' + \(selectorText)); el.click(); return true; })()")
     }
 
     /// Types text into the focused element as keyboard input, then optionally presses Enter.
@@ -143,7 +145,8 @@ struct BrowserPage: Sendable {
         try await send("Input.insertText", ["text": .string(text)])
         if enter {
             for type in ["keyDown", "keyUp"] {
-                try await send("Input.dispatchKeyEvent", ["type": .string(type), "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13])
+                try await send(
+                    "Input.dispatchKeyEvent", ["type": .string(type), "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13])
             }
         }
     }

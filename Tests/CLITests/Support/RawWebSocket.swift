@@ -22,14 +22,18 @@ final class RawWebSocket {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { throw CDPError("connect to \(port) failed") }
         var request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         try write(Array((request + "\r\n").utf8))
         while !buffer.starts(with: Array("HTTP/1.1 101".utf8)) || buffer.firstRange(of: Array("\r\n\r\n".utf8)) == nil {
-            if buffer.count >= 12 && !buffer.starts(with: Array("HTTP/1.1 101".utf8)) { throw CDPError("no upgrade: \(String(decoding: buffer, as: UTF8.self))") }
+            if buffer.count >= 12 && !buffer.starts(with: Array("HTTP/1.1 101".utf8)) {
+                throw CDPError("no upgrade: \(String(decoding: buffer, as: UTF8.self))")
+            }
             try fill()
         }
         buffer.removeSubrange(..<buffer.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound)

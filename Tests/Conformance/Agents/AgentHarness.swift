@@ -44,7 +44,8 @@ struct AgentHarness {
     /// The config: one provider `local` at the fake upstream, `local/test-model` as the default model.
     static func config(baseURL: String, agents: String = "") throws -> OpenClawConfig {
         let defaults = agents.isEmpty ? #""defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}"# : agents
-        let text = #"{"models":{"providers":{"local":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"test-key","models":[{"id":"test-model","name":"Test Model","contextWindow":4096}]}}},"agents":{\#(defaults)}}"#
+        let text =
+            #"{"models":{"providers":{"local":{"baseUrl":"\#(baseURL)","api":"openai-completions","apiKey":"test-key","models":[{"id":"test-model","name":"Test Model","contextWindow":4096}]}}},"agents":{\#(defaults)}}"#
         return try WireJSON.decode(OpenClawConfig.self, from: Data(text.utf8))
     }
 
@@ -84,7 +85,10 @@ struct AgentHarness {
             device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: decoded.auth?.token ?? "", nonce: nonce
         )
         let signature = Base64URL.encode(try key.signature(for: Data(payload.utf8)))
-        return ["id": .string(deviceId), "publicKey": .string(Base64URL.encode(rawPublic)), "signature": .string(signature), "signedAt": .int(signedAt), "nonce": .string(nonce)]
+        return [
+            "id": .string(deviceId), "publicKey": .string(Base64URL.encode(rawPublic)), "signature": .string(signature), "signedAt": .int(signedAt),
+            "nonce": .string(nonce),
+        ]
     }
 }
 

@@ -4,8 +4,8 @@ import Foundation
 import Generated
 import Runtime
 import Synchronization
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Agent runs over the WebSocket")
 struct AgentRunTests {
@@ -50,7 +50,8 @@ struct AgentRunTests {
             #expect(body["stream"] == true)
             #expect(body["messages"]?[0]?["role"] == "system")
             #expect(body["messages"]?[1]?["content"] == "Say hello")
-            #expect(body["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue }.sorted() == ["current_time", "session_status", "sessions_list"])
+            #expect(
+                body["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue }.sorted() == ["current_time", "session_status", "sessions_list"])
         }
     }
 
@@ -58,7 +59,8 @@ struct AgentRunTests {
     /// and the run's events arrive decoded into the spec's payload types.
     @Test func theTypedClientGetsBothAnswersAndTypedEvents() async throws {
         try await AgentHarness.with([OpenAIScript.text(["Typed", " hello"])]) { harness in
-            let client = try await GatewayClient.connect(GatewayClientOptions(url: harness.gateway.url, token: harness.gateway.token, identity: DeviceIdentity()))
+            let client = try await GatewayClient.connect(
+                GatewayClientOptions(url: harness.gateway.url, token: harness.gateway.token, identity: DeviceIdentity()))
             let accepted = Mutex<AgentRunResult?>(nil)
             let final = try await client.agent(AgentParams(message: "Say hello", idempotencyKey: "typed-1")) { answer in
                 accepted.withLock { $0 = answer }

@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("chat.inject over the WebSocket")
 struct ChatInjectTests {
@@ -37,9 +37,11 @@ struct ChatInjectTests {
             #expect(harness.upstream.requestCount == 0)
 
             // Labels are capped at 100 characters.
-            let longest = try await admin.call("ok", "chat.inject", ["sessionKey": "main", "message": "x", "label": .string(String(repeating: "l", count: 100))])
+            let longest = try await admin.call(
+                "ok", "chat.inject", ["sessionKey": "main", "message": "x", "label": .string(String(repeating: "l", count: 100))])
             #expect(longest["ok"] == true)
-            let tooLong = try await admin.call("long", "chat.inject", ["sessionKey": "main", "message": "x", "label": .string(String(repeating: "l", count: 101))])
+            let tooLong = try await admin.call(
+                "long", "chat.inject", ["sessionKey": "main", "message": "x", "label": .string(String(repeating: "l", count: 101))])
             #expect(tooLong["ok"] == false)
             #expect(tooLong["error"]?["code"] == "INVALID_REQUEST")
             #expect(tooLong["error"]?["message"]?.stringValue?.contains("/label") == true)

@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("chat.send and chat.history over the WebSocket")
 struct ChatTests {
@@ -111,7 +111,10 @@ struct ChatTests {
             #expect(payload["sessionId"]?.stringValue?.isEmpty == false)
             let messages = try #require(payload["messages"]?.arrayValue)
             #expect(messages.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "user", "assistant"])
-            #expect(messages.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == ["first question", "Answer one", "second question", "A much longer second answer"])
+            #expect(
+                messages.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == [
+                    "first question", "Answer one", "second question", "A much longer second answer",
+                ])
             #expect(messages.allSatisfy { $0["content"]?[0]?["type"] == "text" && $0["timestamp"]?.intValue != nil })
             #expect(messages.allSatisfy { $0["content"]?.arrayValue?.count == 1 })
             let stamps = messages.compactMap { $0["timestamp"]?.intValue }
@@ -124,9 +127,13 @@ struct ChatTests {
             #expect(messages[0]["stopReason"] == nil && messages[0]["usage"] == nil)
 
             let limited = try await socket.call("l", "chat.history", ["sessionKey": "main", "limit": 2])
-            #expect(limited["payload"]?["messages"]?.arrayValue?.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == ["second question", "A much longer second answer"])
+            #expect(
+                limited["payload"]?["messages"]?.arrayValue?.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == [
+                    "second question", "A much longer second answer",
+                ])
             let clipped = try await socket.call("c", "chat.history", ["sessionKey": "agent:main:main", "maxChars": 6])
-            #expect(clipped["payload"]?["messages"]?.arrayValue?.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == ["first ", "Answer", "second", "A much"])
+            #expect(
+                clipped["payload"]?["messages"]?.arrayValue?.map { $0["content"]?[0]?["text"]?.stringValue ?? "" } == ["first ", "Answer", "second", "A much"])
             #expect(clipped["payload"]?["messages"]?[1]?["stopReason"] == "stop")
 
             let unknown = try await socket.call("u", "chat.history", ["sessionKey": "nobody-here"])

@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Session lanes and the global run cap")
 struct LaneTests {
@@ -44,8 +44,10 @@ struct LaneTests {
             let waited = frames.first { $0["type"] == "res" && $0["id"] == "w" }
             #expect(waited?["payload"]?["status"] == "timeout")
             #expect(waited?["payload"]?.objectValue?["startedAt"] == nil)
-            let firstFinal = try #require(frames.firstIndex { $0["event"] == "chat" && $0["payload"]?["state"] == "final" && $0["payload"]?["runId"] == "lane-1" })
-            let secondStart = try #require(frames.firstIndex { $0["event"] == "agent" && $0["payload"]?["runId"] == "lane-2" && $0["payload"]?["data"]?["phase"] == "start" })
+            let firstFinal = try #require(
+                frames.firstIndex { $0["event"] == "chat" && $0["payload"]?["state"] == "final" && $0["payload"]?["runId"] == "lane-1" })
+            let secondStart = try #require(
+                frames.firstIndex { $0["event"] == "agent" && $0["payload"]?["runId"] == "lane-2" && $0["payload"]?["data"]?["phase"] == "start" })
             #expect(firstFinal < secondStart)
 
             // The second request is the whole conversation in order: the first exchange, then the new message.

@@ -2,14 +2,15 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Session and agent methods over the WebSocket")
 struct SessionsMethodsTests {
     /// Sends `message` in `session` and waits for its final answer.
     static func chat(_ socket: AgentSocket, _ session: String, _ message: String, id: String) async throws {
-        let ack = try await socket.call("send-\(id)", "chat.send", ["sessionKey": .string(session), "message": .string(message), "idempotencyKey": .string(id)])
+        let ack = try await socket.call(
+            "send-\(id)", "chat.send", ["sessionKey": .string(session), "message": .string(message), "idempotencyKey": .string(id)])
         guard ack["payload"]?["status"] == "started" else { throw HarnessError("chat.send refused: \(ack.text)") }
         _ = try await socket.event("chat") { $0["state"] == "final" && $0["runId"] == .string(id) }
     }
@@ -56,7 +57,11 @@ struct SessionsMethodsTests {
             let preview = try await socket.call("p", "sessions.preview", ["keys": ["billing", "ghost"], "limit": 3, "maxChars": 5])
             let previews = try #require(preview["payload"]?["previews"]?.arrayValue)
             #expect(previews.count == 2)
-            #expect(previews[0] == ["key": "billing", "status": "ok", "items": [["role": "assistant", "text": "Noted"], ["role": "user", "text": "Still"], ["role": "assistant", "text": "Noted"]]])
+            #expect(
+                previews[0] == [
+                    "key": "billing", "status": "ok",
+                    "items": [["role": "assistant", "text": "Noted"], ["role": "user", "text": "Still"], ["role": "assistant", "text": "Noted"]],
+                ])
             #expect(previews[1] == ["key": "ghost", "status": "missing", "items": []])
         }
     }
@@ -225,7 +230,8 @@ struct SessionsMethodsTests {
             let socket = try await harness.connect()
             defer { Task { await socket.close() } }
             let agents = try await socket.call("a", "agents.list", [:])
-            #expect(agents["payload"] == ["defaultId": "main", "mainKey": "main", "scope": "per-sender", "agents": [["id": "main", "model": "local/test-model"]]])
+            #expect(
+                agents["payload"] == ["defaultId": "main", "mainKey": "main", "scope": "per-sender", "agents": [["id": "main", "model": "local/test-model"]]])
             let identity = try await socket.call("i", "agent.identity.get", [:])
             #expect(identity["payload"] == ["agentId": "main"])
             let bySession = try await socket.call("i2", "agent.identity.get", ["sessionKey": "agent:main:other"])

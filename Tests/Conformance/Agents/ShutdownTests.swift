@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Runs across a graceful shutdown")
 struct ShutdownTests {
@@ -31,7 +31,8 @@ struct ShutdownTests {
             #expect(end?["aborted"] == true && end?["stopReason"] == "shutdown")
 
             // The agent's second answer arrives before the shutdown notice and the close.
-            let finalIndex = try #require(frames.firstIndex { $0["type"] == "res" && $0["id"] == "run" }, "no second res before the close: \(frames.map(\.text))")
+            let finalIndex = try #require(
+                frames.firstIndex { $0["type"] == "res" && $0["id"] == "run" }, "no second res before the close: \(frames.map(\.text))")
             let final = frames[finalIndex]
             #expect(final["ok"] == true)
             #expect(final["payload"]?["status"] == "ok")

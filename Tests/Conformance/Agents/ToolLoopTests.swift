@@ -2,8 +2,8 @@
 
 import Foundation
 import Generated
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("The tool loop over the WebSocket")
 struct ToolLoopTests {
@@ -26,7 +26,10 @@ struct ToolLoopTests {
             #expect(tools.count == 2)
             // Targeted frames: no connection seq; the payload keeps the run's own seq.
             #expect(tools.allSatisfy { $0["type"] == "event" && $0.objectValue?["seq"] == nil })
-            #expect(tools.allSatisfy { $0["payload"]?["seq"]?.intValue != nil && $0["payload"]?["runId"] == "tool-1" && $0["payload"]?["sessionKey"] == "agent:main:main" })
+            #expect(
+                tools.allSatisfy {
+                    $0["payload"]?["seq"]?.intValue != nil && $0["payload"]?["runId"] == "tool-1" && $0["payload"]?["sessionKey"] == "agent:main:main"
+                })
             let start = try #require(tools.first?["payload"]?["data"])
             #expect(start["phase"] == "start")
             #expect(start["name"] == "current_time")
@@ -104,7 +107,8 @@ struct ToolLoopTests {
             OpenAIScript.toolCall(id: "call_1", name: "current_time", arguments: #"{}"#),
             OpenAIScript.toolCall(id: "call_2", name: "current_time", arguments: #"{}"#),
         ]
-        try await AgentHarness.with(replies, fallback: OpenAIScript.toolCall(id: "call_more", name: "current_time", arguments: #"{}"#), agents: agents) { harness in
+        try await AgentHarness.with(replies, fallback: OpenAIScript.toolCall(id: "call_more", name: "current_time", arguments: #"{}"#), agents: agents) {
+            harness in
             let socket = try await harness.connect()
             defer { Task { await socket.close() } }
             try await socket.send("a", "agent", ["message": "Loop forever", "idempotencyKey": "loop"])

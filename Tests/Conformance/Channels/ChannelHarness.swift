@@ -23,7 +23,8 @@ struct ChannelHarness {
     /// `agents.list`, and `extra` top-level members, e.g. `"session":{"dmScope":"per-channel-peer"}`),
     /// runs `body`, stops everything.
     static func with(
-        channels: String, agentList: String? = nil, extra: String = "", replies: [FakeModelServer.Reply] = [], fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
+        channels: String, agentList: String? = nil, extra: String = "", replies: [FakeModelServer.Reply] = [],
+        fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
         chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), _ body: (ChannelHarness) async throws -> Void
     ) async throws {
         let upstream = FakeModelServer(replies: replies, fallback: fallback)
@@ -94,6 +95,7 @@ extension ChannelInboundMessage {
     }
 
     static func group(_ group: String, from sender: String, _ text: String, mention: Bool, thread: String? = nil) -> ChannelInboundMessage {
-        ChannelInboundMessage(senderId: sender, chatType: .group, groupId: group, threadId: thread, text: text, mentionsBot: mention, messageId: UUID().uuidString)
+        ChannelInboundMessage(
+            senderId: sender, chatType: .group, groupId: group, threadId: thread, text: text, mentionsBot: mention, messageId: UUID().uuidString)
     }
 }

@@ -12,7 +12,8 @@ struct ChannelRoutingTests {
     @Test("an open DM runs the agent in the peer's session and the reply goes back to the sender, with typing first")
     func openDirectMessage() async throws {
         let channels = #"{"fake":{"token":"good","dmPolicy":"open"}}"#
-        try await ChannelHarness.with(channels: channels, extra: #""session":{"dmScope":"per-channel-peer"}"#, fallback: OpenAIScript.text(["hi alice"])) { harness in
+        try await ChannelHarness.with(channels: channels, extra: #""session":{"dmScope":"per-channel-peer"}"#, fallback: OpenAIScript.text(["hi alice"])) {
+            harness in
             _ = try await harness.events.next { $0 == .started("default") }
             await harness.plugin.inject(.dm("Alice", "hello there"))
             let typing = try await harness.events.next { if case .typing = $0 { true } else { false } }
@@ -73,7 +74,11 @@ struct ChannelRoutingTests {
             let second = try await harness.events.nextSent()
             #expect(second.target.peerId == "#vip")
             // The allowed sender's unmentioned line is the mention's context; dropped senders' lines are not.
-            #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nalice: no mention\n\n[Current message - respond to this]\nalice: with mention", "vip talk"])
+            #expect(
+                harness.modelInputs == [
+                    "[Chat messages since your last reply - for context]\nalice: no mention\n\n[Current message - respond to this]\nalice: with mention",
+                    "vip talk",
+                ])
         }
     }
 
@@ -90,10 +95,11 @@ struct ChannelRoutingTests {
             _ = try await harness.events.nextSent()
             await harness.plugin.inject(.group("#room", from: "bob", "and now?", mention: true))
             _ = try await harness.events.nextSent()
-            #expect(harness.modelInputs == [
-                "[Chat messages since your last reply - for context]\nalice: second\nalice: third\n\n[Current message - respond to this]\nbob: what do you think?",
-                "and now?",
-            ])
+            #expect(
+                harness.modelInputs == [
+                    "[Chat messages since your last reply - for context]\nalice: second\nalice: third\n\n[Current message - respond to this]\nbob: what do you think?",
+                    "and now?",
+                ])
         }
         try await ChannelHarness.with(channels: ##"{"fake":{"token":"good","groupPolicy":"open","historyLimit":0}}"##) { harness in
             _ = try await harness.events.next { $0 == .started("default") }
@@ -173,7 +179,10 @@ struct ChannelGroupAllowlistTests {
             await harness.plugin.inject(.group("#g", from: "me", "hey bot", mention: true))
             let sent = try await harness.events.nextSent()
             #expect(sent.target.peerId == "#g")
-            #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nme: no mention\n\n[Current message - respond to this]\nme: hey bot"])
+            #expect(
+                harness.modelInputs == [
+                    "[Chat messages since your last reply - for context]\nme: no mention\n\n[Current message - respond to this]\nme: hey bot"
+                ])
         }
     }
 }

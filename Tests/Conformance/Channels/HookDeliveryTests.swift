@@ -100,7 +100,10 @@ struct AgentDeliveryTests {
             let refusals: [(JSONValue, String)] = [
                 (["message": "x", "idempotencyKey": "d-2", "deliver": true, "channel": "fake"], "deliver needs a channel"),
                 (["message": "x", "idempotencyKey": "d-3", "deliver": true, "channel": "pigeon", "to": "carol"], "unsupported channel: pigeon"),
-                (["message": "x", "idempotencyKey": "d-4", "deliver": true, "replyChannel": "fake", "to": "carol", "replyAccountId": "nope"], "unknown account nope"),
+                (
+                    ["message": "x", "idempotencyKey": "d-4", "deliver": true, "replyChannel": "fake", "to": "carol", "replyAccountId": "nope"],
+                    "unknown account nope"
+                ),
             ]
             for (index, (params, expected)) in refusals.enumerated() {
                 let answer = try await socket.call("r\(index)", "agent", params)

@@ -25,18 +25,25 @@ struct IRCGatewayTests {
             let alice = try await IRCTestClient.connect(port: server.port, nick: "alice")
             try await alice.join("#room")
             do {
-                try await ChannelHarness.with(channels: channels, fallback: OpenAIScript.text(["the answer is 42"]), setup: ChannelSetup(plugins: [Self.plugin])) { harness in
+                try await ChannelHarness.with(
+                    channels: channels, fallback: OpenAIScript.text(["the answer is 42"]), setup: ChannelSetup(plugins: [Self.plugin])
+                ) { harness in
                     try await alice.waitFor { $0.command == "JOIN" && $0.sourceNick == "clawbot" }
 
                     try await alice.send("PRIVMSG #room :just chatting, no bot here")
                     try await alice.send("PRIVMSG #room :clawbot: what is the answer?")
                     let answer = try await alice.waitFor { $0.command == "PRIVMSG" && $0.sourceNick == "clawbot" }
                     #expect(answer.params == ["#room", "the answer is 42"])
-                    #expect(harness.modelInputs == ["[Chat messages since your last reply - for context]\nalice: just chatting, no bot here\n\n[Current message - respond to this]\nalice: clawbot: what is the answer?"])
+                    #expect(
+                        harness.modelInputs == [
+                            "[Chat messages since your last reply - for context]\nalice: just chatting, no bot here\n\n[Current message - respond to this]\nalice: clawbot: what is the answer?"
+                        ])
 
                     let bob = try await IRCTestClient.connect(port: server.port, nick: "bob")
                     try await bob.send("PRIVMSG clawbot :hi there")
-                    let pairing = try await bob.waitFor { $0.command == "PRIVMSG" && $0.sourceNick == "clawbot" && ($0.params.last ?? "").contains("Pairing code") }
+                    let pairing = try await bob.waitFor {
+                        $0.command == "PRIVMSG" && $0.sourceNick == "clawbot" && ($0.params.last ?? "").contains("Pairing code")
+                    }
                     let store = PairingStore(stateDir: harness.stateDir)
                     let code = try #require(store.pending(channel: "irc").first?.code)
                     #expect(pairing.params.last?.contains(code) == true)

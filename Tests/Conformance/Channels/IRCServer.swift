@@ -4,8 +4,8 @@ import Foundation
 import Runtime
 import Synchronization
 import TestSupport
-import Testing
 import TestUpstream
+import Testing
 
 /// An `ngircd` the test starts in the foreground (`-n`) with a generated config, and stops.
 ///
@@ -38,9 +38,10 @@ final class IRCServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = tls ? try await makeCertificate(in: directory) : nil
         let server = IRCServer(port: try freePort(), tlsPort: tls ? try freePort() : nil, certificatePEM: certificate, directory: directory)
-        let sslSection = server.tlsPort.map { port in
-            "[SSL]\nCertFile = \(directory.path)/cert.pem\nKeyFile = \(directory.path)/key.pem\nPorts = \(port)\n"
-        } ?? ""
+        let sslSection =
+            server.tlsPort.map { port in
+                "[SSL]\nCertFile = \(directory.path)/cert.pem\nKeyFile = \(directory.path)/key.pem\nPorts = \(port)\n"
+            } ?? ""
         let config = """
             [Global]
             Name = irc.test.local
@@ -99,7 +100,12 @@ final class IRCServer: Sendable {
 
     /// Stops ngircd (SIGTERM: it says goodbye to its clients) and waits for it to exit.
     func stop() async {
-        guard let child = process.withLock({ process in defer { process = nil }; return process }) else { return }
+        guard
+            let child = process.withLock({ process in
+                defer { process = nil }
+                return process
+            })
+        else { return }
         await child.stop()
     }
 
@@ -117,11 +123,13 @@ final class IRCServer: Sendable {
 
     /// A throwaway self-signed certificate for 127.0.0.1 (readable by ngircd after it drops root).
     private static func makeCertificate(in directory: URL) async throws -> String {
-        let openssl = await ProgramRun.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
-        ])
+        let openssl = await ProgramRun.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
+            ])
         guard openssl?.status == 0 else { throw IRCServerError(message: "openssl could not make a certificate") }
         for name in ["key.pem", "cert.pem"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.appendingPathComponent(name).path)

@@ -132,7 +132,8 @@ final class IRCTestClient: Sendable {
             if let match { return match }
             if closed || ContinuousClock.now >= deadline {
                 let last = inbox.withLock { $0.lines.suffix(3).map { $0.message.command + " " + $0.message.params.joined(separator: " ") } }
-                throw IRCServerError(message: "\(nick): \(closed ? "connection closed (\(reason))" : "timed out") waiting for a matching IRC line; last lines: \(last)")
+                throw IRCServerError(
+                    message: "\(nick): \(closed ? "connection closed (\(reason))" : "timed out") waiting for a matching IRC line; last lines: \(last)")
             }
             await withCheckedContinuation { continuation in
                 inbox.withLock { inbox in

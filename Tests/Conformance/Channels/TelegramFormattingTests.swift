@@ -2,8 +2,8 @@
 
 import Foundation
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Telegram formatting")
 struct TelegramFormattingTests {
@@ -48,10 +48,14 @@ struct TelegramFormattingTests {
     @Test func rendersMarkdownAsTelegramHTML() {
         #expect(TelegramHTML.render("**bold** and *italic* and __also bold__ and _it_") == "<b>bold</b> and <i>italic</i> and <b>also bold</b> and <i>it</i>")
         #expect(TelegramHTML.render("`a < b && c > d`") == "<code>a &lt; b &amp;&amp; c &gt; d</code>")
-        #expect(TelegramHTML.render("see [the docs](https://docs.openclaw.ai/?a=1&b=\"2\")") == "see <a href=\"https://docs.openclaw.ai/?a=1&amp;b=&quot;2&quot;\">the docs</a>")
+        #expect(
+            TelegramHTML.render("see [the docs](https://docs.openclaw.ai/?a=1&b=\"2\")")
+                == "see <a href=\"https://docs.openclaw.ai/?a=1&amp;b=&quot;2&quot;\">the docs</a>")
         #expect(TelegramHTML.render("~~gone~~") == "<s>gone</s>")
         #expect(TelegramHTML.render("# Title\n- one\n- two") == "<b>Title</b>\n• one\n• two")
-        #expect(TelegramHTML.render("```python\nif a < 1:\n    print('x')\n```") == "<pre><code class=\"language-python\">if a &lt; 1:\n    print('x')</code></pre>")
+        #expect(
+            TelegramHTML.render("```python\nif a < 1:\n    print('x')\n```") == "<pre><code class=\"language-python\">if a &lt; 1:\n    print('x')</code></pre>"
+        )
         #expect(TelegramHTML.render("> quoted\n> more\nafter") == "<blockquote>quoted\nmore</blockquote>\nafter")
     }
 

@@ -3,8 +3,8 @@
 import Foundation
 import ProtocolSupport
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Telegram channel through the gateway")
 struct TelegramGatewayTests {
@@ -71,10 +71,11 @@ struct TelegramGatewayTests {
             #expect(first.replyToMessageId != nil)
             fake.pushMessage(chatId: Self.group, chatType: .supergroup, from: TelegramFake.alice, text: "and this?", replyToBot: true)
             _ = try #require(await fake.waitForMessages(2))
-            #expect(harness.modelInputs == [
-                "[Chat messages since your last reply - for context]\nAlice: no mention here\n\n[Current message - respond to this]\nAlice: @openclaw_test_bot status?",
-                "and this?",
-            ])
+            #expect(
+                harness.modelInputs == [
+                    "[Chat messages since your last reply - for context]\nAlice: no mention here\n\n[Current message - respond to this]\nAlice: @openclaw_test_bot status?",
+                    "and this?",
+                ])
             #expect(fake.sentMessages.allSatisfy { $0.chatId == Self.group })
         }
     }

@@ -25,7 +25,9 @@ struct TelegramMediaTests {
     @Test func aCaptionFollowsItsPlaceholderAndStillMentionsTheBot() throws {
         let caption = "@claw_bot what is this?"
         let document = try #require(
-            try inbound(#"{\#(head),"document":{"file_id":"d","file_unique_id":"e"},"caption":"\#(caption)","caption_entities":[{"type":"mention","offset":0,"length":9}]}"#)
+            try inbound(
+                #"{\#(head),"document":{"file_id":"d","file_unique_id":"e"},"caption":"\#(caption)","caption_entities":[{"type":"mention","offset":0,"length":9}]}"#
+            )
         )
         #expect(document.text == "<media:document> " + caption)
         #expect(document.mentionsBot)

@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import ProtocolSupport
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 /// Stands in for the gateway's router: records what the account delivers.
 final class InboundRecorder: ChannelInbound {
@@ -93,7 +93,9 @@ struct TelegramPluginTests {
     @Test func resolvesTargets() throws {
         let account = try Self.account(plugin, Self.view(#"{"botToken":"1:x"}"#))
         #expect(try plugin.resolveTarget("123456789", account: account) == ChannelTarget(peerId: "123456789", chatType: .direct))
-        #expect(try plugin.resolveTarget("tg:-1001234567890:topic:42", account: account) == ChannelTarget(peerId: "-1001234567890", chatType: .group, threadId: "42"))
+        #expect(
+            try plugin.resolveTarget("tg:-1001234567890:topic:42", account: account)
+                == ChannelTarget(peerId: "-1001234567890", chatType: .group, threadId: "42"))
         #expect(throws: ChannelError.self) { try plugin.resolveTarget("@someone", account: account) }
     }
 

@@ -3,8 +3,8 @@
 import Foundation
 import ProtocolSupport
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Telegram polling")
 struct TelegramPollingTests {

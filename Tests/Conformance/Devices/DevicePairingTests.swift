@@ -93,7 +93,9 @@ struct DevicePairingTests {
             let rotated = try await admin.deviceTokenRotate(DeviceTokenRotateParams(deviceId: device.deviceId, role: "operator"))
             #expect(rotated.token == nil && rotated.scopes == ["operator.read"])
             try await beforeRotate.waitUntilClosed()
-            #expect(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: reissued)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
+            #expect(
+                try await ConnectOutcome.attempt(lan.remote(device, deviceToken: reissued)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH"
+            )
             let current = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: shared)).client)
             let newToken = try #require(current.hello.auth?.deviceToken)
             #expect(newToken != reissued)
@@ -102,7 +104,9 @@ struct DevicePairingTests {
             let removed = try await admin.devicePairRemove(DeviceIdParams(deviceId: device.deviceId))
             #expect(removed.deviceId == device.deviceId)
             try await current.waitUntilClosed()
-            #expect(try await ConnectOutcome.attempt(lan.remote(device, deviceToken: newToken)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH")
+            #expect(
+                try await ConnectOutcome.attempt(lan.remote(device, deviceToken: newToken)).error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH"
+            )
             #expect(try await ConnectOutcome.attempt(lan.remote(device, token: shared)).error?.details?["reason"]?.stringValue == "not-paired")
             await admin.close()
         }
@@ -113,7 +117,8 @@ struct DevicePairingTests {
             let admin = try await lan.admin()
             let device = DeviceIdentity()
             // Remote: paired with read, then asks for write too.
-            let requestId = try #require(try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
+            let requestId = try #require(
+                try await ConnectOutcome.attempt(lan.remote(device, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue)
             _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
             let more = try #require(
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.read", "operator.write"], token: lan.gateway.token)).error
@@ -152,7 +157,8 @@ struct DevicePairingTests {
             let approver = try await GatewayClient.connect(approverOptions)
             let device = DeviceIdentity()
             let requestId = try #require(
-                try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.admin"], token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
+                try await ConnectOutcome.attempt(lan.remote(device, scopes: ["operator.admin"], token: lan.gateway.token)).error?.details?["requestId"]?
+                    .stringValue
             )
             do {
                 _ = try await approver.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
@@ -225,7 +231,8 @@ struct DevicePairingTests {
                 try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).error?.details?["requestId"]?.stringValue
             )
             _ = try await admin.devicePairApprove(DevicePairRequestIdParams(requestId: requestId))
-            let token = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).client?.hello.auth?.deviceToken)
+            let token = try #require(
+                try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, token: lan.gateway.token)).client?.hello.auth?.deviceToken)
             let own = try #require(try await ConnectOutcome.attempt(lan.remote(device, scopes: scopes, deviceToken: token)).client)
             let list = try await own.devicePairList()
             #expect(list.paired.map(\.deviceId) == [device.deviceId])

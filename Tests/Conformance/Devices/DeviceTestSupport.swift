@@ -95,7 +95,9 @@ enum ConnectOutcome {
 
 extension GatewayClient {
     /// The next event named `name` (others are skipped), or a failure after `timeout`.
-    func nextEvent(_ name: String, timeout: Duration = .seconds(10), where filter: @escaping @Sendable (EventFrame) -> Bool = { _ in true }) async throws -> EventFrame {
+    func nextEvent(
+        _ name: String, timeout: Duration = .seconds(10), where filter: @escaping @Sendable (EventFrame) -> Bool = { _ in true }
+    ) async throws -> EventFrame {
         let events = self.events
         return try await withTimeout(timeout, "event \(name)") {
             for await frame in events where frame.event == name && filter(frame) { return frame }
@@ -129,7 +131,9 @@ extension LANGateway {
             role: "operator", scopes: scopes, auth: ConnectAuth(token: gateway.token)
         )
         params.device = try identity.sign(params, nonce: nonce)
-        let request: JSONValue = ["type": "req", "id": "connect", "method": "connect", "params": try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params))]
+        let request: JSONValue = [
+            "type": "req", "id": "connect", "method": "connect", "params": try WireJSON.decode(JSONValue.self, from: WireJSON.encode(params)),
+        ]
         try await socket.send(request.text)
         return socket
     }

@@ -22,7 +22,8 @@ struct ChatCompletionsHarness {
     var token: String { gateway.token ?? "" }
 
     /// Two agents: `main` (the default, named Mainly) and `ops` (named Opsy).
-    static let twoAgents = #""defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30},"list":[{"id":"main","default":true,"identity":{"name":"Mainly"}},{"id":"ops","identity":{"name":"Opsy"}}]"#
+    static let twoAgents =
+        #""defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30},"list":[{"id":"main","default":true,"identity":{"name":"Mainly"}},{"id":"ops","identity":{"name":"Opsy"}}]"#
 
     /// Runs `body` with a fresh upstream, gateway and client, and stops all three afterwards.
     static func with(

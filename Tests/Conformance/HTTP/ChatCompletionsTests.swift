@@ -4,8 +4,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import ProtocolSupport
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("OpenAI Chat Completions over HTTP")
 struct ChatCompletionsTests {
@@ -173,7 +173,9 @@ struct ChatCompletionsTests {
 
     static let weatherTool: JSONValue = [
         "type": "function",
-        "function": ["name": "get_weather", "description": "Weather for a city", "parameters": ["type": "object", "properties": ["city": ["type": "string"]]]],
+        "function": [
+            "name": "get_weather", "description": "Weather for a city", "parameters": ["type": "object", "properties": ["city": ["type": "string"]]],
+        ],
     ]
 
     @Test func aClientToolCallEndsTheCompletionWithToolCalls() async throws {
@@ -182,7 +184,10 @@ struct ChatCompletionsTests {
             #expect(answer.status == 200, "\(answer.text)")
             let choice = answer.json["choices"]?[0]
             #expect(choice?["finish_reason"] == "tool_calls")
-            #expect(choice?["message"]?["tool_calls"] == [["id": "call_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Oslo"}"#]]])
+            #expect(
+                choice?["message"]?["tool_calls"] == [
+                    ["id": "call_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Oslo"}"#]]
+                ])
             let offered = harness.upstream.requests.withLock { $0.first?.body["tools"]?.arrayValue ?? [] }
             let weather = offered.first { $0["function"]?["name"] == "get_weather" }
             #expect(weather?["function"]?["description"] == "Weather for a city")
@@ -207,7 +212,10 @@ struct ChatCompletionsTests {
                 "tools": [Self.weatherTool],
                 "messages": [
                     ["role": "user", "content": "Weather in Oslo?"],
-                    ["role": "assistant", "content": nil, "tool_calls": [["id": "call_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Oslo"}"#]]]],
+                    [
+                        "role": "assistant", "content": nil,
+                        "tool_calls": [["id": "call_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Oslo"}"#]]],
+                    ],
                     ["role": "tool", "tool_call_id": "call_1", "content": "sunny"],
                 ],
             ]
@@ -252,7 +260,8 @@ struct ChatCompletionsTests {
                 ("openclaw/main", "ops", "Opsy"),
             ] as [(String, String?, String)] {
                 let before = harness.upstream.requestCount
-                let answer = try await harness.complete(Self.hello.merging(["model": .string(model)]), headers: header.map { ["x-openclaw-agent-id": $0] } ?? [:])
+                let answer = try await harness.complete(
+                    Self.hello.merging(["model": .string(model)]), headers: header.map { ["x-openclaw-agent-id": $0] } ?? [:])
                 #expect(answer.status == 200, "\(model): \(answer.text)")
                 #expect(answer.json["model"] == .string(model))
                 let system = harness.upstreamMessages(before).first?["content"]?.stringValue ?? ""
@@ -320,7 +329,10 @@ struct ChatCompletionsTests {
                 (#"{"messages":[{"role":"system","content":"only rules"}]}"#, "Missing user message in `messages`."),
                 (#"{"messages":[{"role":"user","content":"hi"}],"tools":{}}"#, "`tools` must be an array."),
                 (#"{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"custom"}]}"#, "`tools[0].type` must be \"function\"."),
-                (#"{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{}}]}"#, "`tools[0].function.name` must be a non-empty string."),
+                (
+                    #"{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{}}]}"#,
+                    "`tools[0].function.name` must be a non-empty string."
+                ),
                 (#"{"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"}"#, "`tool_choice` \"required\" needs at least one entry in `tools`."),
                 (#"{"messages":[{"role":"user","content":"hi"}],"temperature":3}"#, "`temperature` must be between 0 and 2."),
                 (#"{"messages":[{"role":"user","content":"hi"}],"max_tokens":-1}"#, "`max_tokens` must be a positive integer."),
@@ -331,7 +343,8 @@ struct ChatCompletionsTests {
                 #expect(answer.errorType == "invalid_request_error", "\(body)")
                 #expect(answer.errorMessage == message, "\(body)")
             }
-            let pinned = try await harness.complete(Self.hello.merging(["tools": [Self.weatherTool], "tool_choice": ["type": "function", "function": ["name": "nope"]]]))
+            let pinned = try await harness.complete(
+                Self.hello.merging(["tools": [Self.weatherTool], "tool_choice": ["type": "function", "function": ["name": "nope"]]]))
             #expect(pinned.status == 400)
             let allowed = try await harness.complete(Self.hello.merging(["tools": [Self.weatherTool], "tool_choice": ["type": "allowed_tools"]]))
             #expect(allowed.status == 400)

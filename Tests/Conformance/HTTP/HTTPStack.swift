@@ -30,10 +30,14 @@ struct HTTPStack {
         let gateway: TestGateway
         do {
             let base: JSONValue = [
-                "models": ["providers": ["local": [
-                    "baseUrl": .string(upstreamURL), "api": "openai-completions", "apiKey": "test-key",
-                    "models": [["id": "test-model", "name": "Test Model", "contextWindow": 4096]],
-                ]]],
+                "models": [
+                    "providers": [
+                        "local": [
+                            "baseUrl": .string(upstreamURL), "api": "openai-completions", "apiKey": "test-key",
+                            "models": [["id": "test-model", "name": "Test Model", "contextWindow": 4096]],
+                        ]
+                    ]
+                ],
                 "agents": agents,
             ]
             let config = try WireJSON.decode(OpenClawConfig.self, from: Data(base.merging(extra).text.utf8))

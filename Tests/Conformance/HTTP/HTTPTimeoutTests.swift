@@ -9,10 +9,14 @@ import Testing
 /// server's close (a 30 s failsafe only guards against a hang) and checks what, if anything, was answered.
 @Suite("HTTP timeouts and limits")
 struct HTTPTimeoutTests {
-    static let limits: JSONValue = ["gateway": ["http": [
-        "timeouts": ["headersMs": 2000, "requestMs": 3000, "keepAliveMs": 2000],
-        "maxHeaderBytes": 4096,
-    ]]]
+    static let limits: JSONValue = [
+        "gateway": [
+            "http": [
+                "timeouts": ["headersMs": 2000, "requestMs": 3000, "keepAliveMs": 2000],
+                "maxHeaderBytes": 4096,
+            ]
+        ]
+    ]
 
     /// A gateway with small timeouts, stopped afterwards whatever the body does.
     static func with(_ setup: GatewaySetup = .standard, extra: JSONValue = [:], _ body: (TestGateway, Int) async throws -> Void) async throws {
@@ -133,7 +137,12 @@ struct HTTPTimeoutTests {
             for _ in 0..<3 { sockets.append(try await RawSocket.connect(port: port)) }
             // Sockets are set up on several event loops, so which of the three comes last is not known: await the one refused.
             let refused = try await withThrowingTaskGroup(of: Int.self) { group in
-                for (index, socket) in sockets.enumerated() { group.addTask { try await socket.closed(); return index } }
+                for (index, socket) in sockets.enumerated() {
+                    group.addTask {
+                        try await socket.closed()
+                        return index
+                    }
+                }
                 defer { group.cancelAll() }
                 return try #require(await group.next())
             }

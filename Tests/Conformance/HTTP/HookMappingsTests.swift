@@ -2,8 +2,8 @@
 
 import Foundation
 import ProtocolSupport
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Hook mappings")
 struct HookMappingsTests {
@@ -20,7 +20,8 @@ struct HookMappingsTests {
     static let github: JSONValue = [
         "id": "github", "match": ["path": "github", "source": "github"], "action": "agent", "name": "GitHub",
         "agentId": "ops", "sessionKey": "hook:github:{{pull_request.number}}",
-        "messageTemplate": "PR #{{pull_request.number}} {{action}}: {{pull_request.title}} (labels {{pull_request.labels}}, via {{headers.x-github-event}} on {{path}})",
+        "messageTemplate":
+            "PR #{{pull_request.number}} {{action}}: {{pull_request.title}} (labels {{pull_request.labels}}, via {{headers.x-github-event}} on {{path}})",
     ]
 
     @Test("a mapping renders its templates from the payload and headers and runs the agent in the mapped session")
@@ -40,7 +41,9 @@ struct HookMappingsTests {
     @Test("the gmail preset turns a Gmail push into an agent run")
     func gmailPreset() async throws {
         try await HooksHarness.with(config: HooksHarness.hooks(["presets": ["gmail"]]), fallback: OpenAIScript.text(["ok"])) { harness async throws in
-            let payload: JSONValue = ["messages": [["id": "m-1", "from": "ada@example.com", "subject": "Invoice", "snippet": "Please pay", "body": "Total 3 EUR"]]]
+            let payload: JSONValue = [
+                "messages": [["id": "m-1", "from": "ada@example.com", "subject": "Invoice", "snippet": "Please pay", "body": "Total 3 EUR"]]
+            ]
             let answer = try await harness.hook("/hooks/gmail", payload)
             #expect(answer.status == 200, "\(answer.text)")
             let message = try await finishedRun(try #require(answer.json["runId"]?.stringValue), harness)

@@ -3,8 +3,8 @@
 import Foundation
 import NIOHTTP1
 import ProtocolSupport
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("Hooks")
 struct HooksTests {

@@ -77,7 +77,8 @@ struct ResponsesHarness {
 
     /// Posts `body` and reads the event stream to its end (or until `until` returns true, then hangs up).
     func stream(_ body: JSONValue, until: (Event) -> Bool = { _ in false }) async throws -> (status: Int, headers: HTTPHeaders, events: [Event]) {
-        let response = try await client.execute(request(.POST, "/v1/responses", body: ByteBuffer(string: body.text), token: nil, headers: [:]), timeout: .seconds(20))
+        let response = try await client.execute(
+            request(.POST, "/v1/responses", body: ByteBuffer(string: body.text), token: nil, headers: [:]), timeout: .seconds(20))
         var events: [Event] = []
         var pending = ""
         for try await chunk in response.body {

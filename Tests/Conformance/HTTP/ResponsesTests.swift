@@ -4,8 +4,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import ProtocolSupport
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("POST /v1/responses")
 struct ResponsesTests {
@@ -56,11 +56,12 @@ struct ResponsesTests {
             #expect(status == 200)
             #expect(headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
             let types = events.map { $0.type ?? "[DONE]" }
-            #expect(types == [
-                "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-                "response.output_text.delta", "response.output_text.delta", "response.output_text.done", "response.content_part.done",
-                "response.output_item.done", "response.completed", "[DONE]",
-            ])
+            #expect(
+                types == [
+                    "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
+                    "response.output_text.delta", "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                    "response.output_item.done", "response.completed", "[DONE]",
+                ])
             let data = events.compactMap(\.data)
             #expect(data.map { $0["sequence_number"]?.intValue } == Array(0..<data.count).map { Optional($0) })
             for event in events where event.data != nil { #expect(event.name == event.type) }
@@ -123,12 +124,13 @@ struct ResponsesTests {
         try await ResponsesHarness.with([OpenAIScript.toolCall(id: "call_s1", name: "get_weather", arguments: #"{"city":"Oslo"}"#)]) { h in
             let (_, _, events) = try await h.stream(["input": "Weather in Oslo?", "stream": true, "tools": [Self.weatherTool]])
             let types = events.map { $0.type ?? "[DONE]" }
-            #expect(types == [
-                "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-                "response.output_text.done", "response.content_part.done", "response.output_item.done",
-                "response.output_item.added", "response.function_call_arguments.delta", "response.function_call_arguments.done",
-                "response.output_item.done", "response.completed", "[DONE]",
-            ])
+            #expect(
+                types == [
+                    "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
+                    "response.output_text.done", "response.content_part.done", "response.output_item.done",
+                    "response.output_item.added", "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                    "response.output_item.done", "response.completed", "[DONE]",
+                ])
             let data = events.compactMap(\.data)
             #expect(data.map { $0["sequence_number"]?.intValue } == Array(0..<data.count).map { Optional($0) })
             #expect(data[7]["output_index"] == 1)
@@ -191,9 +193,10 @@ struct ResponsesTests {
             let malformed = try await h.send(body: #"{"input": "#)
             #expect(malformed.status == 400)
             #expect(malformed.errorType == "invalid_request_error")
-            for body in [#"{"input":5}"#, #"{"input":"hi","stream":"yes"}"#, #"{"input":"hi","tools":[{"type":"web_search"}]}"#,
-                #"{"input":"hi","model":"gpt-4o"}"#, #"{"input":[{"type":"function_call_output"}]}"#, #"{"input":"hi","tool_choice":"required"}"#]
-            {
+            for body in [
+                #"{"input":5}"#, #"{"input":"hi","stream":"yes"}"#, #"{"input":"hi","tools":[{"type":"web_search"}]}"#,
+                #"{"input":"hi","model":"gpt-4o"}"#, #"{"input":[{"type":"function_call_output"}]}"#, #"{"input":"hi","tool_choice":"required"}"#,
+            ] {
                 let answer = try await h.send(body: body)
                 #expect(answer.status == 400, "\(body)")
                 #expect(answer.errorType == "invalid_request_error", "\(body)")

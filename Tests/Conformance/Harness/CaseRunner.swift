@@ -31,7 +31,8 @@ struct CaseRunner {
             case .sendText(let text): try await socket.send(text)
             case .sendBinary(let text): try await socket.sendBinary(Array(text.utf8))
             case .sendLarge(let bytes, let json):
-                let text = json
+                let text =
+                    json
                     ? #"{"type":"req","id":"big","method":"health","params":{"pad":""# + String(repeating: "x", count: max(0, bytes - 60)) + #""}}"#
                     : String(repeating: "x", count: bytes)
                 try await socket.send(text)
@@ -119,12 +120,20 @@ struct CaseRunner {
         let signedAt = Int(Date().timeIntervalSince1970 * 1000) + (options["signedAtOffsetMs"]?.intValue ?? 0)
         let decoded = try JSONDecoder().decode(ConnectParams.self, from: Data(params.text.utf8))
         let device = ConnectDevice(id: deviceId, publicKey: Base64URL.encode(rawPublic), signature: "", signedAt: signedAt, nonce: nonce)
-        let payload = options["payload"]?.stringValue == "v2"
-            ? DevicePayload.v2(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth), nonce: nonce)
-            : DevicePayload.v3(device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth), nonce: nonce)
+        let payload =
+            options["payload"]?.stringValue == "v2"
+            ? DevicePayload.v2(
+                device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth),
+                nonce: nonce)
+            : DevicePayload.v3(
+                device: device, params: decoded, role: decoded.role ?? "operator", scopes: decoded.scopes ?? [], token: DevicePayload.signedToken(decoded.auth),
+                nonce: nonce)
         var signature = Base64URL.encode(try key.signature(for: Data(payload.utf8)))
         if options["tamperSignature"]?.boolValue == true { signature = Base64URL.encode(try key.signature(for: Data("something else".utf8))) }
-        var block: JSONValue = ["id": .string(deviceId), "publicKey": .string(Base64URL.encode(rawPublic)), "signature": .string(signature), "signedAt": .int(signedAt), "nonce": .string(nonce)]
+        var block: JSONValue = [
+            "id": .string(deviceId), "publicKey": .string(Base64URL.encode(rawPublic)), "signature": .string(signature), "signedAt": .int(signedAt),
+            "nonce": .string(nonce),
+        ]
         if options["omitNonce"]?.boolValue == true { block = block.merging(["nonce": .null]) }
         if let publicKey = options["publicKey"]?.stringValue {
             let raw = Base64URL.decode(publicKey) ?? Data()

@@ -21,7 +21,8 @@ struct RawWebSocket {
 
     /// Sends `connect` with the gateway's token and waits for hello-ok.
     func login(_ gateway: TestGateway) async throws {
-        let connect = #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"gateway-client","version":"1","platform":"linux","mode":"backend"},"role":"operator","scopes":["operator.admin"],"auth":{"token":"\#(gateway.token ?? "")"}}}"#
+        let connect =
+            #"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"gateway-client","version":"1","platform":"linux","mode":"backend"},"role":"operator","scopes":["operator.admin"],"auth":{"token":"\#(gateway.token ?? "")"}}}"#
         try await sendText(Array(connect.utf8))
         try await socket.received { Self.texts(in: $0).contains { $0.contains("hello-ok") } }
     }

@@ -3,8 +3,8 @@
 import AsyncHTTPClient
 import Foundation
 import Runtime
-import Testing
 import TestUpstream
+import Testing
 
 @Suite("metrics endpoint")
 struct MetricsTests {

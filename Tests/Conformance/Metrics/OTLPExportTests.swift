@@ -11,10 +11,12 @@ struct OTLPExportTests {
     /// `diagnostics.otel` pointing at `collector` (JSON, flushed every 100 ms so batches come quickly).
     static func config(collector: String, logs: Bool = false) -> JSONValue {
         [
-            "diagnostics": ["otel": [
-                "enabled": true, "endpoint": .string(collector), "protocol": "http/json", "flushIntervalMs": 100, "logs": .bool(logs),
-                "serviceName": "gateway-under-test",
-            ]],
+            "diagnostics": [
+                "otel": [
+                    "enabled": true, "endpoint": .string(collector), "protocol": "http/json", "flushIntervalMs": 100, "logs": .bool(logs),
+                    "serviceName": "gateway-under-test",
+                ]
+            ],
             "gateway": ["http": ["endpoints": ["chatCompletions": ["enabled": true]]]],
             "agents": HTTPStack.agents,
         ]

@@ -35,7 +35,9 @@ struct DiagnosticsTests {
                     name: {tpye: string, doc: "Misspelt."}
                 """
             ],
-            ["spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, requiredSince, since, type, until)"]
+            [
+                "spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, requiredSince, since, type, until)"
+            ]
         )
     }
 

@@ -40,7 +40,9 @@ struct TextBasedRendererTests {
             members: [
                 .property(doc: nil, modifiers: ["public"], keyword: "var", name: "a", type: "Swift.Int", value: nil),
                 .property(doc: nil, modifiers: ["public"], keyword: "var", name: "b", type: nil, value: "1"),
-                .property(doc: SwiftDoc("", remark: "spec/x.yaml#/c"), modifiers: ["public", "static"], keyword: "let", name: "c", type: "Swift.String", value: #""c""#),
+                .property(
+                    doc: SwiftDoc("", remark: "spec/x.yaml#/c"), modifiers: ["public", "static"], keyword: "let", name: "c", type: "Swift.String",
+                    value: #""c""#),
                 .mark("Cases"),
                 .function(doc: nil, attributes: ["@inlinable"], signature: "public func f()", body: ["g()"]),
                 .type(
@@ -59,7 +61,8 @@ struct TextBasedRendererTests {
         )
         let text = TextBasedRenderer().render(SwiftFile(name: "X.swift", imports: [], declarations: [.type(type)]))
         #expect(
-            text.hasSuffix("""
+            text.hasSuffix(
+                """
 
                 /// A thing.
                 ///

@@ -15,7 +15,9 @@ public struct AnthropicMessagesProvider: ModelProvider {
     /// The Messages API requires `max_tokens`; used when the request has none.
     public static let defaultMaxTokens = 4096
 
-    public init(id: String, baseURL: String, apiKey: String?, client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()) {
+    public init(
+        id: String, baseURL: String, apiKey: String?, client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()
+    ) {
         self.id = id
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -78,9 +80,10 @@ public struct AnthropicMessagesProvider: ModelProvider {
         ]
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
         if !request.tools.isEmpty {
-            body["tools"] = .array(request.tools.map { tool in
-                ["name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.parameters]
-            })
+            body["tools"] = .array(
+                request.tools.map { tool in
+                    ["name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.parameters]
+                })
         }
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
         return .object(body)

@@ -13,7 +13,9 @@ public struct OpenAICompletionsProvider: ModelProvider {
     public var retry: ProviderRetryPolicy
     private let client: HTTPClient
 
-    public init(id: String, baseURL: String, apiKey: String?, client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()) {
+    public init(
+        id: String, baseURL: String, apiKey: String?, client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()
+    ) {
         self.id = id
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -38,9 +40,10 @@ public struct OpenAICompletionsProvider: ModelProvider {
         for message in request.messages {
             var object: [String: JSONValue] = ["role": .string(message.role.rawValue), "content": .string(message.content)]
             if message.role == .assistant, !message.toolCalls.isEmpty {
-                object["tool_calls"] = .array(message.toolCalls.map { call in
-                    ["id": .string(call.id), "type": "function", "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]
-                })
+                object["tool_calls"] = .array(
+                    message.toolCalls.map { call in
+                        ["id": .string(call.id), "type": "function", "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]
+                    })
             }
             if message.role == .tool, let callId = message.toolCallId { object["tool_call_id"] = .string(callId) }
             messages.append(.object(object))
@@ -52,9 +55,10 @@ public struct OpenAICompletionsProvider: ModelProvider {
             "stream_options": ["include_usage": true],
         ]
         if !request.tools.isEmpty {
-            body["tools"] = .array(request.tools.map { tool in
-                ["type": "function", "function": ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]]
-            })
+            body["tools"] = .array(
+                request.tools.map { tool in
+                    ["type": "function", "function": ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]]
+                })
         }
         if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
@@ -118,10 +122,12 @@ struct OpenAITranslator: SSETranslator {
             }
         }
         if let usage = chunk["usage"], usage != .null {
-            events.append(.usage(ModelUsage(
-                inputTokens: usage["prompt_tokens"]?.intValue ?? 0,
-                outputTokens: usage["completion_tokens"]?.intValue ?? 0
-            )))
+            events.append(
+                .usage(
+                    ModelUsage(
+                        inputTokens: usage["prompt_tokens"]?.intValue ?? 0,
+                        outputTokens: usage["completion_tokens"]?.intValue ?? 0
+                    )))
         }
         return events
     }

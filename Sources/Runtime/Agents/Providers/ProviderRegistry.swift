@@ -53,7 +53,10 @@ public struct ProviderRegistry: Sendable {
     /// - Parameters:
     ///   - providers: `models.providers` from the config, `nil` when absent.
     ///   - environment: usually `ProcessInfo.processInfo.environment`.
-    public init(providers: JSONValue?, environment: [String: String], client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(), retry: ProviderRetryPolicy = .init()) {
+    public init(
+        providers: JSONValue?, environment: [String: String], client: HTTPClient = .shared, timeouts: ProviderTimeouts = .init(),
+        retry: ProviderRetryPolicy = .init()
+    ) {
         self.providers = providers?.objectValue ?? [:]
         self.environment = environment
         self.client = client
@@ -118,9 +121,11 @@ public struct ProviderRegistry: Sendable {
     func makeProvider(_ resolved: ResolvedModel) -> any ModelProvider {
         switch resolved.api {
         case .openaiCompletions:
-            OpenAICompletionsProvider(id: resolved.providerId, baseURL: resolved.baseURL, apiKey: resolved.apiKey, client: client, timeouts: timeouts, retry: retry)
+            OpenAICompletionsProvider(
+                id: resolved.providerId, baseURL: resolved.baseURL, apiKey: resolved.apiKey, client: client, timeouts: timeouts, retry: retry)
         case .anthropicMessages:
-            AnthropicMessagesProvider(id: resolved.providerId, baseURL: resolved.baseURL, apiKey: resolved.apiKey, client: client, timeouts: timeouts, retry: retry)
+            AnthropicMessagesProvider(
+                id: resolved.providerId, baseURL: resolved.baseURL, apiKey: resolved.apiKey, client: client, timeouts: timeouts, retry: retry)
         }
     }
 

@@ -48,7 +48,8 @@ public struct IRCAccount: ChannelAccount {
             username: text("username") ?? env("IRC_USERNAME") ?? (nick.isEmpty ? "openclaw" : nick),
             realname: text("realname") ?? env("IRC_REALNAME") ?? "OpenClaw"
         )
-        options.channels = merged["channels"]?.arrayValue?.compactMap(\.stringValue)
+        options.channels =
+            merged["channels"]?.arrayValue?.compactMap(\.stringValue)
             ?? env("IRC_CHANNELS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             ?? []
 
@@ -109,8 +110,8 @@ public struct IRCAccount: ChannelAccount {
     private static func readSecretFile(_ path: String, key: String) -> Result<String, SecretFileProblem> {
         let expanded = (path as NSString).expandingTildeInPath
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let text = try? String(contentsOfFile: expanded, encoding: .utf8)
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            let text = try? String(contentsOfFile: expanded, encoding: .utf8)
         else {
             return .failure(.init(message: "\(key) \"\(path)\" is not a readable regular file (symlinks are refused)"))
         }

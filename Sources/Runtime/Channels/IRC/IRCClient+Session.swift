@@ -185,7 +185,8 @@ extension IRCClient {
     /// Turns a PRIVMSG/NOTICE into an event; CTCP is ignored except a VERSION request.
     private func deliver(_ message: IRCMessage, session: Session) {
         guard session.registered, let prefix = message.prefix, prefix.contains("!"),
-              let target = message.param(0), let text = message.param(1) else { return }
+            let target = message.param(0), let text = message.param(1)
+        else { return }
         let source = IRCSource(prefix: prefix)
         if source.nick.caseInsensitiveCompare(session.nick) == .orderedSame { return }
         let isNotice = message.command == "NOTICE"

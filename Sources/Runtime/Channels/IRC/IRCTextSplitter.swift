@@ -79,9 +79,11 @@ extension String {
     fileprivate func replacingControlCharacters() -> String {
         let normalized = replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         let kept: Set<UInt32> = [0x02, 0x03, 0x0F, 0x11, 0x16, 0x1D, 0x1E, 0x1F, 0x0A]
-        return String(String.UnicodeScalarView(normalized.unicodeScalars.filter {
-            $0.value >= 0x20 && $0.value != 0x7F || kept.contains($0.value) || $0 == "\t"
-        }.map { $0 == "\t" ? " " : $0 }))
+        return String(
+            String.UnicodeScalarView(
+                normalized.unicodeScalars.filter {
+                    $0.value >= 0x20 && $0.value != 0x7F || kept.contains($0.value) || $0 == "\t"
+                }.map { $0 == "\t" ? " " : $0 }))
     }
 }
 

@@ -54,11 +54,13 @@ public struct TelegramAccount: ChannelAccount {
             account.tokenSource = "env"
         }
         if account.token == nil, account.problem == nil {
-            account.problem = accountId == ChannelConfigView.defaultAccountId
+            account.problem =
+                accountId == ChannelConfigView.defaultAccountId
                 ? "no bot token: set channels.telegram.botToken (or tokenFile, or TELEGRAM_BOT_TOKEN)"
                 : "no bot token: set channels.telegram.accounts.\(accountId).botToken (or tokenFile)"
         }
-        if let root = URL(string: account.apiRoot), root.scheme == "http" || root.scheme == "https", root.host != nil {} else {
+        if let root = URL(string: account.apiRoot), root.scheme == "http" || root.scheme == "https", root.host != nil {
+        } else {
             account.problem = "channels.telegram.apiRoot \"\(account.apiRoot)\" is not an http(s) URL"
         }
         return account

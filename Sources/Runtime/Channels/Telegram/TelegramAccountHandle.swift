@@ -66,7 +66,10 @@ final class TelegramAccountHandle: ChannelAccountHandle {
     }
 
     func stop() async {
-        for loop in typingLoops.withLock({ loops in defer { loops = [:] }; return Array(loops.values) }) { loop.cancel() }
+        for loop in typingLoops.withLock({ loops in
+            defer { loops = [:] }
+            return Array(loops.values)
+        }) { loop.cancel() }
         let task = self.task.withLock { $0 }
         task?.cancel()
         await task?.value
@@ -101,7 +104,9 @@ final class TelegramAccountHandle: ChannelAccountHandle {
         TelegramBotIdentities.shared.remember(me, for: token)
         context.markConnected()
         healthy.withLock { $0 = true }
-        logger.info("telegram bot @\(me.username ?? String(me.id)) polling (\(account.apiRoot == TelegramBotAPI.defaultAPIRoot ? "api.telegram.org" : account.apiRoot))")
+        logger.info(
+            "telegram bot @\(me.username ?? String(me.id)) polling (\(account.apiRoot == TelegramBotAPI.defaultAPIRoot ? "api.telegram.org" : account.apiRoot))"
+        )
         let context = self.context
         let offsets = TelegramOffsetStore(stateDir: context.stateDir, accountId: context.accountId)
         do {

@@ -125,7 +125,7 @@ public enum TelegramHTML {
                 break
             }
             if doubled { continue }
-            if (c == "*" || c == "_"), next != c, next != " ", next != nil, !(c == "_" && isWordCharacter(i - 1)),
+            if c == "*" || c == "_", next != c, next != " ", next != nil, !(c == "_" && isWordCharacter(i - 1)),
                 let end = find([c], from: i + 1), end > i + 1, s[end - 1] != " ",
                 !(c == "_" && isWordCharacter(end + 1)), !(end + 1 < n && s[end + 1] == c)
             {

@@ -24,7 +24,7 @@ public struct TelegramSender: Sendable {
     public func sendText(chatId: Int64, text: String, replyTo: Int? = nil, threadId: Int? = nil) async throws(TelegramAPIError) -> [Int] {
         do {
             return try await sendChunks(chatId: chatId, text: text, replyTo: replyTo, threadId: threadId)
-        } catch where error.migrateToChatId != nil {
+        } catch  where error.migrateToChatId != nil {
             // The group became a supergroup (a new chat id); the reply goes there, as Telegram asks.
             return try await sendChunks(chatId: error.migrateToChatId!, text: text, replyTo: nil, threadId: threadId)
         }
@@ -37,9 +37,10 @@ public struct TelegramSender: Sendable {
             let message: TelegramMessage
             do throws(TelegramAPIError) {
                 message = try await withRetry { () async throws(TelegramAPIError) -> TelegramMessage in
-                    try await api.sendMessage(chatId: chatId, text: TelegramHTML.render(chunk), parseMode: "HTML", replyToMessageId: reply, messageThreadId: threadId)
+                    try await api.sendMessage(
+                        chatId: chatId, text: TelegramHTML.render(chunk), parseMode: "HTML", replyToMessageId: reply, messageThreadId: threadId)
                 }
-            } catch where error.kind == .cantParseEntities {
+            } catch  where error.kind == .cantParseEntities {
                 message = try await withRetry { () async throws(TelegramAPIError) -> TelegramMessage in
                     try await api.sendMessage(chatId: chatId, text: chunk, replyToMessageId: reply, messageThreadId: threadId)
                 }
@@ -59,7 +60,7 @@ public struct TelegramSender: Sendable {
         while true {
             do {
                 return try await operation()
-            } catch where error.kind == .rateLimited && attempt < maxAttempts && (error.retryAfter ?? 1) <= maxRetryAfter {
+            } catch  where error.kind == .rateLimited && attempt < maxAttempts && (error.retryAfter ?? 1) <= maxRetryAfter {
                 attempt += 1
                 do { try await Task.sleep(for: .seconds(max(error.retryAfter ?? 1, 1))) } catch {
                     throw TelegramAPIError(kind: .network, method: "sendMessage", detail: "cancelled")

@@ -81,13 +81,14 @@ enum GatewaySpans {
 
     /// The chunks sent, or the failure as `error.type` (`not_connected`, `invalid_target`, `send_failed`, `misconfigured`).
     static func finishDelivery(_ span: GatewaySpan, chunks: Int?, error: ChannelError?) {
-        let kind: String? = switch error {
-        case nil: nil
-        case .notConnected: "not_connected"
-        case .invalidTarget: "invalid_target"
-        case .sendFailed: "send_failed"
-        case .misconfigured: "misconfigured"
-        }
+        let kind: String? =
+            switch error {
+            case nil: nil
+            case .notConnected: "not_connected"
+            case .invalidTarget: "invalid_target"
+            case .sendFailed: "send_failed"
+            case .misconfigured: "misconfigured"
+            }
         span.set { attributes in
             attributes["openclaw.outcome"] = kind == nil ? "ok" : "error"
             if let chunks { attributes["openclaw.channel.chunks"] = chunks }

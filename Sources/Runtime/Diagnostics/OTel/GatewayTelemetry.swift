@@ -98,13 +98,14 @@ extension OTelSettings {
     fileprivate func configuration(logs url: String, diagnostics: Logger) -> OTel.Configuration {
         var configuration = common(diagnostics)
         configuration.logs.enabled = true
-        configuration.logs.level = switch logLevel {
-        case .trace: .trace
-        case .debug: .debug
-        case .info, .notice: .info
-        case .warning: .warning
-        case .error, .critical: .error
-        }
+        configuration.logs.level =
+            switch logLevel {
+            case .trace: .trace
+            case .debug: .debug
+            case .info, .notice: .info
+            case .warning: .warning
+            case .error, .critical: .error
+            }
         configuration.logs.batchLogRecordProcessor.scheduleDelay = flushInterval
         configuration.logs.batchLogRecordProcessor.exportTimeout = GatewayTelemetry.exportTimeout
         configuration.logs.otlpExporter = exporter(url)

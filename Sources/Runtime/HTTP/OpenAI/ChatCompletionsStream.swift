@@ -35,19 +35,21 @@ enum ChatCompletionsStream {
         // Watching for the client going away (below) ends the connection with the stream: say so,
         // so pooling clients open a new one instead of failing on a closed socket.
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .connection: "close"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            do {
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await stream(signals, to: &writer, completion: completion, answer: answer)
-                } onInboundClosed: {
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                do {
+                    try await request.body.consumeWithInboundCloseHandler { _ in
+                        try await stream(signals, to: &writer, completion: completion, answer: answer)
+                    } onInboundClosed: {
+                        runtime.abort([run], reason: "aborted")
+                    }
+                } catch {
                     runtime.abort([run], reason: "aborted")
+                    throw error
                 }
-            } catch {
-                runtime.abort([run], reason: "aborted")
-                throw error
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     private static func stream(

@@ -23,7 +23,8 @@ enum ModelsRoute {
                 let raw = request.uri.path.dropFirst(path.count + 1)
                 let id = String(raw).removingPercentEncoding ?? String(raw)
                 guard ids(hub.catalog).contains(id) else {
-                    return OpenAIErrorBody.response(HTTPRouteError(status: .notFound, message: "The model `\(id)` does not exist.", type: "invalid_request_error"))
+                    return OpenAIErrorBody.response(
+                        HTTPRouteError(status: .notFound, message: "The model `\(id)` does not exist.", type: "invalid_request_error"))
                 }
                 return HTTPJSON.response(model(id))
             }

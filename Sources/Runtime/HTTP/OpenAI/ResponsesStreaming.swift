@@ -14,20 +14,22 @@ enum ResponsesStreaming {
         // Watching for the client going away (below) ends the connection with the stream: say so,
         // so pooling clients open a new one instead of failing on a closed socket.
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .connection: "close"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            do {
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await stream(turn, to: &writer)
-                } onInboundClosed: {
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                do {
+                    try await request.body.consumeWithInboundCloseHandler { _ in
+                        try await stream(turn, to: &writer)
+                    } onInboundClosed: {
+                        turn.runtime.abort([turn.run], reason: "aborted")
+                    }
+                } catch {
+                    // The client went away mid-write: nobody is left to answer.
                     turn.runtime.abort([turn.run], reason: "aborted")
+                    throw error
                 }
-            } catch {
-                // The client went away mid-write: nobody is left to answer.
-                turn.runtime.abort([turn.run], reason: "aborted")
-                throw error
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     private static func stream(_ turn: ResponsesTurn, to writer: inout any ResponseBodyWriter) async throws {

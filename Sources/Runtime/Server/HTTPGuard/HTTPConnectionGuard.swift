@@ -118,7 +118,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .malformed(let headerTooLarge):
             if responseStarted || inFlight > 0 { return close(context) }
             if headerTooLarge {
-                respond(context, status: "431 Request Header Fields Too Large", body: "request headers larger than \(limits.maxHeaderBytes) bytes (gateway.http.maxHeaderBytes)")
+                respond(
+                    context, status: "431 Request Header Fields Too Large",
+                    body: "request headers larger than \(limits.maxHeaderBytes) bytes (gateway.http.maxHeaderBytes)")
             } else {
                 respond(context, status: "400 Bad Request", body: "malformed HTTP request")
             }

@@ -46,7 +46,8 @@ struct GatewayTLSIdentity: Sendable {
         var generated = false
         if !files.fileExists(atPath: certPath) && !files.fileExists(atPath: keyPath) {
             guard autoGenerate else {
-                throw TLSIdentityError("gateway.tls is enabled but \(certPath) and \(keyPath) do not exist (set gateway.tls.certPath/keyPath, or gateway.tls.autoGenerate: true)")
+                throw TLSIdentityError(
+                    "gateway.tls is enabled but \(certPath) and \(keyPath) do not exist (set gateway.tls.certPath/keyPath, or gateway.tls.autoGenerate: true)")
             }
             do {
                 try SelfSignedCertificate.write(certPath: certPath, keyPath: keyPath, hosts: SelfSignedCertificate.localNames())
