@@ -2,6 +2,7 @@
 
 import Foundation
 import Synchronization
+import TestUpstream
 
 /// How a process ended.
 enum Termination: Sendable, CustomStringConvertible {
@@ -65,7 +66,8 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     private static func launch(executable: URL, config: String? = nil, arguments: (Int, String) -> [String]) throws -> GatewayProcess {
-        let port = try freeLoopbackPort()
+        let port = UnusedPort.next()
+        guard port > 0 else { throw BenchError("no unused loopback port") }
         let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-bench-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
@@ -170,23 +172,6 @@ final class GatewayProcess: @unchecked Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume(returning: termination) }
-    }
-
-    /// A port nothing listens on right now: bind port 0 on 127.0.0.1, read it back, release it.
-    private static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchError("socket(): errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw BenchError("could not pick a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -59,7 +59,7 @@ struct SoakCommand: AsyncParsableCommand {
         let stateDir = try StressPaths.stateDir("soak")
         try Data(upstream.gatewayConfig().utf8).write(to: URL(fileURLWithPath: stateDir + "/openclaw.json"))
         let gateway = try SpawnedGateway.launch(
-            executable: executable, stateDir: stateDir, port: try SpawnedGateway.freeLoopbackPort(), token: StressPaths.randomToken())
+            executable: executable, stateDir: stateDir, port: try StressPaths.unusedPort(), token: StressPaths.randomToken())
         var passed = false
         defer {
             ChildRegistry.shared.killAll()

@@ -2,6 +2,7 @@
 
 import Foundation
 import Logging
+import TestUpstream
 
 /// A failure in words; the commands print it and exit 1.
 struct StressError: Error, CustomStringConvertible {
@@ -26,6 +27,13 @@ enum StressLog {
 }
 
 enum StressPaths {
+    /// A loopback port below the ephemeral range that nothing holds now (see `UnusedPort`).
+    static func unusedPort() throws -> Int {
+        let port = UnusedPort.next()
+        guard port > 0 else { throw StressError("no unused loopback port") }
+        return port
+    }
+
     /// `--openclaw`, else the `openclaw` built next to this binary.
     static func openclaw(_ given: String?) throws -> String {
         let path =
