@@ -21,18 +21,25 @@ public enum JSON5Text {
     /// - Throws: `InvalidUTF8`, or Foundation's `DecodingError` for text that is not JSON5.
     public static func decode(_ data: Data) throws -> JSONValue {
         if let offset = firstInvalidUTF8(data) { throw InvalidUTF8(offset: offset) }
+        let canonical = try canonicalizeNumbers(data)
+        // Text that is plain JSON (as `ConfigWriter` writes it) is read by the wire's own parser, fuzzed against
+        // Foundation (`json` target) and free of its JSON5 traps; a repeated member name still goes to Foundation,
+        // which keeps the first one, as before. Only JSON5 proper (comments, unquoted keys, …) reaches Foundation.
+        if let value = try? JSONValue(parsing: canonical, rejectingDuplicateKeys: true) { return value }
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
-        return try decoder.decode(JSONValue.self, from: widenTwentyFourCharacterNumbers(data))
+        return try decoder.decode(JSONValue.self, from: canonical)
     }
 
-    /// Foundation's JSON5 scanner also traps (`JSON5Scanner.validateNumber`) reading a decimal number written with
-    /// exactly 24 characters as a `Double` (`111111111111111111111111`, `-12345678901234567890123`,
-    /// `1111111111111111111111.1`; found by the libFuzzer `config` target, fixture
-    /// `config/crash-83b32db6ac7c1e7e9815d5cf4e0d919cd1a0a3ef`). Such a number is rewritten one character longer with
-    /// the same value before Foundation sees it: `.0` appended to an integer, `0` to a fraction, or a leading zero
-    /// in the exponent. Strings and comments are left alone.
-    static func widenTwentyFourCharacterNumbers(_ data: Data) -> Data {
+    /// Foundation's JSON5 scanner also traps (`JSON5Scanner.validateNumber`) on some numbers when it reads them as a
+    /// `Double`: any decimal number written with exactly 24 characters (`111111111111111111111111`,
+    /// `-12345678901234567890123`), and malformed long ones (`1123456789012345678901234567890e-`); found by the
+    /// libFuzzer and seeded `config` targets, fixtures `config/crash-83b32db6…` and `config/crash-cd4bc1b2…`. So
+    /// Foundation never sees a number as written: each decimal number outside strings and comments is checked
+    /// against JSON5's grammar here (a malformed one is a parse error) and rewritten in a canonical form with the
+    /// same value (an `Int` as its digits, anything else as Swift prints the `Double`), one character longer when
+    /// that form has 24 characters. Hexadecimal numbers, `Infinity` and `NaN` are left to Foundation.
+    static func canonicalizeNumbers(_ data: Data) throws(NumberError) -> Data {
         let bytes = [UInt8](data)
         var output: [UInt8] = []
         var index = 0
@@ -65,9 +72,9 @@ public enum JSON5Text {
                 var end = index
                 while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
                 let word = bytes[index..<end]
-                if word.count == 24, let widened = widen(word) {
-                    output += widened
-                    changed = true
+                if let canonical = try canonicalNumber(word, at: index) {
+                    changed = changed || canonical != Array(word)
+                    output += canonical
                 } else {
                     output += word
                 }
@@ -80,34 +87,62 @@ public enum JSON5Text {
         return changed ? Data(output) : data
     }
 
-    /// `word` one character longer with the same value, when it is a decimal number; nil otherwise.
-    private static func widen(_ word: ArraySlice<UInt8>) -> [UInt8]? {
-        var digits = 0
-        var dot: Int?
-        var exponent: Int?
-        for (offset, byte) in word.enumerated() {
-            switch byte {
-            case 0x30...0x39: digits += 1
-            case UInt8(ascii: "+"), UInt8(ascii: "-"):
-                guard offset == 0 || (exponent.map { offset == $0 + 1 } ?? false) else { return nil }
-            case UInt8(ascii: "."):
-                guard dot == nil, exponent == nil else { return nil }
-                dot = offset
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                guard exponent == nil, digits > 0 else { return nil }
-                exponent = offset
-            default: return nil
+    /// A number Foundation would have to read as written, and cannot safely.
+    public struct NumberError: Error, Sendable, CustomStringConvertible {
+        public var text: String
+        public var offset: Int
+        public var description: String { "invalid number \(text.debugDescription) at byte \(offset)" }
+    }
+
+    /// `word` in canonical form when it is a decimal number; nil for other words (keys, `true`, hex, `Infinity`).
+    private static func canonicalNumber(_ word: ArraySlice<UInt8>, at offset: Int) throws(NumberError) -> [UInt8]? {
+        guard let first = word.first else { return nil }
+        let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
+        let unsigned = first == UInt8(ascii: "+") || first == UInt8(ascii: "-") ? word.dropFirst() : word
+        guard let lead = unsigned.first, isDigit(lead) || lead == UInt8(ascii: ".") else { return nil }
+        if lead == UInt8(ascii: "0"), unsigned.count > 1, unsigned[unsigned.startIndex + 1] | 0x20 == UInt8(ascii: "x") { return nil }
+        let text = String(decoding: word, as: UTF8.self)
+        let failure = NumberError(text: text, offset: offset)
+        // [+-]? (digits ('.' digits?)? | '.' digits) ([eE] [+-]? digits)?
+        var cursor = unsigned.startIndex
+        // No leading zeros (`007`), as JSON5 and Foundation have it.
+        if lead == UInt8(ascii: "0"), unsigned.count > 1, isDigit(unsigned[unsigned.startIndex + 1]) { throw failure }
+        var mantissaDigits = 0
+        var isInteger = true
+        while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; mantissaDigits += 1 }
+        if cursor < unsigned.endIndex, unsigned[cursor] == UInt8(ascii: ".") {
+            isInteger = false
+            cursor += 1
+            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; mantissaDigits += 1 }
+        }
+        guard mantissaDigits > 0 else { throw failure }
+        if cursor < unsigned.endIndex, unsigned[cursor] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            cursor += 1
+            if cursor < unsigned.endIndex, unsigned[cursor] == UInt8(ascii: "+") || unsigned[cursor] == UInt8(ascii: "-") { cursor += 1 }
+            var exponentDigits = 0
+            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { throw failure }
+        }
+        guard cursor == unsigned.endIndex else { throw failure }
+        let plain = first == UInt8(ascii: "+") ? String(text.dropFirst()) : text
+        var canonical: String
+        if isInteger, let integer = Int(plain) {
+            canonical = String(integer)
+        } else {
+            guard let double = Double(plain), double.isFinite else { throw failure }
+            canonical = "\(double)"
+        }
+        // The 24-character trap holds for canonical forms too (`-1.2345678901234567e-123`): add a digit that changes nothing.
+        if canonical.utf8.count == 24 {
+            if let e = canonical.firstIndex(of: "e") {
+                let signed = canonical.index(after: e) < canonical.endIndex && "+-".contains(canonical[canonical.index(after: e)])
+                canonical.insert("0", at: signed ? canonical.index(e, offsetBy: 2) : canonical.index(after: e))
+            } else {
+                canonical += canonical.contains(".") ? "0" : ".0"
             }
         }
-        guard digits > 0 else { return nil }
-        let text = Array(word)
-        if let exponent {
-            let signed = exponent + 1 < text.count && (text[exponent + 1] == UInt8(ascii: "+") || text[exponent + 1] == UInt8(ascii: "-"))
-            let at = exponent + (signed ? 2 : 1)
-            guard at < text.count else { return nil }
-            return Array(text[..<at]) + [UInt8(ascii: "0")] + Array(text[at...])
-        }
-        return text + (dot == nil ? Array(".0".utf8) : [UInt8(ascii: "0")])
+        return Array(canonical.utf8)
     }
 
     /// The offset of the first byte that does not belong to a valid UTF-8 sequence, or nil.
