@@ -61,7 +61,10 @@ public enum CrashGuard {
     /// Records `input` as the one running now.
     public static func begin(_ input: [UInt8]) {
         let count = min(input.count, capacity)
-        input.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: count) }
+        input.withUnsafeBufferPointer { source in
+            // An empty array may have no storage at all.
+            if let base = source.baseAddress, count > 0 { buffer.update(from: base, count: count) }
+        }
         length.pointee = count
         startedNs.store(monotonicNs(), ordering: .releasing)
     }

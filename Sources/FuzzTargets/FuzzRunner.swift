@@ -66,15 +66,16 @@ public enum FuzzRunner {
                 input = mutator.mutate(base, other: other, using: &random)
             }
             report.inputs += 1
-            CrashGuard.begin(input)
+            // The guard's buffer is one per process: only a guarded run (one at a time) may use it.
+            if options.guardCrashes { CrashGuard.begin(input) }
             do {
                 if try await target.check(input) {
                     report.accepted += 1
                     if report.inputs > starting.count, pool.count < 4096, Int.random(in: 0..<8, using: &random) == 0 { pool.append(input) }
                 }
-                CrashGuard.end()
+                if options.guardCrashes { CrashGuard.end() }
             } catch {
-                CrashGuard.end()
+                if options.guardCrashes { CrashGuard.end() }
                 var failure = "input #\(report.inputs) (seed \(options.seed)) broke an invariant: \(error.description)"
                 if options.save {
                     do {

@@ -42,6 +42,19 @@ struct ConfigLoaderTests {
         #expect(ConfigSnapshotReader.parseTree(text) == nil)
     }
 
+    /// Foundation's JSON5 scanner traps reading a 24-character decimal number as a Double (found by libFuzzer); such
+    /// numbers are read with their value, in values, arrays and next to comments and strings that look alike.
+    @Test func twentyFourCharacterNumbersAreReadNotACrash() throws {
+        let text = #"{ a: 111111111111111111111111, b: [-12345678901234567890123, 1111111111111111111111.1], "#
+            + #"c: 111111111111111111111e11, d: '111111111111111111111111', /* 111111111111111111111111 */ e: 0x11 }"#
+        let tree = try #require(ConfigSnapshotReader.parseTree(Data(text.utf8)))
+        #expect(tree["a"] == .number(1.1111111111111111e23))
+        #expect(tree["b"] == [.number(-1.2345678901234568e22), .number(1.1111111111111111e21)])
+        #expect(tree["c"] == .number(1.1111111111111111e31))
+        #expect(tree["d"] == "111111111111111111111111")
+        #expect(throws: ConfigError.self) { try parse("{ gateway: { port: 111111111111111111111111 } }") }
+    }
+
     @Test func substitutesEnvironmentVariables() throws {
         let loaded = try parse(
             #"{"gateway": {"auth": {"token": "${MY_TOKEN}"}, "remote": {"url": "ws://${HOST_NAME}:1", "token": "$${LITERAL}"}}}"#,
