@@ -45,7 +45,8 @@ struct ConfigLoaderTests {
     /// Foundation's JSON5 scanner traps reading a 24-character decimal number as a Double (found by libFuzzer); such
     /// numbers are read with their value, in values, arrays and next to comments and strings that look alike.
     @Test func twentyFourCharacterNumbersAreReadNotACrash() throws {
-        let text = #"{ a: 111111111111111111111111, b: [-12345678901234567890123, 1111111111111111111111.1], "#
+        let text =
+            #"{ a: 111111111111111111111111, b: [-12345678901234567890123, 1111111111111111111111.1], "#
             + #"c: 111111111111111111111e11, d: '111111111111111111111111', /* 111111111111111111111111 */ e: 0x11 }"#
         let tree = try #require(ConfigSnapshotReader.parseTree(Data(text.utf8)))
         #expect(tree["a"] == .number(1.1111111111111111e23))

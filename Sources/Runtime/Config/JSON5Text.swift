@@ -109,11 +109,17 @@ public enum JSON5Text {
         if lead == UInt8(ascii: "0"), unsigned.count > 1, isDigit(unsigned[unsigned.startIndex + 1]) { throw failure }
         var mantissaDigits = 0
         var isInteger = true
-        while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; mantissaDigits += 1 }
+        while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) {
+            cursor += 1
+            mantissaDigits += 1
+        }
         if cursor < unsigned.endIndex, unsigned[cursor] == UInt8(ascii: ".") {
             isInteger = false
             cursor += 1
-            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; mantissaDigits += 1 }
+            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) {
+                cursor += 1
+                mantissaDigits += 1
+            }
         }
         guard mantissaDigits > 0 else { throw failure }
         if cursor < unsigned.endIndex, unsigned[cursor] | 0x20 == UInt8(ascii: "e") {
@@ -121,7 +127,10 @@ public enum JSON5Text {
             cursor += 1
             if cursor < unsigned.endIndex, unsigned[cursor] == UInt8(ascii: "+") || unsigned[cursor] == UInt8(ascii: "-") { cursor += 1 }
             var exponentDigits = 0
-            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) { cursor += 1; exponentDigits += 1 }
+            while cursor < unsigned.endIndex, isDigit(unsigned[cursor]) {
+                cursor += 1
+                exponentDigits += 1
+            }
             guard exponentDigits > 0 else { throw failure }
         }
         guard cursor == unsigned.endIndex else { throw failure }
