@@ -54,6 +54,8 @@ struct ConfigLoaderTests {
         #expect(tree["c"] == .number(1.1111111111111111e31))
         #expect(tree["d"] == "111111111111111111111111")
         #expect(throws: ConfigError.self) { try parse("{ gateway: { port: 111111111111111111111111 } }") }
+        #expect(ConfigSnapshotReader.parseTree(Data("{ a: 0x1F, b: -0x10 }".utf8)) == ["a": 31, "b": -16])
+        #expect(ConfigSnapshotReader.parseTree(Data("{ a: 0x0x }".utf8)) == nil)
     }
 
     @Test func substitutesEnvironmentVariables() throws {

@@ -28,8 +28,13 @@ public enum JSON5Text {
         if let value = try? JSONValue(parsing: canonical, rejectingDuplicateKeys: true) { return value }
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
-        return try decoder.decode(JSONValue.self, from: canonical)
+        // The scanner's number validation also reads past the end of its buffer when a number is the last thing in
+        // it: whether that traps depends on the heap behind the text (libFuzzer `config/crash-23bcac7d…`, `\v` then 21
+        // digits, crashed in process but never alone). Trailing whitespace keeps every read inside the text.
+        return try decoder.decode(JSONValue.self, from: canonical + Self.padding)
     }
+
+    private static let padding = Data(repeating: 0x20, count: 63) + Data([0x0A])
 
     /// Foundation's JSON5 scanner also traps (`JSON5Scanner.validateNumber`) on some numbers when it reads them as a
     /// `Double`: any decimal number written with exactly 24 characters (`111111111111111111111111`,
@@ -38,7 +43,7 @@ public enum JSON5Text {
     /// Foundation never sees a number as written: each decimal number outside strings and comments is checked
     /// against JSON5's grammar here (a malformed one is a parse error) and rewritten in a canonical form with the
     /// same value (an `Int` as its digits, anything else as Swift prints the `Double`), one character longer when
-    /// that form has 24 characters. Hexadecimal numbers, `Infinity` and `NaN` are left to Foundation.
+    /// that form has 24 characters; hexadecimal ones become decimal. `Infinity` and `NaN` are left to Foundation.
     static func canonicalizeNumbers(_ data: Data) throws(NumberError) -> Data {
         let bytes = [UInt8](data)
         var output: [UInt8] = []
@@ -94,15 +99,23 @@ public enum JSON5Text {
         public var description: String { "invalid number \(text.debugDescription) at byte \(offset)" }
     }
 
-    /// `word` in canonical form when it is a decimal number; nil for other words (keys, `true`, hex, `Infinity`).
+    /// `word` in canonical form when it is a number; nil for other words (keys, `true`, `Infinity`, `NaN`).
     private static func canonicalNumber(_ word: ArraySlice<UInt8>, at offset: Int) throws(NumberError) -> [UInt8]? {
         guard let first = word.first else { return nil }
         let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
         let unsigned = first == UInt8(ascii: "+") || first == UInt8(ascii: "-") ? word.dropFirst() : word
         guard let lead = unsigned.first, isDigit(lead) || lead == UInt8(ascii: ".") else { return nil }
-        if lead == UInt8(ascii: "0"), unsigned.count > 1, unsigned[unsigned.startIndex + 1] | 0x20 == UInt8(ascii: "x") { return nil }
         let text = String(decoding: word, as: UTF8.self)
         let failure = NumberError(text: text, offset: offset)
+        // Hexadecimal (`0x1F`): Foundation traps on malformed ones too (`0x0x`, libFuzzer `config/crash-be85bb95…`), so
+        // it gets the value in decimal; one that does not fit `Int` is refused, as Foundation refused it.
+        if lead == UInt8(ascii: "0"), unsigned.count > 1, unsigned[unsigned.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
+            let digits = String(decoding: unsigned.dropFirst(2), as: UTF8.self)
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }),
+                let magnitude = Int(digits, radix: 16)
+            else { throw failure }
+            return Array(String(first == UInt8(ascii: "-") ? -magnitude : magnitude).utf8)
+        }
         // [+-]? (digits ('.' digits?)? | '.' digits) ([eE] [+-]? digits)?
         var cursor = unsigned.startIndex
         // No leading zeros (`007`), as JSON5 and Foundation have it.
