@@ -156,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "gateway-stress",
             dependencies: [
-                "FuzzTargets", "Runtime", "Generated", "TestUpstream",
+                "FuzzTargets", "Runtime", "Generated", "TestUpstream", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

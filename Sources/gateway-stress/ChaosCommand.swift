@@ -49,7 +49,7 @@ struct ChaosCommand: AsyncParsableCommand {
         var lastFindings = ChaosVerifier.Findings()
         do {
             for round in 1...(rounds + 1) {
-                let gateway = try SpawnedGateway.launch(executable: executable, stateDir: stateDir, port: try StressPaths.unusedPort(), token: token)
+                let gateway = try await SpawnedGateway.launch(executable: executable, stateDir: stateDir, port: try StressPaths.unusedPort(), token: token)
                 let started = ContinuousClock.now
                 let client: GatewayClient
                 do {

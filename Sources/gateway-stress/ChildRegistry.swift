@@ -14,15 +14,14 @@ import Darwin
 final class ChildRegistry: Sendable {
     static let shared = ChildRegistry()
 
-    private let children = Mutex<[pid_t]>([])
+    private let children = Mutex<[SpawnedGateway]>([])
     private let sources = Mutex<[any DispatchSourceSignal]>([])
 
-    func add(_ gateway: SpawnedGateway) { children.withLock { $0.append(gateway.pid) } }
-    func remove(_ pid: pid_t) { children.withLock { $0.removeAll { $0 == pid } } }
+    func add(_ gateway: SpawnedGateway) { children.withLock { $0.append(gateway) } }
 
-    /// SIGKILLs every child still running.
+    /// SIGKILLs every child still running (one that has exited is never signalled, so a reused pid is safe).
     func killAll() {
-        for pid in children.withLock({ $0 }) { kill(pid, SIGKILL) }
+        for gateway in children.withLock({ $0 }) { gateway.process.signal(SIGKILL) }
     }
 
     /// Turns SIGINT, SIGTERM and SIGHUP into: kill the children, exit 128 + signal.

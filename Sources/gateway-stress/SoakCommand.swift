@@ -58,7 +58,7 @@ struct SoakCommand: AsyncParsableCommand {
         let upstream = await StressUpstream.start()
         let stateDir = try StressPaths.stateDir("soak")
         try Data(upstream.gatewayConfig().utf8).write(to: URL(fileURLWithPath: stateDir + "/openclaw.json"))
-        let gateway = try SpawnedGateway.launch(
+        let gateway = try await SpawnedGateway.launch(
             executable: executable, stateDir: stateDir, port: try StressPaths.unusedPort(), token: StressPaths.randomToken())
         var passed = false
         defer {
