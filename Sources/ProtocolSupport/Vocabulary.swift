@@ -66,22 +66,25 @@ public struct CloseCodeInfo: Sendable, Hashable {
 public struct InvalidParams: Error, Sendable, Hashable, CustomStringConvertible {
     public var method: String
     public var issue: ValidationIssue
+    /// The spec's own wording for this method (`invalidParams:`), replacing the generic one.
+    public var message: String?
 
-    public init(method: String, issue: ValidationIssue) {
+    public init(method: String, issue: ValidationIssue, message: String? = nil) {
         self.method = method
         self.issue = issue
+        self.message = message
     }
 
-    public var description: String { "invalid \(method) params: \(issue)" }
+    public var description: String { message ?? "invalid \(method) params: \(issue)" }
 }
 
 extension RequestParams {
     /// Decodes params for `method`, wrapping a failure so it names the method.
-    public func decode<T: Decodable>(_ type: T.Type, method: String) throws(InvalidParams) -> T {
+    public func decode<T: Decodable>(_ type: T.Type, method: String, message: String? = nil) throws(InvalidParams) -> T {
         do {
             return try decode(T.self)
         } catch {
-            throw InvalidParams(method: method, issue: error)
+            throw InvalidParams(method: method, issue: error, message: message)
         }
     }
 }

@@ -55,6 +55,15 @@ struct ParamsProbe: GatewayMethodHandler {
     func deviceTokenRotate(_ params: DeviceTokenRotateParams, context: Void) async throws -> Payload<DeviceTokenRotateResult> { throw Decoded(params) }
     func deviceTokenRevoke(_ params: DeviceTokenRevokeParams, context: Void) async throws -> Payload<DeviceTokenRevokeResult> { throw Decoded(params) }
     func logsTail(_ params: LogsTailParams, context: Void) async throws -> Payload<LogsTailResult> { throw Decoded(params) }
+    func wake(_ params: WakeParams, context: Void) async throws -> Payload<OkResult> { throw Decoded(params) }
+    func setHeartbeats(_ params: SetHeartbeatsParams, context: Void) async throws -> Payload<SetHeartbeatsResult> { throw Decoded(params) }
+    func cronList(_ params: CronListParams, context: Void) async throws -> Payload<CronListResult> { throw Decoded(params) }
+    func cronStatus(context: Void) async throws -> Payload<CronStatusResult> { throw Decoded(nil) }
+    func cronAdd(_ params: CronAddParams, context: Void) async throws -> Payload<CronJob> { throw Decoded(params) }
+    func cronUpdate(_ params: CronUpdateParams, context: Void) async throws -> Payload<CronJob> { throw Decoded(params) }
+    func cronRemove(_ params: CronJobRef, context: Void) async throws -> Payload<CronRemoveResult> { throw Decoded(params) }
+    func cronRun(_ params: CronRunParams, context: Void) async throws -> Payload<CronRunResult> { throw Decoded(params) }
+    func cronRuns(_ params: CronRunsParams, context: Void) async throws -> Payload<CronRunsResult> { throw Decoded(params) }
     func sessionsList(_ params: SessionsListParams, context: Void) async throws -> Payload<SessionsListResult> { throw Decoded(params) }
     func sessionsPreview(_ params: SessionsPreviewParams, context: Void) async throws -> Payload<SessionsPreviewResult> { throw Decoded(params) }
     func sessionsResolve(_ params: SessionsResolveParams, context: Void) async throws -> Payload<SessionsResolveResult> { throw Decoded(params) }

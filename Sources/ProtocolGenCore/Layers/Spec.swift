@@ -207,6 +207,9 @@ public struct MethodDecl: Sendable {
     public var handshake: Bool
     /// Answers twice with one request id: `{status: "accepted"}` at once, then the final answer.
     public var twoPhase: Bool = false
+    /// The whole error message for params that fail validation, where upstream words it by hand
+    /// instead of naming the failing field.
+    public var invalidParams: String? = nil
     public var location: SourceLocation
 }
 

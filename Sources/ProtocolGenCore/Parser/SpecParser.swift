@@ -186,13 +186,13 @@ public struct SpecParser {
     }
 
     func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
-        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase"])
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase", "invalidParams"])
         guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
         return MethodDecl(
             name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
             result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
             until: try node.int("until"), handshake: try node.bool("handshake") ?? false, twoPhase: try node.bool("twoPhase") ?? false,
-            location: node.location
+            invalidParams: try node.string("invalidParams"), location: node.location
         )
     }
 

@@ -91,7 +91,8 @@ struct MethodsTranslator {
             }
             let arguments: String
             if let params = method.params {
-                arguments = "params.decode(\(params).self, method: rawValue), context: context"
+                let message = method.invalidParams.map { ", message: \(SwiftNames.stringLiteral($0))" } ?? ""
+                arguments = "params.decode(\(params).self, method: rawValue\(message)), context: context"
             } else {
                 arguments = "context: context"
             }

@@ -4,7 +4,7 @@ import Generated
 
 /// Which method started a run: it decides the dedupe namespace and what a retry gets back.
 enum RunOrigin: String, Sendable {
-    case agent, chat, http, channel
+    case agent, chat, http, channel, heartbeat, cron
 }
 
 /// Everything a run needs, fixed when it is accepted.

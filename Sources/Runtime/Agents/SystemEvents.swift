@@ -7,8 +7,8 @@ import Synchronization
 /// message. The same text twice in a row is coalesced; at most `limit` events wait per session
 /// (the oldest go first). Memory only.
 ///
-/// Upstream's `mode: "now"` also starts a heartbeat run at once; this gateway has no heartbeat
-/// runner, so both modes queue.
+/// `wake`, `POST /hooks/wake` and cron's main-session jobs queue here; with `mode: "now"` they
+/// also start a heartbeat, whose turn drains the queue.
 final class SystemEvents: Sendable {
     enum Outcome: String, Sendable {
         case queued, coalesced
@@ -27,6 +27,11 @@ final class SystemEvents: Sendable {
             queues[sessionKey] = queue
             return .queued
         }
+    }
+
+    /// Whether events wait for the session's next run.
+    func hasPending(sessionKey: String) -> Bool {
+        queues.withLock { !($0[sessionKey] ?? []).isEmpty }
     }
 
     /// `message` with the session's waiting events before it; the queue is emptied.

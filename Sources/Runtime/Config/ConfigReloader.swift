@@ -169,8 +169,9 @@ final class ConfigReloader: Sendable {
         }
         hub.config.withLock { $0 = next }
         if plan.actions.contains("restart-channels") { hub.channelsConfigChanged() }
+        if plan.actions.contains("reload-heartbeat") || plan.actions.contains("restart-cron") { hub.automationConfigChanged() }
         if !plan.hot.isEmpty {
-            // Channels restart above; hooks read their config per request; cron… is not served yet.
+            // Channels restart above; the heartbeat and cron re-arm; hooks read their config per request.
             logger.info("[reload] config hot reload applied (\(plan.hot.joined(separator: ", ")))")
         }
     }

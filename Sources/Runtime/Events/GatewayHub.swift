@@ -60,6 +60,8 @@ final class GatewayHub: Sendable {
     private let agentRuntime = Mutex<AgentRuntime?>(nil)
     /// The channel accounts (Channels/ChannelManager), installed when the gateway starts.
     let channelManager = Mutex<ChannelManager?>(nil)
+    /// The heartbeat runner and the cron scheduler (Automation/), installed with the agent runtime.
+    let automationSlot = Mutex<GatewayAutomation?>(nil)
 
     init(settings: GatewaySettings, logger: Logger) {
         self.settings = settings
@@ -80,6 +82,12 @@ final class GatewayHub: Sendable {
     var openConnections: [Connection] { state.withLock { Array($0.connections.values) } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
     var lastHeartbeat: HeartbeatEvent? { state.withLock { $0.lastHeartbeat } }
+
+    /// A beat finished: `last-heartbeat` answers it from now on, and every client gets the `heartbeat` event.
+    func recordHeartbeat(_ event: HeartbeatEvent) {
+        state.withLock { $0.lastHeartbeat = event }
+        if let frame = try? OutboundEvent.heartbeat(event) { broadcast(frame) }
+    }
 
     var stateVersion: StateVersion {
         state.withLock { StateVersion(presence: $0.presenceVersion, health: $0.healthVersion) }
@@ -248,9 +256,11 @@ final class GatewayHub: Sendable {
         let channelHealth = channelManager.withLock { $0 }?.health() ?? ChannelManager.HealthView()
         var summary = HealthSummary(
             ok: true, ts: Int(started), durationMs: 0, channels: channelHealth.channels, channelOrder: channelHealth.order, channelLabels: channelHealth.labels,
-            heartbeatSeconds: 0,
+            heartbeatSeconds: heartbeatSeconds(catalog),
             defaultAgentId: catalog.defaultId,
-            agents: catalog.agents.map { HealthAgent(agentId: $0.id, isDefault: $0.id == catalog.defaultId, heartbeat: nil, sessions: sessions) },
+            agents: catalog.agents.map {
+                HealthAgent(agentId: $0.id, isDefault: $0.id == catalog.defaultId, heartbeat: heartbeatSummary(agentId: $0.id), sessions: sessions)
+            },
             sessions: sessions
         )
         summary.durationMs = Int(Clock.nowMs - started)

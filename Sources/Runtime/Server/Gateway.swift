@@ -22,6 +22,19 @@ public final class Gateway: Sendable {
 
     /// Serves until stopped. With `handleSignals`, SIGTERM/SIGINT stop it as upstream logs them. With `lock` (the CLI's
     /// gateway), the config path's `GatewayLock` is taken before binding and released on exit; in-process gateways skip it.
+    /// Watches the config file from now on and applies edits as the CLI's gateway does, until the task is cancelled.
+    /// For embedders and tests that run `Gateway` directly (the CLI's `GatewayRunner` runs its own reloader).
+    public func watchConfig() -> Task<Void, Never> {
+        let reloader = ConfigReloader(hub: hub, logOptions: LogOptions(flagLevel: nil, verbose: false), environment: settings.environment)
+        return Task {
+            await withTaskCancellationHandler {
+                await reloader.run()
+            } onCancel: {
+                reloader.stop()
+            }
+        }
+    }
+
     public func run(handleSignals: Bool, lock: Bool = false) async throws {
         if let limit = FileLimit.raiseToHard(), limit.after > limit.before {
             hub.logger.debug("raised the open-file limit", metadata: ["from": "\(limit.before)", "to": "\(limit.after)"])
@@ -39,6 +52,7 @@ public final class Gateway: Sendable {
             let metrics = hub.metrics
             store.commits.observe { writes, duration in metrics.committed(writes: writes, duration: duration) }
             hub.installAgents(store: store, environment: settings.environment)
+            hub.startAutomation(clock: settings.automationClock)
         } catch {
             throw StartupRefusal.failed("cannot open the session store at \(storePath): \(error)")
         }

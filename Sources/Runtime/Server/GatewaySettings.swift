@@ -80,6 +80,8 @@ public struct GatewaySettings: Sendable {
     var tls: GatewayTLSIdentity?
     /// Extra channel plugins and health-monitor timings (tests); the CLI's gateway keeps the defaults.
     public var channelSetup = ChannelSetup()
+    /// The wall clock of the heartbeat and cron schedulers; tests pass a `ManualAutomationClock` and move time.
+    public var automationClock: any AutomationClock = SystemAutomationClock()
     /// The environment the gateway resolves `${VAR}`s, provider keys and channel tokens from: the CLI's, with its
     /// flags applied (`--token`), handed over as a value rather than written into the process with `setenv`.
     public var environment = ProcessInfo.processInfo.environment

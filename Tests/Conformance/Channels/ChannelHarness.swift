@@ -20,12 +20,14 @@ struct ChannelHarness {
     var events: FakeEventLog { plugin.events }
 
     /// Starts everything with `channels` as the JSON of the `channels` section (`agentList` as
-    /// `agents.list`, and `extra` top-level members, e.g. `"session":{"dmScope":"per-channel-peer"}`),
-    /// runs `body`, stops everything.
+    /// `agents.list`, `agentDefaults` as more members of `agents.defaults`, and `extra` top-level
+    /// members, e.g. `"session":{"dmScope":"per-channel-peer"}`), runs `body`, stops everything.
+    /// `clock` drives the heartbeat and cron schedulers; `hotReload` applies edits of the config file.
     static func with(
-        channels: String, agentList: String? = nil, extra: String = "", replies: [FakeModelServer.Reply] = [],
+        channels: String, agentList: String? = nil, agentDefaults: String = "", extra: String = "", replies: [FakeModelServer.Reply] = [],
         fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
-        chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), _ body: (ChannelHarness) async throws -> Void
+        chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), clock: (any AutomationClock)? = nil, hotReload: Bool = false,
+        _ body: (ChannelHarness) async throws -> Void
     ) async throws {
         let upstream = FakeModelServer(replies: replies, fallback: fallback)
         let baseURL = await upstream.start()
@@ -34,7 +36,7 @@ struct ChannelHarness {
         let configPath = stateDir + "/openclaw.json"
         let text = """
             {"models":{"providers":{"local":{"baseUrl":"\(baseURL)","api":"openai-completions","apiKey":"k","models":[{"id":"test-model"}]}}},
-             "agents":{"defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30}\(agentList.map { ",\"list\":" + $0 } ?? "")},
+             "agents":{"defaults":{"model":{"primary":"local/test-model"},"timeoutSeconds":30\(agentDefaults.isEmpty ? "" : "," + agentDefaults)}\(agentList.map { ",\"list\":" + $0 } ?? "")},
              "channels":\(channels)\(extra.isEmpty ? "" : "," + extra)}
             """
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -44,11 +46,14 @@ struct ChannelHarness {
         var channelSetup = setup
         channelSetup.plugins.append(plugin)
         settings.channelSetup = channelSetup
+        if let clock { settings.automationClock = clock }
         var logger = Logger(label: "channels-test")
         logger.logLevel = .warning
         let gateway = Gateway(settings: settings, logger: logger)
         let task = Task { try await gateway.run(handleSignals: false) }
         let port = await gateway.waitUntilListening()
+        let watcher = hotReload ? gateway.watchConfig() : nil
+        defer { watcher?.cancel() }
         let harness = ChannelHarness(upstream: upstream, gateway: gateway, plugin: plugin, stateDir: stateDir, url: "ws://127.0.0.1:\(port)")
         do {
             try await body(harness)

@@ -120,6 +120,11 @@ final class FakeEventLog: Sendable {
     /// Every event so far.
     var all: [FakeChannelPlugin.Event] { state.withLock { $0.events } }
 
+    /// Every text the gateway sent, in order.
+    var sentTexts: [String] {
+        all.compactMap { if case .sent(_, _, let text) = $0 { text } else { nil } }
+    }
+
     /// Events not consumed yet.
     var pending: [FakeChannelPlugin.Event] { state.withLock { Array($0.events[$0.cursor...]) } }
 

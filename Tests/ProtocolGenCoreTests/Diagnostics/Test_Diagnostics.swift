@@ -81,7 +81,7 @@ struct DiagnosticsTests {
                 """,
             ],
             [
-                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, params, result, scope, since, twoPhase, until)",
+                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, invalidParams, params, result, scope, since, twoPhase, until)",
                 "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion, until)",
                 "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
             ]

@@ -8,8 +8,8 @@ import ProtocolSupport
 /// `{text, mode?: "now" | "next-heartbeat", agentId?, sessionKey?}`: queues `text` as a system event
 /// for the main session of `agentId` (else the default agent), or for `sessionKey` — which, as
 /// upstream, needs `mode: "now"`, `hooks.allowRequestSessionKey` and a match in a non-empty
-/// `hooks.allowedSessionKeyPrefixes` (`SystemEvents`); that session's next run sees it. Upstream's
-/// `now` also starts a heartbeat run at once; there is no heartbeat runner here, so `now` queues too.
+/// `hooks.allowedSessionKeyPrefixes` (`SystemEvents`); that session's next run sees it. `now` also
+/// asks the heartbeat runner for a beat at once (reason `hook:wake`).
 struct HookWake: Sendable {
     enum Mode: String, Sendable {
         case now
@@ -55,9 +55,14 @@ struct HookWake: Sendable {
     }
 
     func perform(hub: GatewayHub, settings: HooksSettings) throws(HookError) -> Response {
-        let runtime = try HookFields.runtime(hub)
+        _ = try HookFields.runtime(hub)
         let sessionKey = try target(catalog: hub.catalog, settings: settings)
-        let outcome = runtime.systemEvents.enqueue(text, sessionKey: sessionKey)
+        let outcome: SystemEvents.Outcome
+        do {
+            outcome = try hub.wake(text: text, sessionKey: sessionKey, now: mode == .now, reason: "hook:wake")
+        } catch {
+            throw HookError(status: .serviceUnavailable, message: error.shape.message)
+        }
         let preview = text.count > 200 ? text.prefix(200) + "…" : Substring(text)
         hub.logger.info("[hooks] wake (\(mode.rawValue)) \(outcome.rawValue) for \(sessionKey): \(preview)")
         let answer: JSONValue = ["ok": true, "mode": .string(mode.rawValue), "eventOutcome": .string(outcome.rawValue)]

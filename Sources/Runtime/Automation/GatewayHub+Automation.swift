@@ -1,0 +1,72 @@
+// Sources/Runtime/Automation/GatewayHub+Automation.swift - the hub's hooks into the heartbeat runner and cron
+
+import Foundation
+import Generated
+import ProtocolSupport
+
+/// What acts without being asked: the heartbeat scheduler (and, through it, wake requests).
+final class GatewayAutomation: Sendable {
+    let heartbeat: HeartbeatScheduler
+
+    init(heartbeat: HeartbeatScheduler) {
+        self.heartbeat = heartbeat
+    }
+}
+
+extension GatewayHub {
+    /// Creates the schedulers once the agent runtime is installed; every agent's first beat is one interval away.
+    func startAutomation(clock: any AutomationClock) {
+        let runner = HeartbeatRunner(hub: self, clock: clock)
+        let heartbeat = HeartbeatScheduler(runner: runner) { [weak self] in self?.heartbeatPolicies() ?? [] }
+        automationSlot.withLock { $0 = GatewayAutomation(heartbeat: heartbeat) }
+        heartbeat.start()
+    }
+
+    /// Cancels the timers at shutdown (runs in flight are aborted with the others).
+    func stopAutomation() {
+        automationSlot.withLock { $0 }?.heartbeat.stop()
+    }
+
+    /// A reload touched `agents.defaults.heartbeat`, the agent list or `cron`.
+    func automationConfigChanged() {
+        automationSlot.withLock { $0 }?.heartbeat.configChanged()
+    }
+
+    /// The schedulers; methods that need them fail with UNAVAILABLE before start.
+    var automation: GatewayAutomation {
+        get throws(GatewayError) {
+            guard let automation = automationSlot.withLock({ $0 }) else { throw GatewayError(.unavailable, "automation not started") }
+            return automation
+        }
+    }
+
+    /// The beating agents under the config in effect.
+    func heartbeatPolicies() -> [HeartbeatPolicy] {
+        let config = self.config.withLock { $0.config }
+        return HeartbeatPolicy.resolve(
+            config: config, catalog: AgentCatalog(config: config), stateDir: settings.paths.stateDir,
+            home: StatePaths.homeDirectory(environment: settings.environment)
+        )
+    }
+
+    /// Upstream's `wake` and `POST /hooks/wake`: the text waits for the session's next turn; `now` also asks for a beat.
+    func wake(text: String, sessionKey: String, now: Bool, reason: String) throws(GatewayError) -> SystemEvents.Outcome {
+        let outcome = try agents.systemEvents.enqueue(text, sessionKey: sessionKey)
+        if now { automationSlot.withLock { $0 }?.heartbeat.requestNow(reason: reason) }
+        return outcome
+    }
+
+    /// `health.heartbeatSeconds`: the default agent's interval, 0 when it does not beat.
+    func heartbeatSeconds(_ catalog: AgentCatalog) -> Int {
+        let policy = heartbeatPolicies().first { $0.agentId == catalog.defaultId }
+        return (policy?.intervalMs ?? 0) / 1000
+    }
+
+    /// `health.agents[].heartbeat`, for the agents that beat.
+    func heartbeatSummary(agentId: String) -> HealthHeartbeat? {
+        guard let policy = heartbeatPolicies().first(where: { $0.agentId == agentId }) else { return nil }
+        return HealthHeartbeat(
+            enabled: policy.intervalMs != nil, every: policy.every, everyMs: policy.intervalMs, target: policy.target, ackMaxChars: policy.ackMaxChars
+        )
+    }
+}
