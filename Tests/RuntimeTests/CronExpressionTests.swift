@@ -49,28 +49,36 @@ struct CronExpressionTests {
             ])
     }
 
-    @Test func aWallTimeSkippedBySpringForwardDoesNotFire() throws {
-        // 02:30 does not exist in Berlin on 2026-03-29; the next 02:30 is the day after (CEST).
-        #expect(try Self.next("30 2 * * *", after: "2026-03-28T12:00:00Z", in: Self.berlin) == "2026-03-30T00:30:00.000Z")
-        // Every minute jumps over the missing hour: 01:59 CET is followed by 03:00 CEST.
+    @Test func aWallTimeSkippedBySpringForwardFiresShiftedByTheGap() throws {
+        // 02:30 does not exist in Berlin on 2026-03-29; croner fires at 03:30 CEST (01:30 UTC), once.
         #expect(
-            try Self.runs("* * * * *", after: "2026-03-29T00:58:00Z", count: 2, in: Self.berlin) == [
-                "2026-03-29T00:59:00.000Z", "2026-03-29T01:00:00.000Z",
+            try Self.runs("30 2 * * *", after: "2026-03-28T12:00:00Z", count: 2, in: Self.berlin) == [
+                "2026-03-29T01:30:00.000Z", "2026-03-30T00:30:00.000Z",
             ])
+        #expect(try Self.next("30 2,3 * * *", after: "2026-03-29T01:30:00Z", in: Self.berlin) == "2026-03-30T00:30:00.000Z")
+        // Every minute runs on without a duplicate: 01:59 CET is followed by 03:00 CEST.
+        #expect(
+            try Self.runs("* * * * *", after: "2026-03-29T00:58:00Z", count: 3, in: Self.berlin) == [
+                "2026-03-29T00:59:00.000Z", "2026-03-29T01:00:00.000Z", "2026-03-29T01:01:00.000Z",
+            ])
+        // New York's 02:30 on 2026-03-08 becomes 03:30 EDT.
+        #expect(try Self.next("30 2 * * *", after: "2026-03-07T17:00:00Z", in: Self.newYork) == "2026-03-08T07:30:00.000Z")
     }
 
     @Test func aWallTimeRepeatedByFallBackFiresOnce() throws {
-        // 02:30 happens twice in Berlin on 2026-10-25 (00:30 and 01:30 UTC): only the first fires.
+        // 02:30 happens twice in Berlin on 2026-10-25 (00:30 and 01:30 UTC): croner's resolution takes the offset in
+        // force at 02:30 UTC, so east of Greenwich the second one fires, once.
         #expect(
             try Self.runs("30 2 * * *", after: "2026-10-24T12:00:00Z", count: 2, in: Self.berlin) == [
-                "2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z",
+                "2026-10-25T01:30:00.000Z", "2026-10-26T01:30:00.000Z",
             ])
-        // New York's 01:00-01:59 repeats on 2026-11-01: half-hourly runs at 01:00 and 01:30 EDT, not again in EST.
+        // West of Greenwich the first: New York's 01:00-01:59 repeats on 2026-11-01; half-hourly runs at 01:00 and
+        // 01:30 EDT, not again in EST.
         #expect(
             try Self.runs("*/30 1 * * *", after: "2026-11-01T04:00:00Z", count: 3, in: Self.newYork) == [
                 "2026-11-01T05:00:00.000Z", "2026-11-01T05:30:00.000Z", "2026-11-02T06:00:00.000Z",
             ])
-        // Asked from inside the repeated hour (01:10 EST), the next run is after it.
+        // Asked from inside the repeated hour (01:10 EST), the next run is after it, never in the past.
         #expect(try Self.next("*/15 * * * *", after: "2026-11-01T06:10:00Z", in: Self.newYork) == "2026-11-01T07:00:00.000Z")
     }
 

@@ -30,24 +30,20 @@ struct CivilTime: Sendable, Hashable {
         Int64(Self.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
-    /// The instant this wall time names in `zone`: nil when it does not exist there (skipped by a spring-forward
-    /// change), the earlier one when it exists twice (a fall-back change).
-    ///
-    /// Offsets are sampled a day either side, which covers every zone whose rule changes are more than a day apart.
-    func instant(in zone: TimeZone) -> Int64? {
+    /// The instant this wall time names in `zone`, resolved exactly as croner's `minitz.fromTZ` resolves it, so runs
+    /// near daylight-saving changes land where upstream's do: a wall time skipped by spring forward moves forward by
+    /// the gap (02:30 → 03:30); a wall time that exists twice takes the offset in force at the wall time read as UTC,
+    /// which is the first occurrence west of Greenwich and the second east of it.
+    func instant(in zone: TimeZone) -> Int64 {
+        func offset(_ seconds: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))) }
         let wall = epochSeconds
-        var best: Int64?
-        var tried: [Int64] = []
-        for probe in [wall - 86_400, wall, wall + 86_400] {
-            let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(probe))))
-            guard !tried.contains(offset) else { continue }
-            tried.append(offset)
-            let candidate = wall - offset
-            if Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(candidate)))) == offset {
-                best = min(best ?? candidate, candidate)
-            }
-        }
-        return best
+        let firstOffset = offset(wall)
+        let guess = wall - firstOffset
+        let guessOffset = offset(guess)
+        if guessOffset == firstOffset { return guess }
+        let secondGuess = wall - guessOffset
+        let secondOffset = offset(secondGuess)
+        return secondOffset >= guessOffset ? secondGuess : guess
     }
 
     static func isLeapYear(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }

@@ -77,8 +77,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// within `searchYears`.
     ///
     /// The search walks wall-clock fields, jumping each to its next allowed value, so a yearly job costs a handful of
-    /// steps. Across daylight-saving changes: a wall time that does not exist (spring forward) is skipped, as croner
-    /// skips it; a wall time that exists twice (fall back) fires once, at its first occurrence.
+    /// steps. Across daylight-saving changes it follows croner (see `CivilTime.instant(in:)`): a wall time that does
+    /// not exist (spring forward) fires shifted forward by the gap, once; a wall time that exists twice (fall back)
+    /// fires once.
     public func nextRun(after date: Date, in timeZone: TimeZone) -> Date? {
         let afterSecond = Int64(date.timeIntervalSince1970.rounded(.down))
         let start = afterSecond + 1
@@ -87,10 +88,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let lastYear = wall.year + Self.searchYears
         while wall.year <= lastYear {
             guard advanceToMatch(&wall) else { continue }
-            if let instant = wall.instant(in: timeZone), instant >= start {
-                return Date(timeIntervalSince1970: Double(instant))
-            }
-            // Skipped (spring forward) or already passed (the second run of a fall-back hour): try the next second.
+            let instant = wall.instant(in: timeZone)
+            if instant >= start { return Date(timeIntervalSince1970: Double(instant)) }
+            // A repeated fall-back wall time that resolves to its first occurrence, already past: it fired then.
+            // (croner would return this past instant, and upstream then retries from the next UTC midnight.)
             wall.second += 1
         }
         return nil
