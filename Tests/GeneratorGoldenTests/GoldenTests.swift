@@ -2,6 +2,7 @@
 
 import Foundation
 import ProtocolGenCore
+import ProtocolSupport
 import Testing
 
 /// The fixture spec (Tests/Fixtures/generator-golden/spec) renders exactly the files in `Golden/`, and those files are
@@ -29,9 +30,11 @@ struct GoldenTests {
         }
     }
 
-    /// The compiled golden code behaves: the typed client's two-phase flag and the open enum's unknown value.
+    /// The compiled golden code behaves: the typed client's two-phase flag, the idempotency rule and the open enum's unknown value.
     @Test func theCompiledGoldenCodeWorks() throws {
         #expect(GatewayMethod.sampleRun.isTwoPhase && !GatewayMethod.sampleGet.isTwoPhase)
+        #expect(GatewayMethod.sampleRun.idempotency == IdempotencyRule(namespace: "run", whileRunning: .interim, errors: .retry))
+        #expect(GatewayMethod.sampleGet.idempotency == nil)
         let status = try JSONDecoder().decode(SampleStatus.self, from: Data(#""paused""#.utf8))
         #expect(status != .ok && status != .accepted)
     }

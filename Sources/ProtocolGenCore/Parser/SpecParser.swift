@@ -186,14 +186,35 @@ public struct SpecParser {
     }
 
     func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
-        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase"])
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase", "idempotency"])
         guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
         return MethodDecl(
             name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
             result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
             until: try node.int("until"), handshake: try node.bool("handshake") ?? false, twoPhase: try node.bool("twoPhase") ?? false,
-            location: node.location
+            idempotency: try node.child("idempotency").map { node throws(Diagnostic) in try parseIdempotency(name, node) }, location: node.location
         )
+    }
+
+    /// `idempotency: {key: idempotencyKey, namespace?, whileRunning?: interim|wait, errors?: retry|replay}`.
+    func parseIdempotency(_ method: String, _ node: YAMLReader) throws(Diagnostic) -> Idempotency {
+        try node.expectKeys(["key", "namespace", "whileRunning", "errors"])
+        var rule = Idempotency(key: try node.requiredString("key"), namespace: try node.string("namespace") ?? method)
+        if let text = try node.string("whileRunning") {
+            guard let value = Idempotency.WhileRunning(rawValue: text) else {
+                let known = Idempotency.WhileRunning.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .error("unknown whileRunning '\(text)' (expected one of: \(known))", at: try node.child("whileRunning")?.location)
+            }
+            rule.whileRunning = value
+        }
+        if let text = try node.string("errors") {
+            guard let value = Idempotency.OnError(rawValue: text) else {
+                let known = Idempotency.OnError.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .error("unknown errors '\(text)' (expected one of: \(known))", at: try node.child("errors")?.location)
+            }
+            rule.errors = value
+        }
+        return rule
     }
 
     func parseTool(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> ToolDecl {

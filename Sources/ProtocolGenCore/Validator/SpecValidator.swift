@@ -101,6 +101,13 @@ public struct SpecValidator {
                     out.error("params of '\(method.name)' refers to unknown type '\(params)'", at: method.location)
                 }
             }
+            if let idempotency = method.idempotency {
+                let field = method.params.flatMap { spec.type(named: $0) }?.fields.first { $0.name == idempotency.key }
+                if field?.type != .string || field?.optional != false {
+                    out.error(
+                        "idempotency key '\(idempotency.key)' of '\(method.name)' must be a required string field of its params", at: method.location)
+                }
+            }
         }
         for event in spec.events {
             if !typeNames.contains(event.payload) {

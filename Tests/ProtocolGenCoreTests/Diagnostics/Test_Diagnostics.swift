@@ -81,7 +81,7 @@ struct DiagnosticsTests {
                 """,
             ],
             [
-                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, params, result, scope, since, twoPhase, until)",
+                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, idempotency, params, result, scope, since, twoPhase, until)",
                 "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion, until)",
                 "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
             ]
@@ -224,6 +224,29 @@ struct DiagnosticsTests {
                 "spec/methods/m.yaml:3: error: params of 'mode' must be an object type",
                 "spec/events/e.yaml:1: error: payload of event 'tick' refers to unknown type 'Gone'",
             ]
+        )
+    }
+
+    @Test("An idempotency key must be a required string param, and its policies known words")
+    func idempotencyKey() {
+        expectErrors(
+            [
+                "spec/types/t.yaml": Self.okType + "\nP: {doc: P., fields: {key: {type: string?, doc: K.}, n: {type: int, doc: N.}}}\n",
+                "spec/methods/m.yaml": """
+                health: {params: P, result: Ok, idempotency: {key: key}}
+                status: {params: P, result: Ok, idempotency: {key: n}}
+                ping: {result: Ok, idempotency: {key: key}}
+                """,
+            ],
+            [
+                "spec/methods/m.yaml:1: error: idempotency key 'key' of 'health' must be a required string field of its params",
+                "spec/methods/m.yaml:2: error: idempotency key 'n' of 'status' must be a required string field of its params",
+                "spec/methods/m.yaml:3: error: idempotency key 'key' of 'ping' must be a required string field of its params",
+            ]
+        )
+        expectErrors(
+            ["spec/methods/m.yaml": "health:\n  result: Ok\n  idempotency: {key: k, whileRunning: queue}\n"],
+            ["spec/methods/m.yaml:3: error: unknown whileRunning 'queue' (expected one of: interim, wait)"]
         )
     }
 
