@@ -8,6 +8,8 @@ public struct Spec: Sendable {
     public var limits: [Limit]
     public var errorCodes: [NamedDoc]
     public var detailCodes: [NamedDoc]
+    /// The `error.details` type each detail code is sent with (code → type name), where the spec declares one.
+    public var detailShapes: [String: String] = [:]
     public var closeCodes: [CloseCode]
     /// Error texts that differ between protocol versions.
     public var messages: [VersionedMessage] = []
@@ -139,6 +141,8 @@ public struct TypeDecl: Sendable {
     public var location: SourceLocation
     /// Enum values that exist from a later protocol version on (value → first version).
     public var valueSince: [String: Int] = [:]
+    /// What each enum value means, where the spec says (error codes).
+    public var valueDocs: [String: String] = [:]
 
     /// The versions of `all` that have the enum value `value`.
     public func versions(ofValue value: String, among all: [Int]) -> [Int] {

@@ -111,15 +111,31 @@ public struct SpecParser {
         }
         if let codes = try root.child("codes") {
             // ErrorShape.code's type: open, so a client survives codes a newer server adds.
-            spec.types.append(
-                TypeDecl(
-                    name: "ErrorCode", doc: "Error codes carried in `ErrorShape.code`.",
-                    kind: .enumeration(values: spec.errorCodes.map(\.name), open: true), location: codes.location
-                )
+            var type = TypeDecl(
+                name: "ErrorCode", doc: "Error codes carried in `ErrorShape.code`.",
+                kind: .enumeration(values: spec.errorCodes.map(\.name), open: true), location: codes.location
             )
+            type.valueDocs = Dictionary(spec.errorCodes.map { ($0.name, $0.doc) }, uniquingKeysWith: { first, _ in first })
+            spec.types.append(type)
         }
+        // A detail code is its meaning, or `{doc, details: TypeName}` when it carries a typed `error.details`.
         for (name, value) in try root.child("detailCodes")?.entries() ?? [] {
-            spec.detailCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+            if case .scalar = value.node {
+                spec.detailCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+                continue
+            }
+            try value.expectKeys(["doc", "details"])
+            spec.detailCodes.append(NamedDoc(name: name, doc: try value.string("doc") ?? "", location: value.location))
+            spec.detailShapes[name] = try value.string("details")
+        }
+        if let codes = try root.child("detailCodes") {
+            // `error.details.code`'s type, so a details type shared by several codes can declare its `code` field.
+            var type = TypeDecl(
+                name: "ErrorDetailCode", doc: "Structured `error.details.code` values.",
+                kind: .enumeration(values: spec.detailCodes.map(\.name), open: false), location: codes.location
+            )
+            type.valueDocs = Dictionary(spec.detailCodes.map { ($0.name, $0.doc) }, uniquingKeysWith: { first, _ in first })
+            spec.types.append(type)
         }
         for (name, value) in try root.child("closeCodes")?.entries() ?? [] {
             try value.expectKeys(["code", "reason", "doc"])

@@ -104,8 +104,8 @@ public struct DocsRenderer {
         }
         out += ["## Error codes", "", "| Code | Meaning |", "|---|---|"]
         out += spec.errorCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
-        out += ["", "### `error.details.code`", "", "| Code | Meaning |", "|---|---|"]
-        out += spec.detailCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
+        out += ["", "### `error.details.code`", "", "| Code | Details | Meaning |", "|---|---|---|"]
+        out += spec.detailCodes.map { "| `\($0.name)` | \(spec.detailShapes[$0.name].map { typeLink(.named($0)) } ?? "—") | \(cell($0.doc)) |" }
         if !spec.messages.isEmpty {
             out += ["", "### Messages that differ between versions", "", "| Error | Version | `message` | Close reason |", "|---|---|---|---|"]
             for message in spec.messages {

@@ -216,6 +216,6 @@ extension SystemMethods {
     }
 
     static func unknownAgent(_ id: String) -> GatewayError {
-        GatewayError.invalidRequest("unknown agent id \"\(id)\"", details: ["code": .string(ErrorDetailCode.unknownAgentId.rawValue)])
+        GatewayError.invalidRequest("unknown agent id \"\(id)\"", details: UnknownAgentIdDetails())
     }
 }

@@ -250,6 +250,26 @@ struct DiagnosticsTests {
         )
     }
 
+    @Test("A detail code's details type must exist and say which code it carries")
+    func detailShapes() {
+        expectErrors(
+            [
+                "spec/types/t.yaml": Self.okType + "\nLoose: {doc: L., fields: {code: {type: string, doc: C.}}}\n",
+                "spec/errors.yaml": """
+                detailCodes:
+                  A_CODE: {doc: A., details: Missing}
+                  B_CODE: {doc: B., details: Ok}
+                  C_CODE: {doc: C., details: Loose}
+                """,
+            ],
+            [
+                "spec/errors.yaml:2: error: details of detail code 'A_CODE' must name an object type, not 'Missing'",
+                "spec/errors.yaml:3: error: details type 'Ok' of detail code 'B_CODE' needs a field `code: {const: B_CODE}` or `code: {type: ErrorDetailCode}`",
+                "spec/errors.yaml:4: error: details type 'Loose' of detail code 'C_CODE' needs a field `code: {const: C_CODE}` or `code: {type: ErrorDetailCode}`",
+            ]
+        )
+    }
+
     @Test("A duplicate method across files names both places")
     func duplicateMethod() {
         expectErrors(
