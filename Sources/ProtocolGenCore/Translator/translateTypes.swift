@@ -162,7 +162,9 @@ struct TypesTranslator {
     func translateClosedEnum(_ type: TypeDecl, _ values: [String], doc typeDoc: SwiftDoc? = nil) -> SwiftDecl {
         var members: [SwiftDecl] = values.map { value in
             let name = SwiftNames.identifier(value)
-            return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value, associated: nil)
+            return .enumCase(
+                doc: type.valueDocs[value].map { SwiftDoc($0) }, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value,
+                associated: nil)
         }
         let checks = valueChecks(type)
         var decode = ["try self.init(closedFrom: decoder)"]
@@ -207,7 +209,9 @@ struct TypesTranslator {
     }
 
     func translateOpenEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
-        var members: [SwiftDecl] = values.map { .enumCase(doc: nil, name: SwiftNames.identifier($0), rawValue: nil, associated: nil) }
+        var members: [SwiftDecl] = values.map {
+            .enumCase(doc: type.valueDocs[$0].map { SwiftDoc($0) }, name: SwiftNames.identifier($0), rawValue: nil, associated: nil)
+        }
         members.append(.enumCase(doc: SwiftDoc("A value this build does not know."), name: "unrecognized", rawValue: nil, associated: "Swift.String"))
         members.append(
             .property(

@@ -101,6 +101,28 @@ public struct SpecValidator {
                     out.error("params of '\(method.name)' refers to unknown type '\(params)'", at: method.location)
                 }
             }
+            if let idempotency = method.idempotency {
+                let field = method.params.flatMap { spec.type(named: $0) }?.fields.first { $0.name == idempotency.key }
+                if field?.type != .string || field?.optional != false {
+                    out.error(
+                        "idempotency key '\(idempotency.key)' of '\(method.name)' must be a required string field of its params", at: method.location)
+                }
+            }
+        }
+        for code in spec.detailCodes {
+            guard let name = spec.detailShapes[code.name] else { continue }
+            guard let type = spec.type(named: name), case .object(let fields, _) = type.kind else {
+                out.error("details of detail code '\(code.name)' must name an object type, not '\(name)'", at: code.location)
+                continue
+            }
+            // The details say which code they carry: that very code, or any (a shape several codes share).
+            let field = fields.first { $0.name == "code" }
+            let fits = field.map { $0.constant == code.name || ($0.constant == nil && $0.type == .named("ErrorDetailCode") && !$0.optional) } ?? false
+            if !fits {
+                out.error(
+                    "details type '\(name)' of detail code '\(code.name)' needs a field `code: {const: \(code.name)}` or `code: {type: ErrorDetailCode}`",
+                    at: code.location)
+            }
         }
         for event in spec.events {
             if !typeNames.contains(event.payload) {
