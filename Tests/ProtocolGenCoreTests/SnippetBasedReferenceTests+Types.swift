@@ -341,6 +341,23 @@ struct SnippetTypesTests {
         )
     }
 
+    @Test("A patch field is a `Patch<T>`: absent, null or a value, each decoded and encoded as itself")
+    func patchField() throws {
+        let types = try Snippet.swift(
+            "Types.swift",
+            [
+                "spec/types/a.yaml":
+                    "P: {doc: P., fields: {key: string, label: {type: string?, patch: true, doc: L.}, n: {type: int?, patch: true, minimum: 1, doc: N.}}}\n"
+            ]
+        )
+        let type = try requireDeclaration("struct P", in: types)
+        #expect(type.contains("    public var label: Patch<Swift.String>\n"))
+        #expect(type.contains("public init(key: Swift.String, label: Patch<Swift.String> = .absent, n: Patch<Swift.Int> = .absent)"))
+        #expect(type.contains("        self.label = try container.decodePatchField(Swift.String.self, forKey: .label)\n"))
+        #expect(type.contains("        try container.checkBounds(self.n.value, forKey: .n, minimum: 1)\n"))
+        #expect(type.contains("        try container.encodePatch(self.label, forKey: .label)\n"))
+    }
+
     @Test("A field named `self` does not shadow `self` in the memberwise init")
     func fieldNamedSelf() throws {
         let types = try Snippet.swift(

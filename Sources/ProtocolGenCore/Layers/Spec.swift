@@ -176,6 +176,9 @@ public struct Field: Sendable {
     public var until: Int? = nil
     /// From this version on, an optional field is required (`hello-ok.auth` in v4).
     public var requiredSince: Int? = nil
+    /// A patch field (`patch: true`): absent leaves the value, `null` clears it, a value sets it. Generated as
+    /// `Patch<T>`, so the three cannot be confused; such a field is optional and nullable.
+    public var patch: Bool = false
 
     /// The versions of `all` in which the field exists.
     public func versions(of all: [Int]) -> [Int] { all.filter { $0 >= since && $0 <= (until ?? Int.max) } }

@@ -178,17 +178,19 @@ public struct SpecParser {
                 since: 0, location: node.location
             )
         }
-        try node.expectKeys(["type", "doc", "const", "nullable", "minLength", "minimum", "maximum", "since", "until", "requiredSince"])
+        try node.expectKeys(["type", "doc", "const", "nullable", "patch", "minLength", "minimum", "maximum", "since", "until", "requiredSince"])
         let constant = try node.string("const")
         let typed = try node.typeRef("type")
         guard let typed = typed ?? (constant != nil ? (.string, false) : nil) else {
             throw .error("field '\(name)' needs a 'type' or a 'const'", at: node.location)
         }
+        let patch = try node.bool("patch") ?? false
+        let nullable = try node.bool("nullable") ?? false
         return Field(
-            name: name, type: typed.type, optional: typed.optional, nullable: try node.bool("nullable") ?? false,
+            name: name, type: typed.type, optional: typed.optional, nullable: patch || nullable,
             constant: constant, doc: try node.string("doc") ?? "", minLength: try node.int("minLength"),
             minimum: try node.int("minimum"), maximum: try node.int("maximum"), since: try node.int("since") ?? 0,
-            location: node.location, until: try node.int("until"), requiredSince: try node.int("requiredSince")
+            location: node.location, until: try node.int("until"), requiredSince: try node.int("requiredSince"), patch: patch
         )
     }
 

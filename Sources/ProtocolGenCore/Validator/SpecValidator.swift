@@ -71,7 +71,9 @@ public struct SpecValidator {
                     if field.constant != nil && field.type != .string {
                         out.error("field '\(field.name)' has a const, so its type must be string", at: field.location)
                     }
-                    if field.nullable && !field.optional {
+                    if field.patch && (!field.optional || field.requiredSince != nil || field.constant != nil) {
+                        out.error("patch field '\(field.name)' must be optional (`T?`): absent is one of its three states", at: field.location)
+                    } else if field.nullable && !field.optional {
                         out.error("nullable field '\(field.name)' must also be optional (`T?`)", at: field.location)
                     }
                     if (field.minimum != nil || field.maximum != nil) && field.type != .int {

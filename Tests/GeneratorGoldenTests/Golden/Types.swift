@@ -170,15 +170,20 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
     /// Only in protocol 4.
     public var since: Swift.Int?
 
+    /// Absent keeps the label, null clears it.
+    public var label: Patch<Swift.String>
+
     /// Creates a value from its fields.
-    public init(id: Swift.String, since: Swift.Int? = nil) {
+    public init(id: Swift.String, since: Swift.Int? = nil, label: Patch<Swift.String> = .absent) {
         self.id = id
         self.since = since
+        self.label = label
     }
 
     public enum CodingKeys: Swift.String, Swift.CodingKey, Swift.CaseIterable {
         case id
         case since
+        case label
     }
 
     public init(from decoder: any Swift.Decoder) throws {
@@ -188,6 +193,7 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self, outside: outside)
         self.id = try container.decodeField(Swift.String.self, forKey: .id)
         self.since = try container.decodeOptionalField(Swift.Int.self, forKey: .since)
+        self.label = try container.decodePatchField(Swift.String.self, forKey: .label)
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -195,6 +201,7 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
         let version = encoder.protocolVersion ?? ProtocolVersion.current
         try container.encode(self.id, forKey: .id)
         if VersionRange(since: 4).contains(version) { try container.encodeIfPresent(self.since, forKey: .since) }
+        try container.encodePatch(self.label, forKey: .label)
     }
 
     /// Its JSON differs between these protocol versions.

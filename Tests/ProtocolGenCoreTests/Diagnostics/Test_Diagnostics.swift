@@ -36,7 +36,7 @@ struct DiagnosticsTests {
                 """
             ],
             [
-                "spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, requiredSince, since, type, until)"
+                "spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, patch, requiredSince, since, type, until)"
             ]
         )
     }
@@ -247,6 +247,14 @@ struct DiagnosticsTests {
         expectErrors(
             ["spec/methods/m.yaml": "health:\n  result: Ok\n  idempotency: {key: k, whileRunning: queue}\n"],
             ["spec/methods/m.yaml:3: error: unknown whileRunning 'queue' (expected one of: interim, wait)"]
+        )
+    }
+
+    @Test("A patch field must be optional: absent is one of its states")
+    func patchMustBeOptional() {
+        expectErrors(
+            ["spec/types/a.yaml": "A:\n  doc: A.\n  fields:\n    label: {type: string, patch: true, doc: L.}\n"],
+            ["spec/types/a.yaml:4: error: patch field 'label' must be optional (`T?`): absent is one of its three states"]
         )
     }
 
