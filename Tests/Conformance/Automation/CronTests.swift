@@ -68,6 +68,11 @@ struct CronTests {
             let merged = try await socket.call(
                 "u2", "cron.update", ["jobId": .string(id), "patch": ["payload": ["kind": "systemEvent", "text": "Standup now"]]])
             #expect(merged["payload"]?["payload"]?["text"] == "Standup now")
+            let assigned = try await socket.call("u3", "cron.update", ["id": .string(id), "patch": ["agentId": "Ops"]])
+            #expect(assigned["payload"]?["agentId"] == "ops", "\(assigned)")
+            let cleared = try await socket.call("u4", "cron.update", ["id": .string(id), "patch": ["agentId": .null, "name": "Standup!"]])
+            #expect(cleared["payload"]?["agentId"] == nil, "null clears the agent")
+            #expect(cleared["payload"]?["name"] == "Standup!")
 
             let refusals: [(String, JSONValue, String)] = [
                 ("cron.update", ["patch": ["enabled": true]], "invalid cron.update params: missing id"),

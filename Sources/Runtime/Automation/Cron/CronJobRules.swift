@@ -33,10 +33,9 @@ enum CronJobRules {
         var job = old
         if let name = patch.name { job.name = name.trimmingCharacters(in: .whitespaces) }
         switch patch.agentId {
-        case nil: break
-        case .null?: job.agentId = nil
-        case .string(let id)?: job.agentId = AgentID.normalize(id).isEmpty ? nil : AgentID.normalize(id)
-        case _?: throw Invalid(message: "invalid cron.update params: patch.agentId must be a string or null")
+        case .absent: break
+        case .null: job.agentId = nil
+        case .value(let id): job.agentId = AgentID.normalize(id).isEmpty ? nil : AgentID.normalize(id)
         }
         if let value = patch.description { job.description = value }
         if let value = patch.enabled { job.enabled = value }
