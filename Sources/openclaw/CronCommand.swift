@@ -140,11 +140,11 @@ struct CronCommand: AsyncParsableCommand {
     }
 
     /// Runs `build`; a refused flag combination is a usage error (exit 64 with the message, as a bad flag is).
-    static func checked<T>(_ build: () throws(CronJobInput.Invalid) -> T) throws -> T {
+    static func checked<T>(_ build: () throws -> T) throws -> T {
         do {
             return try build()
-        } catch {
-            throw ValidationError(error.description)
+        } catch let invalid as CronJobInput.Invalid {
+            throw ValidationError(invalid.description)
         }
     }
 }
