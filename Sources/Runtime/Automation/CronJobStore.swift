@@ -1,0 +1,157 @@
+// Sources/Runtime/Automation/CronJobStore.swift - cron/jobs.json on disk: tolerant reads, atomic writes, a .bak copy
+
+import Foundation
+import ProtocolSupport
+
+/// The job file's contents: `{"version":1,"jobs":[…]}`. Other top-level members are kept in `extra`.
+public struct CronStoreFile: Sendable, Hashable {
+    public var version: Int
+    public var jobs: [CronJob]
+    public var extra: [String: JSONValue]
+
+    public init(version: Int = 1, jobs: [CronJob] = [], extra: [String: JSONValue] = [:]) {
+        self.version = version
+        self.jobs = jobs
+        self.extra = extra
+    }
+}
+
+/// The job store file (`<stateDir>/cron/jobs.json`, or `cron.store`), read and written as upstream does
+/// (`cron/store.ts`): read as JSON5 so hand edits with comments load; written as pretty JSON to a temporary file in
+/// the same directory, fsynced and renamed over the old one (a crash leaves the old file or the new one, never half of
+/// one), then copied to `<file>.bak`.
+///
+/// A missing (or empty) file is an empty store. A file that does not parse, or holds a job that does not decode, is an
+/// error naming the path, and the file is left alone: the caller must not save over it, or an operator's typo would
+/// delete every job. Synchronous IO: the scheduler actor owns the only instance.
+public struct CronJobStore: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Upstream's default location under the state directory.
+    public static func defaultPath(stateDir: String) -> String { stateDir + "/cron/jobs.json" }
+
+    /// The directory holding the file; the run logs live in its `runs/`.
+    public var directory: String { (path as NSString).deletingLastPathComponent }
+
+    public var backupPath: String { path + ".bak" }
+
+    /// Reads the file.
+    /// - Throws: `CronStoreError` naming the path (and the job, by index and id) when the text is not JSON5, is not an
+    ///   object with a `jobs` array, or a job is malformed or has an id with a path separator.
+    public func load() throws(CronStoreError) -> CronStoreFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw CronStoreError(message: "Failed to read cron store at \(path)") }
+            return CronStoreFile()
+        }
+        guard data.contains(where: { !$0.isWhitespace }) else { return CronStoreFile() }
+        let root: JSONValue
+        do {
+            root = try JSON5Text.decode(data)
+        } catch {
+            throw CronStoreError(message: "Failed to parse cron store at \(path): \(error)")
+        }
+        guard var members = root.objectValue else {
+            throw CronStoreError(message: "Failed to parse cron store at \(path): expected an object, got \(root.typeName)")
+        }
+        let version = members.removeValue(forKey: "version")?.intValue ?? 1
+        let rawJobs = members.removeValue(forKey: "jobs") ?? .array([])
+        guard let elements = rawJobs.arrayValue else {
+            throw CronStoreError(message: "Failed to parse cron store at \(path): \"jobs\" must be an array")
+        }
+        var jobs: [CronJob] = []
+        jobs.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() where element != .null {
+            let label = "jobs[\(index)]" + (element["id"]?.stringValue.map { " (id \($0.debugDescription))" } ?? "")
+            do {
+                let job = try WireJSON.decoder.decode(CronJob.self, from: Data(try WireJSON.encode(element)))
+                try CronJob.validateId(job.id)
+                jobs.append(job)
+            } catch let error as CronStoreError {
+                throw CronStoreError(message: "Invalid cron store at \(path): \(label): \(error.message)")
+            } catch {
+                throw CronStoreError(message: "Invalid cron store at \(path): \(label): \(Self.describe(error))")
+            }
+        }
+        return CronStoreFile(version: version, jobs: jobs, extra: members)
+    }
+
+    /// Writes `file` atomically (version 1), then refreshes `<file>.bak` (best effort: the store itself is safe).
+    /// - Throws: `CronStoreError` for a job id with a path separator, or when the file cannot be written.
+    public func save(_ file: CronStoreFile) throws(CronStoreError) {
+        for job in file.jobs { try CronJob.validateId(job.id) }
+        let data: Data
+        do {
+            data = try Self.encode(file)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try ConfigWriter.writeAtomically(data, to: path)
+        } catch let error as CronStoreError {
+            throw error
+        } catch {
+            throw CronStoreError(message: "Failed to write cron store at \(path): \(error)")
+        }
+        try? ConfigWriter.writeAtomically(data, to: backupPath)
+    }
+
+    /// Writes `jobs` with no other top-level members.
+    public func save(jobs: [CronJob]) throws(CronStoreError) {
+        try save(CronStoreFile(jobs: jobs))
+    }
+
+    static func encode(_ file: CronStoreFile) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var members = file.extra
+        members["version"] = .int(1)
+        var data = try encoder.encode(members.mapValues(EncodableMember.json).merging(["jobs": .jobs(file.jobs)]) { $1 })
+        data.append(0x0A)
+        return data
+    }
+
+    /// A top-level member: kept raw JSON, or the jobs.
+    private enum EncodableMember: Encodable {
+        case json(JSONValue)
+        case jobs([CronJob])
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .json(let value): try value.encode(to: encoder)
+            case .jobs(let jobs): try jobs.encode(to: encoder)
+            }
+        }
+    }
+
+    /// A `DecodingError` as one line: what is wrong and where (`schedule.everyMs: expected Int64`).
+    static func describe(_ error: any Error) -> String {
+        func location(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = location(context.codingPath)
+            return "missing \"\(at.isEmpty ? "" : at + ".")\(key.stringValue)\""
+        case .typeMismatch(let type, let context):
+            return "\"\(location(context.codingPath))\": expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\"\(location(context.codingPath))\": expected \(type), got null"
+        case .dataCorrupted(let context):
+            return "\"\(location(context.codingPath))\": \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// A job store or run log that cannot be read or written; `message` names the file.
+public struct CronStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension UInt8 {
+    fileprivate var isWhitespace: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
+}
