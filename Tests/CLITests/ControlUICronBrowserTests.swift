@@ -36,7 +36,8 @@ extension ControlUIBrowserTests {
         // Added elsewhere: the row comes with the `added` event, no reload.
         let job = try await admin.cronAdd(
             CronAddParams(
-                name: "Inbox check", schedule: CronSchedule(kind: .every, everyMs: 600_000), payload: CronPayload(kind: .systemEvent, text: "Check the inbox")))
+                name: "Inbox check", schedule: Generated.CronSchedule(kind: .every, everyMs: 600_000),
+                payload: Generated.CronPayload(kind: .systemEvent, text: "Check the inbox")))
         let row = "document.querySelector('tr[data-job=\"\(job.id)\"]')"
         try await page.waitFor("\(row)?.innerText.includes('Inbox check')")
         #expect(try await page.evaluate("\(row).querySelector('td[data-label=Schedule]').textContent") == "every 10m")
@@ -49,7 +50,8 @@ extension ControlUIBrowserTests {
 
         // Run now: started, then finished (the row's status and the history follow the events).
         try await page.click("button[aria-label='Run Inbox check now']")
-        try await page.waitFor("document.querySelector('[data-testid=cron-note]').textContent === 'Started Inbox check.'")
+        // The note says it started, until the `finished` event (which may come first) says how it ended.
+        try await page.waitFor("/^(Started Inbox check\\.|Inbox check finished: )/.test(document.querySelector('[data-testid=cron-note]').textContent)")
         try await page.waitFor("['ok', 'skipped'].includes(\(row).dataset.status)", timeoutMs: 30000)
         try await page.click("button[aria-label='History of Inbox check']")
         try await page.waitFor("document.querySelectorAll('[data-testid=cron-runs] tbody tr').length === 1")
