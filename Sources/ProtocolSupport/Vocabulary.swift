@@ -95,3 +95,7 @@ public struct HandshakeOnlyMethod: Error, Sendable, Hashable {
 
     public init(method: String) { self.method = method }
 }
+
+/// A typed `error.details` (spec `errors.yaml`: `detailCodes: {CODE: {doc, details: Type}}`); the generated
+/// `ErrorDetailCode.detailsType` says which type each code's details have.
+public protocol ErrorDetails: Codable, Sendable {}

@@ -1,6 +1,7 @@
 // Sources/gateway-bench/main.swift - entry point: start the gateway, run every measurement, print the report
 //
 //     swift run -c release gateway-bench [--clients N] [--rounds N] [--timeout S] ...
+//     swift run -c release gateway-bench cron-tick [--jobs 1000] [--ticks 200]
 //
 // Metric lines and a final JSON line go to stdout; progress and errors go to stderr.
 
@@ -13,6 +14,16 @@ if CommandLine.arguments.dropFirst().first == "--reference-server", let port = C
         exit(0)
     } catch {
         log("reference server: \(error)")
+        exit(1)
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "cron-tick" {
+    do {
+        try CronTickBench.run(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        log("cron-tick: \(error)")
         exit(1)
     }
 }

@@ -34,7 +34,7 @@ struct AgentCommand: CLICommand {
         let answer = try await CLIConnection.withClient(connection) { client in
             let answer = try await client.agent(params, timeoutMs: connection.timeout)
             if let verbose, let key = answer.result?.meta.sessionKey {
-                _ = try await client.sessionsPatch(SessionsPatchParams(key: key, verboseLevel: .string(verbose)))
+                _ = try await client.sessionsPatch(SessionsPatchParams(key: key, verboseLevel: .value(verbose)))
             }
             return answer
         }

@@ -2,6 +2,7 @@
 
 import Foundation
 import ProtocolGenCore
+import ProtocolSupport
 import Testing
 
 /// The fixture spec (Tests/Fixtures/generator-golden/spec) renders exactly the files in `Golden/`, and those files are
@@ -29,9 +30,14 @@ struct GoldenTests {
         }
     }
 
-    /// The compiled golden code behaves: the typed client's two-phase flag and the open enum's unknown value.
+    /// The compiled golden code behaves: the typed client's two-phase flag, the idempotency rule, a detail code's typed details and the open enum's unknown value.
     @Test func theCompiledGoldenCodeWorks() throws {
         #expect(GatewayMethod.sampleRun.isTwoPhase && !GatewayMethod.sampleGet.isTwoPhase)
+        #expect(GatewayMethod.sampleRun.idempotency == IdempotencyRule(namespace: "run", whileRunning: .interim, errors: .retry))
+        #expect(GatewayMethod.sampleGet.idempotency == nil)
+        #expect(ErrorDetailCode.unknownSample.detailsType == UnknownSampleDetails.self)
+        let details = String(decoding: try JSONEncoder().encode(UnknownSampleDetails(id: "s1")), as: UTF8.self)
+        #expect(details.contains(#""code":"UNKNOWN_SAMPLE""#))
         let status = try JSONDecoder().decode(SampleStatus.self, from: Data(#""paused""#.utf8))
         #expect(status != .ok && status != .accepted)
     }

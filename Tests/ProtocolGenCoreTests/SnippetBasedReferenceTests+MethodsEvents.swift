@@ -142,6 +142,58 @@ struct SnippetMethodsEventsTests {
         )
     }
 
+    @Test("A method with `idempotency:` is dispatched through the handler's idempotent wrapper, its rule tabled")
+    func idempotentMethod() throws {
+        let text = try Snippet.swift(
+            "Methods.swift",
+            [
+                "spec/types/t.yaml": Self.types + "\nSendParams: {doc: P., fields: {idempotencyKey: {type: string, doc: K.}}}\n",
+                "spec/methods/m.yaml": """
+                send:
+                  doc: Sends.
+                  params: SendParams
+                  result: Summary
+                  idempotency: {key: idempotencyKey, whileRunning: wait, errors: replay}
+                health:
+                  doc: Health.
+                  result: Summary
+                """,
+            ]
+        )
+        #expect(
+            text.contains(
+                """
+                    public var idempotency: IdempotencyRule? {
+                        switch self {
+                        case .send: IdempotencyRule(namespace: "send", whileRunning: .wait, errors: .replay)
+                        default: nil
+                        }
+                    }
+                """
+            )
+        )
+        #expect(
+            text.contains(
+                """
+                    func idempotent(_ key: IdempotencyKey, context: Context, call: (Context) async throws -> EncodedJSON) async throws -> EncodedJSON
+                """
+            )
+        )
+        #expect(
+            text.contains(
+                """
+                        case .send:
+                            let decoded = try params.decode(SendParams.self, method: rawValue)
+                            let key = IdempotencyKey(decoded.idempotencyKey, rule: IdempotencyRule(namespace: "send", whileRunning: .wait, errors: .replay))
+                            return try await handler.idempotent(key, context: context) { context in
+                                try await handler.send(decoded, context: context).erased
+                            }
+                        case .health:
+                """
+            )
+        )
+    }
+
     @Test("A method named like a Swift keyword is escaped everywhere")
     func keywordMethod() throws {
         let text = try Snippet.swift(

@@ -204,7 +204,7 @@ struct SnippetTypesTests {
         )
     }
 
-    @Test("Error codes become the open `ErrorCode` type; detail and close codes become constants")
+    @Test("Error codes become the open `ErrorCode` type, detail codes the closed `ErrorDetailCode` with their details types; close codes constants")
     func errorCodes() throws {
         let files = try Snippet.swift([
             "spec/errors.yaml": """
@@ -213,6 +213,7 @@ struct SnippetTypesTests {
               INVALID_REQUEST: The request is malformed.
             detailCodes:
               AUTH_TOKEN_MISSING: No token was sent.
+              UNKNOWN_AGENT_ID: {doc: No such agent., details: UnknownAgentIdDetails}
             closeCodes:
               normal:
                 code: 1000
@@ -221,6 +222,12 @@ struct SnippetTypesTests {
                 code: 1012
                 reason: service restart
                 doc: The gateway is restarting.
+            """,
+            "spec/types/errors.yaml": """
+            UnknownAgentIdDetails:
+              doc: Details of UNKNOWN_AGENT_ID.
+              fields:
+                code: {const: UNKNOWN_AGENT_ID, doc: Always UNKNOWN_AGENT_ID.}
             """,
             "spec/protocol.yaml": """
             protocol:
@@ -242,7 +249,10 @@ struct SnippetTypesTests {
                 ///
                 /// - Remark: Generated from spec/errors.yaml#/ErrorCode
                 public enum ErrorCode: OpenStringEnum {
+                    /// A channel is not linked.
                     case notLinked
+
+                    /// The request is malformed.
                     case invalidRequest
 
                     /// A value this build does not know.
@@ -278,11 +288,16 @@ struct SnippetTypesTests {
                 """
         )
         #expect(
-            try requireDeclaration("enum ErrorDetailCode", in: constants) == """
+            try requireDeclaration("enum ErrorDetailCode", in: types) == """
                 /// Structured `error.details.code` values.
+                ///
+                /// - Remark: Generated from spec/errors.yaml#/ErrorDetailCode
                 public enum ErrorDetailCode: Swift.String, ClosedStringEnum {
                     /// No token was sent.
                     case authTokenMissing = "AUTH_TOKEN_MISSING"
+
+                    /// No such agent.
+                    case unknownAgentId = "UNKNOWN_AGENT_ID"
 
                     public init(from decoder: any Swift.Decoder) throws {
                         try self.init(closedFrom: decoder)
@@ -294,6 +309,20 @@ struct SnippetTypesTests {
                 }
                 """
         )
+        #expect(
+            try requireDeclaration("extension ErrorDetailCode", in: constants) == """
+                extension ErrorDetailCode {
+                    /// The type `error.details` has when it carries this code; nil when the spec declares none.
+                    public var detailsType: (any ErrorDetails.Type)? {
+                        switch self {
+                        case .unknownAgentId: UnknownAgentIdDetails.self
+                        default: nil
+                        }
+                    }
+                }
+                """
+        )
+        #expect(constants.contains("extension UnknownAgentIdDetails: ErrorDetails {"))
         #expect(
             try requireDeclaration("enum CloseCodes", in: constants) == """
                 /// WebSocket close codes and their fixed reasons.
@@ -310,6 +339,23 @@ struct SnippetTypesTests {
                 }
                 """
         )
+    }
+
+    @Test("A patch field is a `Patch<T>`: absent, null or a value, each decoded and encoded as itself")
+    func patchField() throws {
+        let types = try Snippet.swift(
+            "Types.swift",
+            [
+                "spec/types/a.yaml":
+                    "P: {doc: P., fields: {key: string, label: {type: string?, patch: true, doc: L.}, n: {type: int?, patch: true, minimum: 1, doc: N.}}}\n"
+            ]
+        )
+        let type = try requireDeclaration("struct P", in: types)
+        #expect(type.contains("    public var label: Patch<Swift.String>\n"))
+        #expect(type.contains("public init(key: Swift.String, label: Patch<Swift.String> = .absent, n: Patch<Swift.Int> = .absent)"))
+        #expect(type.contains("        self.label = try container.decodePatchField(Swift.String.self, forKey: .label)\n"))
+        #expect(type.contains("        try container.checkBounds(self.n.value, forKey: .n, minimum: 1)\n"))
+        #expect(type.contains("        try container.encodePatch(self.label, forKey: .label)\n"))
     }
 
     @Test("A field named `self` does not shadow `self` in the memberwise init")

@@ -1,6 +1,7 @@
 // Tests/RuntimeTests/CronJobStoreTests.swift - the job file: round trips, hand edits, atomic writes, corrupt files
 
 import Foundation
+import Generated
 import ProtocolSupport
 import Testing
 
@@ -17,16 +18,19 @@ struct CronJobStoreTests {
     static func sampleJobs() -> [CronJob] {
         [
             CronJob(
-                id: "a1", name: "Morning brief", createdAtMs: 1000, schedule: .cron(expr: "0 9 * * 1-5", tz: "Europe/Berlin"),
-                payload: .agentTurn(CronAgentTurn(message: "Summarise my inbox", model: "gpt", timeoutSeconds: 120)),
+                id: "a1", name: "Morning brief", enabled: true, createdAtMs: 1000, updatedAtMs: 1000,
+                schedule: CronSchedule(kind: .cron, expr: "0 9 * * 1-5", tz: "Europe/Berlin"), sessionTarget: .isolated, wakeMode: .now,
+                payload: CronPayload(kind: .agentTurn, message: "Summarise my inbox", model: "gpt", timeoutSeconds: 120),
                 delivery: CronDelivery(mode: .announce, channel: "last", bestEffort: true),
                 state: CronJobState(nextRunAtMs: 5000, lastStatus: .error, lastError: "boom", consecutiveErrors: 2)),
             CronJob(
                 id: "b2", agentId: "ops", name: "Ping", description: "every minute", enabled: false, createdAtMs: 2000, updatedAtMs: 3000,
-                schedule: .every(everyMs: 60_000, anchorMs: nil), wakeMode: .nextHeartbeat, payload: .systemEvent(CronSystemEvent(text: "ping"))),
+                schedule: CronSchedule(kind: .every, everyMs: 60_000), sessionTarget: .main, wakeMode: .nextHeartbeat,
+                payload: CronPayload(kind: .systemEvent, text: "ping"), state: CronJobState()),
             CronJob(
-                id: "c3", name: "Once", deleteAfterRun: true, createdAtMs: 3000, schedule: .at("2026-02-01T16:00:00Z"),
-                payload: .systemEvent(CronSystemEvent(text: "remind"))),
+                id: "c3", name: "Once", enabled: true, deleteAfterRun: true, createdAtMs: 3000, updatedAtMs: 3000,
+                schedule: CronSchedule(kind: .at, at: "2026-02-01T16:00:00Z"), sessionTarget: .main, wakeMode: .now,
+                payload: CronPayload(kind: .systemEvent, text: "remind"), state: CronJobState()),
         ]
     }
 
@@ -79,15 +83,14 @@ struct CronJobStoreTests {
         let file = try store.load()
         let job = try #require(file.jobs.first)
         #expect(job.enabled && job.wakeMode == .now && job.sessionTarget == .isolated && job.createdAtMs == 0)
-        #expect(job.extra == ["isolation": ["postToMainPrefix": "Cron"], "staggerNote": 7])
+        #expect(job.isolation == ["postToMainPrefix": "Cron"], "a member the protocol type has")
+        let extras = try #require(file.jobExtras["x1"])
+        #expect(extras.job == ["staggerNote": 7])
         #expect(file.extra == ["note": "top-level extra"])
-        guard case .agentTurn(let turn) = job.payload else {
-            Issue.record("payload kind")
-            return
-        }
-        #expect(turn.extra == ["futureOption": [1, 2]])
-        #expect(job.delivery?.extra == ["webhookUrl": "https://example.test/hook"])
-        #expect(job.state.extra == ["lastDelivered": true])
+        #expect(job.payload.kind == .agentTurn)
+        #expect(extras.nested["payload"] == ["futureOption": [1, 2]])
+        #expect(extras.nested["delivery"] == ["webhookUrl": "https://example.test/hook"])
+        #expect(extras.nested["state"] == ["lastDelivered": true])
         try store.save(file)
         let again = try store.load()
         #expect(again == file)
@@ -130,9 +133,9 @@ struct CronJobStoreTests {
 
     @Test func idsWithPathSeparatorsAreRefused() throws {
         for id in ["a/b", "a\\b", "", ".."] {
-            #expect(throws: CronStoreError.self) { try CronJob.validateId(id) }
+            #expect(throws: CronStoreError.self) { try CronJobStore.validateId(id) }
         }
-        try CronJob.validateId("3f2c9a3e-1b2c-4d5e-8f90-123456789abc")
+        try CronJobStore.validateId("3f2c9a3e-1b2c-4d5e-8f90-123456789abc")
         let store = CronJobStore(path: Self.directory() + "/jobs.json")
         var job = Self.sampleJobs()[0]
         job.id = "x/y"
@@ -153,14 +156,32 @@ struct CronJobStoreTests {
         #expect(mode == 0o600)
     }
 
+    @Test func legacySchedulesAndMissingMembersLoad() throws {
+        let store = CronJobStore(path: Self.directory() + "/jobs.json")
+        let text =
+            #"{"jobs":[{"id":"old","name":"Old","schedule":{"kind":"at","atMs":1769961600000},"payload":{"kind":"systemEvent","text":"t"}},"#
+            + #"{"id":"older","name":"Older","schedule":{"kind":"cron","cron":"0 9 * * *"},"payload":{"kind":"systemEvent","text":"t"}}]}"#
+        try Data(text.utf8).write(to: URL(fileURLWithPath: store.path))
+        let jobs = try store.load().jobs
+        #expect(jobs[0].schedule == CronSchedule(kind: .at, at: "2026-02-01T16:00:00.000Z"))
+        #expect(jobs[1].schedule == CronSchedule(kind: .cron, expr: "0 9 * * *"))
+        #expect(jobs.allSatisfy { $0.enabled && $0.sessionTarget == .main && $0.state == CronJobState() })
+    }
+
     @Test func aJobsNextRunComesFromItsSchedule() throws {
         let job = Self.sampleJobs()[1]
-        #expect(try job.nextRunAtMs(nowMs: 2000) == 62_000)
-        #expect(try job.nextRunAtMs(nowMs: 62_001) == 122_000)
-        guard case .agentTurn(let turn) = Self.sampleJobs()[0].payload else { return }
-        #expect(!turn.legacyDeliveryRequested)
-        #expect(CronAgentTurn(message: "m", to: "+1555").legacyDeliveryRequested)
-        #expect(!CronAgentTurn(message: "m", deliver: false, to: "+1555").legacyDeliveryRequested)
-        #expect(CronAgentTurn(message: "m", deliver: true).legacyDeliveryRequested)
+        let timing = try CronTiming(job.schedule)
+        #expect(try timing.nextRunAtMs(nowMs: 2000, createdAtMs: 2000) == 62_000)
+        #expect(try timing.nextRunAtMs(nowMs: 62_001, createdAtMs: 2000) == 122_000)
+        var turn = CronJob(
+            id: "t", name: "t", enabled: true, createdAtMs: 0, updatedAtMs: 0, schedule: job.schedule, sessionTarget: .isolated, wakeMode: .now,
+            payload: CronPayload(kind: .agentTurn, message: "m"), state: CronJobState())
+        #expect(CronJobRules.delivery(of: turn) == nil)
+        turn.payload.to = "+1555"
+        #expect(CronJobRules.delivery(of: turn)?.to == "+1555", "legacy: a `to` asks for delivery")
+        turn.payload.deliver = false
+        #expect(CronJobRules.delivery(of: turn) == nil)
+        turn.delivery = CronDelivery(mode: .announce, channel: "telegram")
+        #expect(CronJobRules.delivery(of: turn)?.channel == "telegram", "a delivery object wins over legacy fields")
     }
 }

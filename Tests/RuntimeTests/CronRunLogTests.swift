@@ -1,6 +1,7 @@
 // Tests/RuntimeTests/CronRunLogTests.swift - run logs: append, read order and limits, trimming, torn lines
 
 import Foundation
+import Generated
 import ProtocolSupport
 import Testing
 
@@ -15,8 +16,8 @@ struct CronRunLogTests {
 
     static func entry(_ n: Int, job: String = "job1") -> CronRunLogEntry {
         CronRunLogEntry(
-            ts: Int64(1000 + n), jobId: job, status: n % 3 == 0 ? .error : .ok, error: n % 3 == 0 ? "failed \(n)" : nil, summary: "run \(n)",
-            sessionId: "s\(n)", sessionKey: "agent:main:cron:\(job)", runAtMs: Int64(900 + n), durationMs: 100, nextRunAtMs: Int64(2000 + n))
+            ts: 1000 + n, jobId: job, action: "finished", status: n % 3 == 0 ? .error : .ok, error: n % 3 == 0 ? "failed \(n)" : nil, summary: "run \(n)",
+            sessionId: "s\(n)", sessionKey: "agent:main:cron:\(job)", runAtMs: 900 + n, durationMs: 100, nextRunAtMs: 2000 + n)
     }
 
     @Test func appendsOneLinePerRunInUpstreamsShape() throws {
@@ -38,7 +39,7 @@ struct CronRunLogTests {
         let log = Self.log()
         for n in 1...10 { try log.append(Self.entry(n)) }
         #expect(try log.read(jobId: "job1", limit: 3).map(\.ts) == [1008, 1009, 1010])
-        #expect(try log.read(jobId: "job1").map(\.ts) == (1...10).map { Int64(1000 + $0) })
+        #expect(try log.read(jobId: "job1").map(\.ts) == (1...10).map { Int(1000 + $0) })
         #expect(try log.read(jobId: "job1", limit: 0).map(\.ts) == [1010])
         #expect(try log.read(jobId: "job1", limit: 1_000_000).count == 10)
         #expect(try log.read(jobId: "job1", limit: 1).first == Self.entry(10))
@@ -74,7 +75,7 @@ struct CronRunLogTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: log.directory) == ["job1.jsonl"])
         // Right after a trim exactly keepLines remain.
         try log.trim(path)
-        #expect(try log.read(jobId: "job1", limit: 5000).map(\.ts) == (36...40).map { Int64(1000 + $0) })
+        #expect(try log.read(jobId: "job1", limit: 5000).map(\.ts) == (36...40).map { Int(1000 + $0) })
     }
 
     @Test func jobIdsWithPathSeparatorsAreRefused() {

@@ -1,6 +1,7 @@
 // Tests/RuntimeTests/CronScheduleTests.swift - schedule JSON, next-run rules, backoff, and the time texts
 
 import Foundation
+import Generated
 import Testing
 
 @testable import Runtime
@@ -9,45 +10,25 @@ import Testing
 struct CronScheduleTests {
     static let jan5 = CronTimeText.absoluteMs("2026-01-05T10:00:00Z")!
 
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> CronSchedule {
-        try JSONDecoder().decode(CronSchedule.self, from: Data(text.utf8))
-    }
-
-    @Test func codesExactlyUpstreamsShapes() throws {
-        #expect(try Self.json(CronSchedule.at("2026-02-01T16:00:00Z")) == #"{"at":"2026-02-01T16:00:00Z","kind":"at"}"#)
-        #expect(try Self.json(CronSchedule.every(everyMs: 60_000, anchorMs: nil)) == #"{"everyMs":60000,"kind":"every"}"#)
-        #expect(try Self.json(CronSchedule.every(everyMs: 60_000, anchorMs: 5)) == #"{"anchorMs":5,"everyMs":60000,"kind":"every"}"#)
-        #expect(try Self.json(CronSchedule.cron(expr: "0 9 * * 1-5", tz: "Europe/Berlin")) == #"{"expr":"0 9 * * 1-5","kind":"cron","tz":"Europe/Berlin"}"#)
-        #expect(try Self.json(CronSchedule.cron(expr: "@daily", tz: nil)) == #"{"expr":"@daily","kind":"cron"}"#)
-        for schedule in [CronSchedule.at("2026-02-01T16:00"), .every(everyMs: 1, anchorMs: 0), .cron(expr: "* * * * *", tz: "UTC")] {
-            #expect(try Self.decode(Self.json(schedule)) == schedule)
-        }
-    }
-
-    @Test func readsLegacySpellingsAndRefusesUnknownKinds() throws {
-        #expect(try Self.decode(#"{"kind":"at","atMs":1769961600000}"#) == .at("2026-02-01T16:00:00.000Z"))
-        #expect(try Self.decode(#"{"kind":"cron","cron":"0 * * * *"}"#) == .cron(expr: "0 * * * *", tz: nil))
-        #expect(throws: DecodingError.self) { try Self.decode(#"{"kind":"weekly"}"#) }
-        #expect(throws: DecodingError.self) { try Self.decode(#"{"kind":"every"}"#) }
+    @Test func theCheckedFormComesFromTheProtocolShape() throws {
+        #expect(try CronTiming(CronSchedule(kind: .at, at: "2026-02-01T16:00:00Z")) == .at("2026-02-01T16:00:00Z"))
+        #expect(try CronTiming(CronSchedule(kind: .every, everyMs: 60_000, anchorMs: 5)) == .every(everyMs: 60_000, anchorMs: 5))
+        #expect(try CronTiming(CronSchedule(kind: .cron, expr: "@daily", tz: "UTC")) == .cron(expr: "@daily", tz: "UTC"))
+        #expect(throws: CronScheduleError(message: "schedule.everyMs is required")) { try CronTiming(CronSchedule(kind: .every)) }
+        #expect(throws: CronScheduleError(message: "schedule.at is required")) { try CronTiming(CronSchedule(kind: .at, expr: "x")) }
     }
 
     @Test func atIsDueAtItsTimeEvenWhenPast() throws {
-        let at = CronSchedule.at("2026-01-05T09:00:00")
+        let at = CronTiming.at("2026-01-05T09:00:00")
         #expect(try at.nextRunAtMs(nowMs: Self.jan5) == Self.jan5 - 3_600_000)
-        #expect(try CronSchedule.at("2026-01-05T12:00:00+02:00").nextRunAtMs(nowMs: 0) == Self.jan5)
-        #expect(try CronSchedule.at("2026-01-05T10:00:00.250Z").nextRunAtMs(nowMs: 0) == Self.jan5 + 250)
-        #expect(throws: CronScheduleError.self) { try CronSchedule.at("tomorrow").nextRunAtMs(nowMs: 0) }
+        #expect(try CronTiming.at("2026-01-05T12:00:00+02:00").nextRunAtMs(nowMs: 0) == Self.jan5)
+        #expect(try CronTiming.at("2026-01-05T10:00:00.250Z").nextRunAtMs(nowMs: 0) == Self.jan5 + 250)
+        #expect(throws: CronScheduleError.self) { try CronTiming.at("tomorrow").nextRunAtMs(nowMs: 0) }
     }
 
     @Test func everyFollowsTheGridThroughItsAnchor() throws {
         let anchor: Int64 = 1_000_000
-        let every = CronSchedule.every(everyMs: 60_000, anchorMs: anchor)
+        let every = CronTiming.every(everyMs: 60_000, anchorMs: anchor)
         #expect(try every.nextRunAtMs(nowMs: anchor - 5) == anchor)
         #expect(try every.nextRunAtMs(nowMs: anchor) == anchor + 60_000)
         #expect(try every.nextRunAtMs(nowMs: anchor + 1) == anchor + 60_000)
@@ -55,27 +36,27 @@ struct CronScheduleTests {
         #expect(try every.nextRunAtMs(nowMs: anchor + 60_001) == anchor + 120_000)
         #expect(try every.nextRunAtMs(nowMs: anchor + 10 * 60_000 + 59_999) == anchor + 11 * 60_000)
         // Without an anchor, the creation time; without that, now.
-        let loose = CronSchedule.every(everyMs: 30_000, anchorMs: nil)
+        let loose = CronTiming.every(everyMs: 30_000, anchorMs: nil)
         #expect(try loose.nextRunAtMs(nowMs: 100_000, createdAtMs: 10_000) == 100_000)
         #expect(try loose.nextRunAtMs(nowMs: 100_001, createdAtMs: 10_000) == 130_000)
         #expect(try loose.nextRunAtMs(nowMs: 100_000) == 130_000)
     }
 
     @Test func cronUsesItsZoneThenTheDefault() throws {
-        let berlin = CronSchedule.cron(expr: "0 9 * * *", tz: "Europe/Berlin")
+        let berlin = CronTiming.cron(expr: "0 9 * * *", tz: "Europe/Berlin")
         #expect(try berlin.nextRunAtMs(nowMs: Self.jan5) == CronTimeText.absoluteMs("2026-01-06T08:00:00Z"))
-        let local = CronSchedule.cron(expr: "0 9 * * *", tz: nil)
+        let local = CronTiming.cron(expr: "0 9 * * *", tz: nil)
         #expect(
             try local.nextRunAtMs(nowMs: Self.jan5, defaultTimeZone: TimeZone(identifier: "Asia/Tokyo")!) == CronTimeText.absoluteMs("2026-01-06T00:00:00Z"))
-        #expect(try CronSchedule.cron(expr: "  ", tz: nil).nextRunAtMs(nowMs: Self.jan5) == nil)
+        #expect(try CronTiming.cron(expr: "  ", tz: nil).nextRunAtMs(nowMs: Self.jan5) == nil)
         #expect(throws: CronScheduleError(message: "Invalid time zone specified: Mars/Olympus")) {
-            try CronSchedule.cron(expr: "0 9 * * *", tz: "Mars/Olympus").nextRunAtMs(nowMs: 0)
+            try CronTiming.cron(expr: "0 9 * * *", tz: "Mars/Olympus").nextRunAtMs(nowMs: 0)
         }
-        #expect(throws: CronScheduleError.self) { try CronSchedule.cron(expr: "0 25 * * *", tz: nil).nextRunAtMs(nowMs: 0) }
+        #expect(throws: CronScheduleError.self) { try CronTiming.cron(expr: "0 25 * * *", tz: nil).nextRunAtMs(nowMs: 0) }
     }
 
     @Test func validationMessages() {
-        func message(_ schedule: CronSchedule, nowMs: Int64? = nil) -> String? {
+        func message(_ schedule: CronTiming, nowMs: Int64? = nil) -> String? {
             do {
                 try schedule.validate(nowMs: nowMs)
                 return nil

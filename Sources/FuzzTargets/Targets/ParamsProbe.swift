@@ -31,6 +31,11 @@ struct ParamsProbe: GatewayMethodHandler {
         }
     }
 
+    /// Idempotent methods go straight to their handler: the probe is about params, not replays.
+    func idempotent(_ key: IdempotencyKey, context: Void, call: (Void) async throws -> EncodedJSON) async throws -> EncodedJSON {
+        try await call(context)
+    }
+
     func agent(_ params: AgentParams, context: Void) async throws -> Payload<AgentRunResult> { throw Decoded(params) }
     func agentWait(_ params: AgentWaitParams, context: Void) async throws -> Payload<AgentWaitResult> { throw Decoded(params) }
     func agentIdentityGet(_ params: AgentIdentityParams, context: Void) async throws -> Payload<AgentIdentity> { throw Decoded(params) }

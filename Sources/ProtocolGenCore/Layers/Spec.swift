@@ -8,6 +8,8 @@ public struct Spec: Sendable {
     public var limits: [Limit]
     public var errorCodes: [NamedDoc]
     public var detailCodes: [NamedDoc]
+    /// The `error.details` type each detail code is sent with (code → type name), where the spec declares one.
+    public var detailShapes: [String: String] = [:]
     public var closeCodes: [CloseCode]
     /// Error texts that differ between protocol versions.
     public var messages: [VersionedMessage] = []
@@ -139,6 +141,8 @@ public struct TypeDecl: Sendable {
     public var location: SourceLocation
     /// Enum values that exist from a later protocol version on (value → first version).
     public var valueSince: [String: Int] = [:]
+    /// What each enum value means, where the spec says (error codes).
+    public var valueDocs: [String: String] = [:]
 
     /// The versions of `all` that have the enum value `value`.
     public func versions(ofValue value: String, among all: [Int]) -> [Int] {
@@ -172,6 +176,9 @@ public struct Field: Sendable {
     public var until: Int? = nil
     /// From this version on, an optional field is required (`hello-ok.auth` in v4).
     public var requiredSince: Int? = nil
+    /// A patch field (`patch: true`): absent leaves the value, `null` clears it, a value sets it. Generated as
+    /// `Patch<T>`, so the three cannot be confused; such a field is optional and nullable.
+    public var patch: Bool = false
 
     /// The versions of `all` in which the field exists.
     public func versions(of all: [Int]) -> [Int] { all.filter { $0 >= since && $0 <= (until ?? Int.max) } }
@@ -210,7 +217,44 @@ public struct MethodDecl: Sendable {
     /// The whole error message for params that fail validation, where upstream words it by hand
     /// instead of naming the failing field.
     public var invalidParams: String? = nil
+    /// Runs at most once per idempotency key; nil for methods without one.
+    public var idempotency: Idempotency? = nil
     public var location: SourceLocation
+}
+
+/// A method's `idempotency:`: which param is the key, and what a retry with a known key is answered.
+/// The generated dispatcher looks the key up before the handler runs and records the handler's answer,
+/// so a handler only says when the request is valid enough to claim the key.
+public struct Idempotency: Sendable, Equatable {
+    /// What a retry gets while the first attempt still runs.
+    public enum WhileRunning: String, Sendable, CaseIterable {
+        /// The interim answer the handler recorded when it claimed the key (`agent`'s accepted ack).
+        case interim
+        /// The first attempt's final answer, once it has one (`send`).
+        case wait
+    }
+
+    /// What happens to the key when the handler throws after claiming it.
+    public enum OnError: String, Sendable, CaseIterable {
+        /// The error is the key's answer: a retry gets it again.
+        case replay
+        /// The key is forgotten: a retry runs again.
+        case retry
+    }
+
+    /// The params field (a required string) holding the key.
+    public var key: String
+    /// The prefix of the key in the shared dedupe map (`agent:<k>`); defaults to the method name.
+    public var namespace: String
+    public var whileRunning: WhileRunning
+    public var errors: OnError
+
+    public init(key: String, namespace: String, whileRunning: WhileRunning = .interim, errors: OnError = .retry) {
+        self.key = key
+        self.namespace = namespace
+        self.whileRunning = whileRunning
+        self.errors = errors
+    }
 }
 
 /// A built-in tool the agent runtime offers models: its arguments and result are spec types, so

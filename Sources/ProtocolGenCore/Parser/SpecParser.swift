@@ -111,15 +111,31 @@ public struct SpecParser {
         }
         if let codes = try root.child("codes") {
             // ErrorShape.code's type: open, so a client survives codes a newer server adds.
-            spec.types.append(
-                TypeDecl(
-                    name: "ErrorCode", doc: "Error codes carried in `ErrorShape.code`.",
-                    kind: .enumeration(values: spec.errorCodes.map(\.name), open: true), location: codes.location
-                )
+            var type = TypeDecl(
+                name: "ErrorCode", doc: "Error codes carried in `ErrorShape.code`.",
+                kind: .enumeration(values: spec.errorCodes.map(\.name), open: true), location: codes.location
             )
+            type.valueDocs = Dictionary(spec.errorCodes.map { ($0.name, $0.doc) }, uniquingKeysWith: { first, _ in first })
+            spec.types.append(type)
         }
+        // A detail code is its meaning, or `{doc, details: TypeName}` when it carries a typed `error.details`.
         for (name, value) in try root.child("detailCodes")?.entries() ?? [] {
-            spec.detailCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+            if case .scalar = value.node {
+                spec.detailCodes.append(NamedDoc(name: name, doc: try value.string(), location: value.location))
+                continue
+            }
+            try value.expectKeys(["doc", "details"])
+            spec.detailCodes.append(NamedDoc(name: name, doc: try value.string("doc") ?? "", location: value.location))
+            spec.detailShapes[name] = try value.string("details")
+        }
+        if let codes = try root.child("detailCodes") {
+            // `error.details.code`'s type, so a details type shared by several codes can declare its `code` field.
+            var type = TypeDecl(
+                name: "ErrorDetailCode", doc: "Structured `error.details.code` values.",
+                kind: .enumeration(values: spec.detailCodes.map(\.name), open: false), location: codes.location
+            )
+            type.valueDocs = Dictionary(spec.detailCodes.map { ($0.name, $0.doc) }, uniquingKeysWith: { first, _ in first })
+            spec.types.append(type)
         }
         for (name, value) in try root.child("closeCodes")?.entries() ?? [] {
             try value.expectKeys(["code", "reason", "doc"])
@@ -162,17 +178,19 @@ public struct SpecParser {
                 since: 0, location: node.location
             )
         }
-        try node.expectKeys(["type", "doc", "const", "nullable", "minLength", "minimum", "maximum", "since", "until", "requiredSince"])
+        try node.expectKeys(["type", "doc", "const", "nullable", "patch", "minLength", "minimum", "maximum", "since", "until", "requiredSince"])
         let constant = try node.string("const")
         let typed = try node.typeRef("type")
         guard let typed = typed ?? (constant != nil ? (.string, false) : nil) else {
             throw .error("field '\(name)' needs a 'type' or a 'const'", at: node.location)
         }
+        let patch = try node.bool("patch") ?? false
+        let nullable = try node.bool("nullable") ?? false
         return Field(
-            name: name, type: typed.type, optional: typed.optional, nullable: try node.bool("nullable") ?? false,
+            name: name, type: typed.type, optional: typed.optional, nullable: patch || nullable,
             constant: constant, doc: try node.string("doc") ?? "", minLength: try node.int("minLength"),
             minimum: try node.int("minimum"), maximum: try node.int("maximum"), since: try node.int("since") ?? 0,
-            location: node.location, until: try node.int("until"), requiredSince: try node.int("requiredSince")
+            location: node.location, until: try node.int("until"), requiredSince: try node.int("requiredSince"), patch: patch
         )
     }
 
@@ -186,14 +204,36 @@ public struct SpecParser {
     }
 
     func parseMethod(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> MethodDecl {
-        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase", "invalidParams"])
+        try node.expectKeys(["doc", "scope", "params", "result", "since", "until", "handshake", "twoPhase", "invalidParams", "idempotency"])
         guard let result = try node.typeRef("result") else { throw .error("method '\(name)' needs a result", at: node.location) }
         return MethodDecl(
             name: name, doc: try node.string("doc") ?? "", scope: try parseScope(node), params: try node.string("params"),
             result: result.type, resultOptional: result.optional, since: try node.int("since") ?? 0,
             until: try node.int("until"), handshake: try node.bool("handshake") ?? false, twoPhase: try node.bool("twoPhase") ?? false,
-            invalidParams: try node.string("invalidParams"), location: node.location
+            invalidParams: try node.string("invalidParams"),
+            idempotency: try node.child("idempotency").map { node throws(Diagnostic) in try parseIdempotency(name, node) }, location: node.location
         )
+    }
+
+    /// `idempotency: {key: idempotencyKey, namespace?, whileRunning?: interim|wait, errors?: retry|replay}`.
+    func parseIdempotency(_ method: String, _ node: YAMLReader) throws(Diagnostic) -> Idempotency {
+        try node.expectKeys(["key", "namespace", "whileRunning", "errors"])
+        var rule = Idempotency(key: try node.requiredString("key"), namespace: try node.string("namespace") ?? method)
+        if let text = try node.string("whileRunning") {
+            guard let value = Idempotency.WhileRunning(rawValue: text) else {
+                let known = Idempotency.WhileRunning.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .error("unknown whileRunning '\(text)' (expected one of: \(known))", at: try node.child("whileRunning")?.location)
+            }
+            rule.whileRunning = value
+        }
+        if let text = try node.string("errors") {
+            guard let value = Idempotency.OnError(rawValue: text) else {
+                let known = Idempotency.OnError.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .error("unknown errors '\(text)' (expected one of: \(known))", at: try node.child("errors")?.location)
+            }
+            rule.errors = value
+        }
+        return rule
     }
 
     func parseTool(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> ToolDecl {

@@ -14,6 +14,22 @@ public struct DocsRenderer {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// What a client may rely on when it retries a method with an idempotency key.
+    private func idempotencyNote(_ rule: Idempotency) -> String {
+        let running =
+            switch rule.whileRunning {
+            case .interim: "while the first attempt runs a retry gets its interim answer"
+            case .wait: "a retry while the first attempt runs waits for its answer"
+            }
+        let errors =
+            switch rule.errors {
+            case .replay: "a failed attempt's error is replayed too"
+            case .retry: "a request refused after validation frees the key for a retry"
+            }
+        return
+            "**Idempotent** on `\(rule.key)` (dedupe key `\(rule.namespace):<key>`, kept `dedupeTtlMs`): a retry replays the first answer and runs nothing; \(running); \(errors)."
+    }
+
     private func typeLink(_ type: TypeRef) -> String {
         switch type {
         case .named(let name): "[`\(name)`](#\(name.lowercased()))"
@@ -52,8 +68,9 @@ public struct DocsRenderer {
         for method in spec.methods {
             let params = method.params.map { typeLink(.named($0)) } ?? "—"
             let result = typeLink(method.result) + (method.resultOptional ? " or `null`" : "")
+            let doc = method.doc + (method.idempotency.map { " " + idempotencyNote($0) } ?? "")
             out.append(
-                "| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(versionList(since: method.since, until: method.until)) | \(cell(method.doc)) |"
+                "| `\(method.name)` | \(params) | \(result) | \(method.scope.rawValue) | \(versionList(since: method.since, until: method.until)) | \(cell(doc)) |"
             )
         }
         out += [
@@ -87,8 +104,8 @@ public struct DocsRenderer {
         }
         out += ["## Error codes", "", "| Code | Meaning |", "|---|---|"]
         out += spec.errorCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
-        out += ["", "### `error.details.code`", "", "| Code | Meaning |", "|---|---|"]
-        out += spec.detailCodes.map { "| `\($0.name)` | \(cell($0.doc)) |" }
+        out += ["", "### `error.details.code`", "", "| Code | Details | Meaning |", "|---|---|---|"]
+        out += spec.detailCodes.map { "| `\($0.name)` | \(spec.detailShapes[$0.name].map { typeLink(.named($0)) } ?? "—") | \(cell($0.doc)) |" }
         if !spec.messages.isEmpty {
             out += ["", "### Messages that differ between versions", "", "| Error | Version | `message` | Close reason |", "|---|---|---|---|"]
             for message in spec.messages {

@@ -38,18 +38,7 @@ struct ConstantsTranslator {
                 }
             )
         )
-        var detailMembers: [SwiftDecl] = spec.detailCodes.map { code in
-            .enumCase(doc: SwiftDoc(code.doc), name: SwiftNames.identifier(code.name), rawValue: code.name, associated: nil)
-        }
-        detailMembers.append(
-            .function(doc: nil, attributes: [], signature: "public init(from decoder: any Swift.Decoder) throws", body: ["try self.init(closedFrom: decoder)"]))
-        detailMembers.append(
-            .function(
-                doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: ["try self.encodeRawValue(to: encoder)"])
-        )
-        let details = SwiftDecl.type(
-            .stringEnum("ErrorDetailCode", doc: SwiftDoc("Structured `error.details.code` values."), conformances: ["ClosedStringEnum"], members: detailMembers)
-        )
+        let details = detailShapes()
         let closes = SwiftDecl.type(
             SwiftTypeDecl(
                 .enum, "CloseCodes", doc: SwiftDoc("WebSocket close codes and their fixed reasons."),
@@ -83,7 +72,7 @@ struct ConstantsTranslator {
         )
         return SwiftFile(
             name: "Constants.swift", imports: ["ProtocolSupport"],
-            declarations: [version, limits, details, closes, messages(), scopeRules, environment(), apiCheck]
+            declarations: [version, limits] + details + [closes, messages(), scopeRules, environment(), apiCheck]
         )
     }
 
@@ -130,5 +119,32 @@ struct ConstantsTranslator {
                 }
             )
         )
+    }
+
+    /// `ErrorDetailCode.detailsType` and an `ErrorDetails` conformance per details type, when `errors.yaml` gives
+    /// detail codes a typed `error.details` (`{doc, details: TypeName}`).
+    private func detailShapes() -> [SwiftDecl] {
+        let shaped = spec.detailCodes.compactMap { code in spec.detailShapes[code.name].map { (code.name, $0) } }
+        guard !shaped.isEmpty else { return [] }
+        var cases = shaped.map { "case .\(SwiftNames.identifier($0.0)): \($0.1).self" }
+        if shaped.count < spec.detailCodes.count { cases.append("default: nil") }
+        var declarations: [SwiftDecl] = [
+            .type(
+                SwiftTypeDecl(
+                    .extension, "ErrorDetailCode",
+                    members: [
+                        .function(
+                            doc: SwiftDoc("The type `error.details` has when it carries this code; nil when the spec declares none."), attributes: [],
+                            signature: "public var detailsType: (any ErrorDetails.Type)?", body: ["switch self {"] + cases + ["}"]
+                        )
+                    ]
+                )
+            )
+        ]
+        var seen = Set<String>()
+        for (_, type) in shaped where seen.insert(type).inserted {
+            declarations.append(.type(SwiftTypeDecl(.extension, type, conformances: ["ErrorDetails"], members: [])))
+        }
+        return declarations
     }
 }

@@ -44,6 +44,16 @@ struct MethodsTranslator {
                 body: ["advertised.filter { $0.versions.contains(version) }"]
             )
         )
+        if spec.methods.contains(where: { $0.idempotency != nil }) {
+            var cases = spec.methods.compactMap { method in method.idempotency.map { "case .\(caseName(method)): \(ruleLiteral($0))" } }
+            if cases.count < spec.methods.count { cases.append("default: nil") }
+            members.append(
+                .function(
+                    doc: SwiftDoc("How a retry with the same idempotency key is answered; nil for methods without a key."), attributes: [],
+                    signature: "public var idempotency: IdempotencyRule?", body: ["switch self {"] + cases + ["}"]
+                )
+            )
+        }
         let advertised = spec.methods.filter { !$0.handshake }
         members.append(
             .property(
@@ -60,6 +70,11 @@ struct MethodsTranslator {
         )
     }
 
+    /// The `IdempotencyRule` a method's `idempotency:` spells.
+    private func ruleLiteral(_ rule: Idempotency) -> String {
+        "IdempotencyRule(namespace: \(SwiftNames.stringLiteral(rule.namespace)), whileRunning: .\(rule.whileRunning.rawValue), errors: .\(rule.errors.rawValue))"
+    }
+
     private func signature(_ method: MethodDecl) -> String {
         let params = method.params.map { "_ params: \($0), " } ?? ""
         return "func \(caseName(method))(\(params)context: Context) async throws -> Payload<\(resultType(method))>"
@@ -71,6 +86,17 @@ struct MethodsTranslator {
         ]
         for method in spec.methods where !method.handshake {
             members.append(.requirement(doc: SwiftDoc(method.doc, remark: Spec.remark(method.location, method.name)), signature: signature(method)))
+        }
+        if spec.methods.contains(where: { $0.idempotency != nil }) {
+            members.append(
+                .requirement(
+                    doc: SwiftDoc(
+                        "Runs `call` (a method with `idempotency:` in the spec) at most once per key: a retry gets the first attempt's answer as `key.rule` says, and `call` gets the context it claims the key through."
+                    ),
+                    signature:
+                        "func idempotent(_ key: IdempotencyKey, context: Context, call: (Context) async throws -> EncodedJSON) async throws -> EncodedJSON"
+                )
+            )
         }
         return .type(
             SwiftTypeDecl(
@@ -87,6 +113,16 @@ struct MethodsTranslator {
             body.append("case .\(caseName(method)):")
             if method.handshake {
                 body.append("    throw HandshakeOnlyMethod(method: rawValue)")
+                continue
+            }
+            if let rule = method.idempotency, let params = method.params {
+                body += [
+                    "    let decoded = try params.decode(\(params).self, method: rawValue)",
+                    "    let key = IdempotencyKey(decoded.\(SwiftNames.identifier(rule.key)), rule: \(ruleLiteral(rule)))",
+                    "    return try await handler.idempotent(key, context: context) { context in",
+                    "        try await handler.\(caseName(method))(decoded, context: context).erased",
+                    "    }",
+                ]
                 continue
             }
             let arguments: String

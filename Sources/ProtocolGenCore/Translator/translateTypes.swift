@@ -38,7 +38,8 @@ struct TypesTranslator {
     }
 
     private func fieldType(_ field: Field) -> String {
-        field.optional ? field.type.swift + "?" : field.type.swift
+        if field.patch { return "Patch<\(field.type.swift)>" }
+        return field.optional ? field.type.swift + "?" : field.type.swift
     }
 
     func translateObject(_ type: TypeDecl, _ fields: [Field]) -> SwiftDecl {
@@ -52,7 +53,7 @@ struct TypesTranslator {
         let parameters = stored.map { field in
             let (label, local) = parameterNames(field)
             let declared = local == SwiftNames.identifier(field.name) ? label : "\(label) \(local)"
-            return "\(declared): \(fieldType(field))\(field.optional ? " = nil" : "")"
+            return "\(declared): \(fieldType(field))\(field.patch ? " = .absent" : field.optional ? " = nil" : "")"
         }
         members.append(
             .function(
@@ -113,7 +114,9 @@ struct TypesTranslator {
                 lines.append("try container.decodeConstant(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))")
                 continue
             }
-            if let required = field.requiredSince {
+            if field.patch {
+                lines.append("self.\(name) = try container.decodePatchField(\(field.type.swift).self, forKey: .\(name))")
+            } else if let required = field.requiredSince {
                 lines.append(
                     "self.\(name) = VersionRange(since: \(required)).enforces(version) ? try container.decodeField(\(field.type.swift).self, forKey: .\(name)) : try container.decodeOptionalField(\(field.type.swift).self, forKey: .\(name))"
                 )
@@ -125,10 +128,10 @@ struct TypesTranslator {
             }
             if field.minimum != nil || field.maximum != nil, field.type == .int {
                 let bounds = [field.minimum.map { "minimum: \($0)" }, field.maximum.map { "maximum: \($0)" }].compactMap { $0 }
-                lines.append("try container.checkBounds(self.\(name), forKey: .\(name), \(bounds.joined(separator: ", ")))")
+                lines.append("try container.checkBounds(self.\(name)\(field.patch ? ".value" : ""), forKey: .\(name), \(bounds.joined(separator: ", ")))")
             }
             if let minLength = field.minLength, field.type == .string {
-                lines.append("try container.checkLength(self.\(name), forKey: .\(name), minLength: \(minLength))")
+                lines.append("try container.checkLength(self.\(name)\(field.patch ? ".value" : ""), forKey: .\(name), minLength: \(minLength))")
             }
         }
         return lines
@@ -145,6 +148,8 @@ struct TypesTranslator {
             let line: String
             if let constant = field.constant {
                 line = "try container.encode(\(SwiftNames.stringLiteral(constant)), forKey: .\(name))"
+            } else if field.patch {
+                line = "try container.encodePatch(self.\(name), forKey: .\(name))"
             } else if let required = field.requiredSince {
                 line =
                     "if VersionRange(since: \(required)).enforces(version) { try container.encodeRequired(self.\(name), forKey: .\(name)) } else { try container.encodeIfPresent(self.\(name), forKey: .\(name)) }"
@@ -162,7 +167,9 @@ struct TypesTranslator {
     func translateClosedEnum(_ type: TypeDecl, _ values: [String], doc typeDoc: SwiftDoc? = nil) -> SwiftDecl {
         var members: [SwiftDecl] = values.map { value in
             let name = SwiftNames.identifier(value)
-            return .enumCase(doc: nil, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value, associated: nil)
+            return .enumCase(
+                doc: type.valueDocs[value].map { SwiftDoc($0) }, name: name, rawValue: name.trimmingCharacters(in: ["`"]) == value ? nil : value,
+                associated: nil)
         }
         let checks = valueChecks(type)
         var decode = ["try self.init(closedFrom: decoder)"]
@@ -207,7 +214,9 @@ struct TypesTranslator {
     }
 
     func translateOpenEnum(_ type: TypeDecl, _ values: [String]) -> SwiftDecl {
-        var members: [SwiftDecl] = values.map { .enumCase(doc: nil, name: SwiftNames.identifier($0), rawValue: nil, associated: nil) }
+        var members: [SwiftDecl] = values.map {
+            .enumCase(doc: type.valueDocs[$0].map { SwiftDoc($0) }, name: SwiftNames.identifier($0), rawValue: nil, associated: nil)
+        }
         members.append(.enumCase(doc: SwiftDoc("A value this build does not know."), name: "unrecognized", rawValue: nil, associated: "Swift.String"))
         members.append(
             .property(

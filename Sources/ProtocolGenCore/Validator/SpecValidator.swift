@@ -71,7 +71,9 @@ public struct SpecValidator {
                     if field.constant != nil && field.type != .string {
                         out.error("field '\(field.name)' has a const, so its type must be string", at: field.location)
                     }
-                    if field.nullable && !field.optional {
+                    if field.patch && (!field.optional || field.requiredSince != nil || field.constant != nil) {
+                        out.error("patch field '\(field.name)' must be optional (`T?`): absent is one of its three states", at: field.location)
+                    } else if field.nullable && !field.optional {
                         out.error("nullable field '\(field.name)' must also be optional (`T?`)", at: field.location)
                     }
                     if (field.minimum != nil || field.maximum != nil) && field.type != .int {
@@ -100,6 +102,28 @@ public struct SpecValidator {
                 } else {
                     out.error("params of '\(method.name)' refers to unknown type '\(params)'", at: method.location)
                 }
+            }
+            if let idempotency = method.idempotency {
+                let field = method.params.flatMap { spec.type(named: $0) }?.fields.first { $0.name == idempotency.key }
+                if field?.type != .string || field?.optional != false {
+                    out.error(
+                        "idempotency key '\(idempotency.key)' of '\(method.name)' must be a required string field of its params", at: method.location)
+                }
+            }
+        }
+        for code in spec.detailCodes {
+            guard let name = spec.detailShapes[code.name] else { continue }
+            guard let type = spec.type(named: name), case .object(let fields, _) = type.kind else {
+                out.error("details of detail code '\(code.name)' must name an object type, not '\(name)'", at: code.location)
+                continue
+            }
+            // The details say which code they carry: that very code, or any (a shape several codes share).
+            let field = fields.first { $0.name == "code" }
+            let fits = field.map { $0.constant == code.name || ($0.constant == nil && $0.type == .named("ErrorDetailCode") && !$0.optional) } ?? false
+            if !fits {
+                out.error(
+                    "details type '\(name)' of detail code '\(code.name)' needs a field `code: {const: \(code.name)}` or `code: {type: ErrorDetailCode}`",
+                    at: code.location)
             }
         }
         for event in spec.events {

@@ -21,7 +21,7 @@ extension SpecValidator {
     static let reservedTypeNames: Set<String> = [
         "Swift", "ProtocolSupport", "ArgumentParser",
         "GatewayMethod", "GatewayMethodHandler", "GatewayEvent", "OutboundEvent", "ProtocolVersion", "ProtocolLimits",
-        "ErrorDetailCode", "CloseCodes", "ScopeRules", "GeneratedAPIVersion", ConfigTranslator.rootName, "ConfigSchema", "ConfigDefaults", "Precedence",
+        "CloseCodes", "ScopeRules", "GeneratedAPIVersion", ConfigTranslator.rootName, "ConfigSchema", "ConfigDefaults", "Precedence",
         "Payload", "EncodedJSON", "JSONValue", "MethodScope", "EventDelivery", "CloseCodeInfo", "ConfigKeyInfo", "ReloadRule",
         "PrecedenceChain", "RequestParams", "HandshakeOnlyMethod", "ClosedStringEnum", "OpenStringEnum", "ProtocolGenAPIVersion_1",
         "ParsableArguments",

@@ -27,7 +27,6 @@ final class AgentRuntime: Sendable {
 
     unowned let hub: GatewayHub
     let store: SessionStore
-    let dedupe = DedupeCache()
     let systemEvents = SystemEvents()
     private let environment: [String: String]
     private let state = Mutex(State())

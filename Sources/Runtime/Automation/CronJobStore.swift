@@ -1,18 +1,23 @@
 // Sources/Runtime/Automation/CronJobStore.swift - cron/jobs.json on disk: tolerant reads, atomic writes, a .bak copy
 
 import Foundation
+import Generated
 import ProtocolSupport
 
 /// The job file's contents: `{"version":1,"jobs":[…]}`. Other top-level members are kept in `extra`.
 public struct CronStoreFile: Sendable, Hashable {
     public var version: Int
     public var jobs: [CronJob]
+    /// Top-level members other than `version` and `jobs`, written back unchanged.
     public var extra: [String: JSONValue]
+    /// Members of each job (by id) that `CronJob` does not know, written back with it.
+    public var jobExtras: [String: CronStoreJSON.Extras]
 
-    public init(version: Int = 1, jobs: [CronJob] = [], extra: [String: JSONValue] = [:]) {
+    public init(version: Int = 1, jobs: [CronJob] = [], extra: [String: JSONValue] = [:], jobExtras: [String: CronStoreJSON.Extras] = [:]) {
         self.version = version
         self.jobs = jobs
         self.extra = extra
+        self.jobExtras = jobExtras
     }
 }
 
@@ -63,26 +68,30 @@ public struct CronJobStore: Sendable {
             throw CronStoreError(message: "Failed to parse cron store at \(path): \"jobs\" must be an array")
         }
         var jobs: [CronJob] = []
+        var jobExtras: [String: CronStoreJSON.Extras] = [:]
         jobs.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() where element != .null {
             let label = "jobs[\(index)]" + (element["id"]?.stringValue.map { " (id \($0.debugDescription))" } ?? "")
             do {
-                let job = try WireJSON.decoder.decode(CronJob.self, from: Data(try WireJSON.encode(element)))
-                try CronJob.validateId(job.id)
+                guard let object = element.objectValue else { throw CronStoreError(message: "expected an object, got \(element.typeName)") }
+                let (known, extras) = CronStoreJSON.split(object)
+                let job = try WireJSON.decoder.decode(CronJob.self, from: Data(try WireJSON.encode(JSONValue.object(known))))
+                try Self.validateId(job.id)
                 jobs.append(job)
+                if !extras.isEmpty { jobExtras[job.id] = extras }
             } catch let error as CronStoreError {
                 throw CronStoreError(message: "Invalid cron store at \(path): \(label): \(error.message)")
             } catch {
                 throw CronStoreError(message: "Invalid cron store at \(path): \(label): \(Self.describe(error))")
             }
         }
-        return CronStoreFile(version: version, jobs: jobs, extra: members)
+        return CronStoreFile(version: version, jobs: jobs, extra: members, jobExtras: jobExtras)
     }
 
     /// Writes `file` atomically (version 1), then refreshes `<file>.bak` (best effort: the store itself is safe).
     /// - Throws: `CronStoreError` for a job id with a path separator, or when the file cannot be written.
     public func save(_ file: CronStoreFile) throws(CronStoreError) {
-        for job in file.jobs { try CronJob.validateId(job.id) }
+        for job in file.jobs { try Self.validateId(job.id) }
         let data: Data
         do {
             data = try Self.encode(file)
@@ -101,27 +110,28 @@ public struct CronJobStore: Sendable {
         try save(CronStoreFile(jobs: jobs))
     }
 
+    /// Upstream refuses ids with a path separator: the id names the run log file `runs/<id>.jsonl`.
+    public static func validateId(_ id: String) throws(CronStoreError) {
+        guard !id.isEmpty, !id.contains("/"), !id.contains("\\"), id != ".", id != ".." else {
+            throw CronStoreError(message: "invalid cron job id: \(id.debugDescription)")
+        }
+    }
+
     static func encode(_ file: CronStoreFile) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var members = file.extra
         members["version"] = .int(1)
-        var data = try encoder.encode(members.mapValues(EncodableMember.json).merging(["jobs": .jobs(file.jobs)]) { $1 })
+        var jobs: [JSONValue] = []
+        jobs.reserveCapacity(file.jobs.count)
+        for job in file.jobs {
+            guard case .object(let known) = try WireJSON.decode(JSONValue.self, from: try WireJSON.encode(job)) else { continue }
+            jobs.append(.object(CronStoreJSON.merge(known, file.jobExtras[job.id] ?? CronStoreJSON.Extras())))
+        }
+        members["jobs"] = .array(jobs)
+        var data = try encoder.encode(JSONValue.object(members))
         data.append(0x0A)
         return data
-    }
-
-    /// A top-level member: kept raw JSON, or the jobs.
-    private enum EncodableMember: Encodable {
-        case json(JSONValue)
-        case jobs([CronJob])
-
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .json(let value): try value.encode(to: encoder)
-            case .jobs(let jobs): try jobs.encode(to: encoder)
-            }
-        }
     }
 
     /// A `DecodingError` as one line: what is wrong and where (`schedule.everyMs: expected Int64`).

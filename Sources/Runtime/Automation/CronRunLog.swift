@@ -1,41 +1,8 @@
 // Sources/Runtime/Automation/CronRunLog.swift - runs/<jobId>.jsonl: one line per finished run, trimmed to the newest
 
 import Foundation
+import Generated
 import ProtocolSupport
-
-/// One finished run, as upstream logs it and `cron.runs` returns it.
-public struct CronRunLogEntry: Sendable, Hashable, Codable {
-    /// When the line was written (ms since the epoch).
-    public var ts: Int64
-    public var jobId: String
-    /// Always `finished`: the only action upstream logs.
-    public var action: String
-    public var status: CronRunStatus?
-    public var error: String?
-    public var summary: String?
-    public var sessionId: String?
-    public var sessionKey: String?
-    public var runAtMs: Int64?
-    public var durationMs: Int64?
-    public var nextRunAtMs: Int64?
-
-    public init(
-        ts: Int64, jobId: String, status: CronRunStatus? = nil, error: String? = nil, summary: String? = nil, sessionId: String? = nil,
-        sessionKey: String? = nil, runAtMs: Int64? = nil, durationMs: Int64? = nil, nextRunAtMs: Int64? = nil
-    ) {
-        self.ts = ts
-        self.jobId = jobId
-        self.action = "finished"
-        self.status = status
-        self.error = error
-        self.summary = summary
-        self.sessionId = sessionId
-        self.sessionKey = sessionKey
-        self.runAtMs = runAtMs
-        self.durationMs = durationMs
-        self.nextRunAtMs = nextRunAtMs
-    }
-}
 
 /// The run logs under `<store dir>/runs/`, one JSON Lines file per job (`cron/run-log.ts`).
 ///
@@ -60,7 +27,7 @@ public struct CronRunLog: Sendable {
     /// `runs/<jobId>.jsonl`.
     /// - Throws: `CronStoreError` for an id that is empty or holds a path separator.
     public func path(jobId: String) throws(CronStoreError) -> String {
-        try CronJob.validateId(jobId)
+        try CronJobStore.validateId(jobId)
         return "\(directory)/\(jobId).jsonl"
     }
 

@@ -1,20 +1,35 @@
-// Sources/Runtime/Automation/CronSchedule.swift - when a job runs: `at`, `every` or `cron`, in upstream's JSON shape
+// Sources/Runtime/Automation/CronSchedule.swift - when a job runs: `at`, `every` or `cron`
 
 import Foundation
+import Generated
 
-/// A job's schedule, encoded exactly as upstream stores it:
-/// `{"kind":"at","at":"2026-02-01T16:00:00Z"}`, `{"kind":"every","everyMs":60000,"anchorMs":…}` or
-/// `{"kind":"cron","expr":"0 9 * * 1-5","tz":"Europe/Berlin"}`.
-///
-/// Decoding also reads upstream's legacy spellings (`atMs` as a number, `cron` for `expr`) so old job files load;
-/// they are written back in the current shape. Keys other than these are not kept (later builds' `staggerMs`).
-public enum CronSchedule: Sendable, Hashable, Codable {
+/// A job's schedule as the scheduler computes with it: the wire/store shape is the generated `CronSchedule` (one
+/// struct with a `kind` and every kind's fields); this is the checked form, one case per kind with only its own fields.
+public enum CronTiming: Sendable, Hashable {
     /// One run at an ISO time (no zone = UTC).
     case at(String)
     /// Every `everyMs` ms on the grid through `anchorMs` (default: the job's creation time).
     case every(everyMs: Int64, anchorMs: Int64?)
     /// A cron expression in `tz` (default: the host's zone).
     case cron(expr: String, tz: String?)
+
+    /// The checked form of a stored or requested schedule.
+    /// - Throws: `CronScheduleError` when the kind's own field is missing.
+    public init(_ schedule: CronSchedule) throws(CronScheduleError) {
+        switch schedule.kind {
+        case .at:
+            guard let at = schedule.at else { throw CronScheduleError(message: "schedule.at is required") }
+            self = .at(at)
+        case .every:
+            guard let everyMs = schedule.everyMs else { throw CronScheduleError(message: "schedule.everyMs is required") }
+            self = .every(everyMs: Int64(everyMs), anchorMs: schedule.anchorMs.map(Int64.init))
+        case .cron:
+            guard let expr = schedule.expr else { throw CronScheduleError(message: "schedule.expr is required") }
+            self = .cron(expr: expr, tz: schedule.tz)
+        default:
+            throw CronScheduleError(message: "unknown schedule kind \"\(schedule.kind.rawValue)\" (expected at, every or cron)")
+        }
+    }
 
     public var kind: String {
         switch self {
@@ -107,51 +122,6 @@ public enum CronSchedule: Sendable, Hashable, Codable {
 
     static func invalidAt(_ text: String) -> String {
         "Invalid schedule.at: expected ISO-8601 timestamp or Unix seconds (got \(text))"
-    }
-
-    // MARK: Codable
-
-    private enum CodingKeys: String, CodingKey {
-        case kind, at, atMs, everyMs, anchorMs, expr, cron, tz
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let kind = try container.decode(String.self, forKey: .kind)
-        switch kind {
-        case "at":
-            if let at = try container.decodeIfPresent(String.self, forKey: .at) {
-                self = .at(at)
-            } else if let atMs = try? container.decode(Int64.self, forKey: .atMs) {
-                self = .at(CronTimeText.isoString(ms: atMs))
-            } else {
-                throw DecodingError.keyNotFound(CodingKeys.at, .init(codingPath: container.codingPath, debugDescription: "schedule.at is required"))
-            }
-        case "every":
-            self = .every(
-                everyMs: try container.decode(Int64.self, forKey: .everyMs), anchorMs: try container.decodeIfPresent(Int64.self, forKey: .anchorMs))
-        case "cron":
-            let expr = try container.decodeIfPresent(String.self, forKey: .expr) ?? container.decode(String.self, forKey: .cron)
-            self = .cron(expr: expr, tz: try container.decodeIfPresent(String.self, forKey: .tz))
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown schedule kind \"\(kind)\" (expected at, every or cron)")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        switch self {
-        case .at(let at):
-            try container.encode(at, forKey: .at)
-        case .every(let everyMs, let anchorMs):
-            try container.encode(everyMs, forKey: .everyMs)
-            try container.encodeIfPresent(anchorMs, forKey: .anchorMs)
-        case .cron(let expr, let tz):
-            try container.encode(expr, forKey: .expr)
-            try container.encodeIfPresent(tz, forKey: .tz)
-        }
     }
 }
 

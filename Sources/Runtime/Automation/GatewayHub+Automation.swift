@@ -4,12 +4,14 @@ import Foundation
 import Generated
 import ProtocolSupport
 
-/// What acts without being asked: the heartbeat scheduler (and, through it, wake requests).
+/// What acts without being asked: the heartbeat scheduler (and, through it, wake requests) and cron.
 final class GatewayAutomation: Sendable {
     let heartbeat: HeartbeatScheduler
+    let cron: CronService
 
-    init(heartbeat: HeartbeatScheduler) {
+    init(heartbeat: HeartbeatScheduler, cron: CronService) {
         self.heartbeat = heartbeat
+        self.cron = cron
     }
 }
 
@@ -18,18 +20,24 @@ extension GatewayHub {
     func startAutomation(clock: any AutomationClock) {
         let runner = HeartbeatRunner(hub: self, clock: clock)
         let heartbeat = HeartbeatScheduler(runner: runner) { [weak self] in self?.heartbeatPolicies() ?? [] }
-        automationSlot.withLock { $0 = GatewayAutomation(heartbeat: heartbeat) }
+        let cron = CronService(hub: self, clock: clock, heartbeat: heartbeat)
+        automationSlot.withLock { $0 = GatewayAutomation(heartbeat: heartbeat, cron: cron) }
         heartbeat.start()
+        tasks.spawn { await cron.start() }
     }
 
     /// Cancels the timers at shutdown (runs in flight are aborted with the others).
-    func stopAutomation() {
-        automationSlot.withLock { $0 }?.heartbeat.stop()
+    func stopAutomation() async {
+        guard let automation = automationSlot.withLock({ $0 }) else { return }
+        automation.heartbeat.stop()
+        await automation.cron.stop()
     }
 
     /// A reload touched `agents.defaults.heartbeat`, the agent list or `cron`.
     func automationConfigChanged() {
-        automationSlot.withLock { $0 }?.heartbeat.configChanged()
+        guard let automation = automationSlot.withLock({ $0 }) else { return }
+        automation.heartbeat.configChanged()
+        tasks.spawn { await automation.cron.configChanged() }
     }
 
     /// The schedulers; methods that need them fail with UNAVAILABLE before start.

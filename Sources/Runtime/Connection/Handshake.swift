@@ -53,9 +53,10 @@ struct Handshake {
     }
 
     private func refuse(
-        _ message: String, code: ErrorCode = .invalidRequest, details: JSONValue? = nil, close: CloseCodeInfo = CloseCodes.policyViolation
+        _ message: String, code: ErrorCode = .invalidRequest, details: (any ErrorDetails)? = nil, close: CloseCodeInfo = CloseCodes.policyViolation
     ) -> Refusal {
-        Refusal(error: ErrorShape(code: code, message: message, details: details), close: close, reason: close.reason ?? message)
+        let details = details.flatMap { ErrorShape.json($0, version: nil) }
+        return Refusal(error: ErrorShape(code: code, message: message, details: details), close: close, reason: close.reason ?? message)
     }
 
     private func accept(_ request: RequestFrame, message: [UInt8]) async throws -> (ConnectedClient, DeviceAuthToken?) {
@@ -79,7 +80,7 @@ struct Handshake {
                 try DeviceIdentityVerifier(nonce: connection.challengeNonce, skewMs: ProtocolLimits.deviceSignatureSkewMs)
                     .verify(device, params: params, role: role, scopes: requestedScopes)
             } catch {
-                throw refuse(error.message, details: ["code": .string(error.code.rawValue), "reason": .string(error.reason)])
+                throw refuse(error.message, details: DeviceAuthDetails(code: error.code, reason: error.reason))
             }
         }
 
@@ -127,7 +128,7 @@ struct Handshake {
         )
         guard let reason = check.failure(origin: peer.origin, host: peer.host) else { return }
         hub.logger.warning("origin not allowed", metadata: ["connId": "\(connection.id)", "origin": "\(peer.origin ?? "n/a")", "reason": "\(reason)"])
-        throw refuse(BrowserOriginCheck.refusal, details: ["code": .string(ErrorDetailCode.controlUiOriginNotAllowed.rawValue)])
+        throw refuse(BrowserOriginCheck.refusal, details: OriginNotAllowedDetails())
     }
 
     private func decodeParams(_ request: RequestFrame, message: [UInt8], version: Int) throws -> ConnectParams {
@@ -147,12 +148,10 @@ struct Handshake {
         guard let negotiated else {
             throw refuse(
                 "protocol mismatch",
-                details: [
-                    "code": .string(ErrorDetailCode.protocolMismatch.rawValue), "clientMinProtocol": .int(params.minProtocol),
-                    "clientMaxProtocol": .int(params.maxProtocol), "expectedProtocol": .int(ProtocolVersion.current),
-                    "supportedProtocols": .array(ProtocolVersion.supported.map { .int($0) }),
-                    "minimumProbeProtocol": .int(ProtocolVersion.minimumProbe),
-                ],
+                details: ProtocolMismatchDetails(
+                    clientMinProtocol: params.minProtocol, clientMaxProtocol: params.maxProtocol, expectedProtocol: ProtocolVersion.current,
+                    supportedProtocols: ProtocolVersion.supported, minimumProbeProtocol: ProtocolVersion.minimumProbe
+                ),
                 close: CloseCodes.protocolMismatch
             )
         }
@@ -169,9 +168,8 @@ struct Handshake {
             approvedScopes: required.approvedScopes
         )
         let wording = VersionedMessages.pairingRequired(version: version, requirement: required.reason.requirement, requestId: required.requestId)
-        let detailsJSON = try WireJSON.decode(JSONValue.self, from: Payload(details, version: version).bytes)
         return Refusal(
-            error: ErrorShape(code: .notPaired, message: wording.message, details: detailsJSON), close: CloseCodes.policyViolation,
+            error: ErrorShape(code: .notPaired, message: wording.message, details: details, version: version), close: CloseCodes.policyViolation,
             reason: wording.closeReason ?? wording.message
         )
     }
@@ -209,10 +207,10 @@ struct Handshake {
     private func unauthorized(_ reason: AuthFailureReason, _ params: ConnectParams, retryAfterMs: Int?) -> Refusal {
         let message = SharedSecretAuth.message(for: reason, client: params.client)
         let canRetry = reason == .tokenMismatch && params.device != nil && params.auth?.token != nil && params.auth?.deviceToken == nil
-        let details: JSONValue = [
-            "code": .string(reason.detailCode.rawValue), "authReason": .string(reason.rawValue), "canRetryWithDeviceToken": .bool(canRetry),
-            "recommendedNextStep": .string(canRetry ? "retry_with_device_token" : reason.recommendedNextStep),
-        ]
+        let details = AuthFailureDetails(
+            code: reason.detailCode, authReason: reason.rawValue, canRetryWithDeviceToken: canRetry,
+            recommendedNextStep: canRetry ? "retry_with_device_token" : reason.recommendedNextStep
+        )
         var error = ErrorShape(code: .invalidRequest, message: message, details: details)
         if let retryAfterMs {
             error.retryable = true

@@ -9,6 +9,8 @@ struct MethodContext: Sendable {
     let client: ConnectedClient
     /// The request's `id`, for methods that answer more than once (`agent`).
     let requestId: String
+    /// The request's idempotency key, for methods the spec gives one (`agent`, `chat.send`, `send`).
+    var idempotency: IdempotencyClaim? = nil
 }
 
 /// Thrown by a handler that already sent its response itself (so that frames it sends next, like

@@ -45,6 +45,8 @@ final class GatewayHub: Sendable {
     let startedAt = Date()
     /// What `GET /metrics` serves.
     let metrics = MetricsRecorder()
+    /// Answers of idempotent requests (`agent`, `chat.send`, `send`, hooks) that a retry replays.
+    let dedupe = DedupeCache()
     /// Work that outlives its request (deliveries, throttled broadcasts, channel restarts); stopped at shutdown.
     let tasks = BackgroundTasks()
     /// The OTLP exporters `diagnostics.otel` asks for (none by default); `tracer` records this gateway's spans.

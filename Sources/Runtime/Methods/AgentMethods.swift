@@ -6,13 +6,12 @@ import ProtocolSupport
 
 extension SystemMethods {
     /// Two-phase: the `accepted` ack goes out at once (before any of the run's events), the final
-    /// answer later as a second `res` with the same id. A retried key replays instead of re-running.
+    /// answer later as a second `res` with the same id. A retried key replays instead of re-running
+    /// (spec `idempotency:`; the dispatcher answers retries, this handler claims the key and records the final answer).
     func agent(_ params: AgentParams, context: MethodContext) async throws -> Payload<AgentRunResult> {
         let runtime = try hub.agents
         let runId = params.idempotencyKey
-        let dedupeKey = "agent:\(runId)"
         let now = Int(Clock.nowMs)
-        if let cached = runtime.dedupe.lookup(dedupeKey, now: now) { return try replay(cached) }
         let catalog = hub.catalog
         var requestedKey = params.sessionKey
         if requestedKey == nil, let sessionId = params.sessionId {
@@ -26,11 +25,11 @@ extension SystemMethods {
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid agent params: message must not be empty") }
         let delivery = try params.deliver == true ? replyDelivery(params, lastRoute: try? runtime.store.entry(key: sessionKey)) : nil
         let ack = try Payload(AgentRunResult(runId: runId, status: .accepted, acceptedAt: now))
-        if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) { return try replay(cached) }
+        let claim = try context.claimIdempotencyKey(interim: ack.erased)
         let timeout = params.timeout.map { Duration.seconds(max($0, 1)) } ?? hub.defaultRunTimeout
         let run = try await admit(
             runtime, runId: runId, origin: .agent, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
-            extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context, dedupeKey: dedupeKey
+            extraSystemPrompt: params.extraSystemPrompt, spawnedBy: params.spawnedBy, label: params.label, context: context
         )
         let connection = context.connection
         let requestId = context.requestId
@@ -39,7 +38,7 @@ extension SystemMethods {
         // before anything (a shutdown, say) can close the socket.
         run.onSettle { outcome in
             let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome)
-            runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
+            claim.finish(ok: ok, payload: payload, error: error)
         }
         let logger = hub.logger
         let bestEffort = params.bestEffortDeliver == true
@@ -52,7 +51,7 @@ extension SystemMethods {
                 let report = await delivery.deliver(outcome, runId: runId, logger: logger)
                 let (ok, payload, error) = Self.finalAnswer(request, outcome: outcome, delivery: report, bestEffort: bestEffort)
                 // A retry now gets this answer (with `delivered`), not the one settled before delivery.
-                runtime.dedupe.finish(dedupeKey, ok: ok, payload: payload, error: error, now: Int(Clock.nowMs))
+                claim.finish(ok: ok, payload: payload, error: error)
                 connection.respond(id: requestId, ok: ok, payload: payload, error: error)
             }
         }
@@ -165,10 +164,11 @@ extension SystemMethods {
     }
 
     /// Persists the user's message and builds the run (see `AgentRuntime.admit`); tool events go
-    /// to the calling connection when it advertised `caps: ["tool-events"]`.
+    /// to the calling connection when it advertised `caps: ["tool-events"]`. A refused run frees the
+    /// request's idempotency key (the dispatcher releases it when this throws).
     func admit(
         _ runtime: AgentRuntime, runId: String, origin: RunOrigin, agent: AgentProfile, sessionKey: String, message: String, timeout: Duration,
-        extraSystemPrompt: String?, spawnedBy: String?, label: String?, context: MethodContext, dedupeKey: String
+        extraSystemPrompt: String?, spawnedBy: String?, label: String?, context: MethodContext
     ) async throws -> ActiveRun {
         let wantsToolEvents = context.client.params.caps?.contains("tool-events") == true
         let request = RunRequest(
@@ -176,24 +176,7 @@ extension SystemMethods {
             extraSystemPrompt: extraSystemPrompt, toolEventRecipient: wantsToolEvents ? context.connection : nil, spawnedBy: spawnedBy,
             acceptedAt: Int(Clock.nowMs)
         )
-        do {
-            return try await runtime.admit(request, label: label)
-        } catch {
-            runtime.dedupe.release(dedupeKey)
-            throw error
-        }
-    }
-
-    /// A retried key gets the cached answer: the first ack while running, else the final one.
-    private func replay(_ cached: DedupeCache.State) throws -> Payload<AgentRunResult> {
-        switch cached {
-        case .running(let first):
-            return Payload(encoded: first.bytes)
-        case .done(true, let payload, _):
-            return Payload(encoded: (payload ?? .null).bytes)
-        case .done(false, let payload, let error):
-            throw GatewayError(shape: error ?? ErrorShape(code: .unavailable, message: "run failed"), payload: payload)
-        }
+        return try await runtime.admit(request, label: label)
     }
 
     /// The second answer of `agent`: ok with the payloads, or the error with `{runId, status:"error", summary}`.
@@ -233,6 +216,6 @@ extension SystemMethods {
     }
 
     static func unknownAgent(_ id: String) -> GatewayError {
-        GatewayError.invalidRequest("unknown agent id \"\(id)\"", details: ["code": .string(ErrorDetailCode.unknownAgentId.rawValue)])
+        GatewayError.invalidRequest("unknown agent id \"\(id)\"", details: UnknownAgentIdDetails())
     }
 }

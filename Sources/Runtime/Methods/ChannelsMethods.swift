@@ -26,13 +26,9 @@ extension SystemMethods {
     }
 
     /// Upstream's `send`: one text to `to` through a channel account, deduplicated by `idempotencyKey`
-    /// (key `send:<k>`; a retry gets the first answer, or the first answer's error).
+    /// (spec `idempotency:`, key `send:<k>`; the dispatcher gives a retry the first answer, or its error).
     func send(_ params: SendParams, context: MethodContext) async throws -> Payload<SendResult> {
         let manager = try hub.channels
-        let runtime = try hub.agents
-        let key = "send:" + params.idempotencyKey
-        let now = Int(Clock.nowMs)
-        if let cached = runtime.dedupe.lookup(key, now: now) { return try await replay(cached, key: key, runtime: runtime) }
         let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw GatewayError.invalidRequest("invalid send params: message must not be empty") }
         if params.mediaUrl != nil || !(params.mediaUrls ?? []).isEmpty || params.buffer != nil {
@@ -51,20 +47,16 @@ extension SystemMethods {
             throw GatewayError.invalidRequest("invalid send target: \(error.message)")
         }
         if let thread = params.threadId { target.threadId = thread }
-        let first = try Payload(JSONValue.object(["runId": .string(params.idempotencyKey)])).erased
-        if let cached = runtime.dedupe.claim(key, first: first, now: now) { return try await replay(cached, key: key, runtime: runtime) }
+        try context.claimIdempotencyKey()
         do {
             let sent = try await ChannelSender.send(message, to: target, slot: slot)
-            let result = SendResult(
-                runId: params.idempotencyKey, messageId: sent.messageId ?? "unknown", channel: channelId, accountId: accountId, chunks: sent.chunks
+            return try Payload(
+                SendResult(
+                    runId: params.idempotencyKey, messageId: sent.messageId ?? "unknown", channel: channelId, accountId: accountId, chunks: sent.chunks
+                )
             )
-            let payload = try Payload(result)
-            runtime.dedupe.finish(key, ok: true, payload: payload.erased, error: nil, now: Int(Clock.nowMs))
-            return payload
         } catch let error as ChannelError {
-            let failure = GatewayError(.unavailable, "send failed: \(error.message)")
-            runtime.dedupe.finish(key, ok: false, payload: nil, error: failure.shape, now: Int(Clock.nowMs))
-            throw failure
+            throw GatewayError(.unavailable, "send failed: \(error.message)")
         }
     }
 
@@ -81,18 +73,5 @@ extension SystemMethods {
             throw GatewayError.invalidRequest(running.isEmpty ? "no channel is running; pass channel" : "channel is required when more than one channel runs")
         }
         return only
-    }
-
-    /// A retry with a known key: wait for the first attempt if it is still sending, then answer as it did.
-    private func replay(_ state: DedupeCache.State, key: String, runtime: AgentRuntime) async throws -> Payload<SendResult> {
-        var state = state
-        while case .running = state {
-            try await Task.sleep(for: .milliseconds(20))
-            guard let next = runtime.dedupe.lookup(key, now: Int(Clock.nowMs)) else { throw GatewayError(.unavailable, "send retry: first attempt vanished") }
-            state = next
-        }
-        guard case .done(let ok, let payload, let error) = state else { throw GatewayError(.unavailable, "send retry failed") }
-        if ok, let payload { return try Payload(WireJSON.decode(SendResult.self, from: Data(payload.bytes))) }
-        throw GatewayError(error?.code ?? .unavailable, error?.message ?? "send failed")
     }
 }

@@ -20,32 +20,21 @@ extension SystemMethods {
             throw GatewayError.invalidRequest("invalid chat.send params: message must not be empty")
         }
         let runId = params.idempotencyKey
-        let dedupeKey = "chat:\(runId)"
-        let now = Int(Clock.nowMs)
         let ack = try Payload(ChatSendResult(runId: runId, status: .started))
-        if let cached = runtime.dedupe.claim(dedupeKey, first: ack.erased, now: now) {
-            switch cached {
-            case .running:
-                return try Payload(ChatSendResult(runId: runId, status: .inFlight))
-            case .done(true, let payload, _):
-                return Payload(encoded: (payload ?? .null).bytes)
-            case .done(false, let payload, let error):
-                throw GatewayError(shape: error ?? ErrorShape(code: .unavailable, message: "run failed"), payload: payload)
-            }
-        }
+        // A retry while the run goes is told it is in flight (the dispatcher replays this).
+        let claim = try context.claimIdempotencyKey(interim: try Payload(ChatSendResult(runId: runId, status: .inFlight)).erased)
         let timeout = params.timeoutMs.map { Duration.milliseconds(max($0, 1)) } ?? hub.defaultRunTimeout
         let run = try await admit(
             runtime, runId: runId, origin: .chat, agent: agent, sessionKey: sessionKey, message: message, timeout: timeout,
-            extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context, dedupeKey: dedupeKey
+            extraSystemPrompt: nil, spawnedBy: nil, label: nil, context: context
         )
         run.onSettle { outcome in
             if let failure = outcome.failure {
                 let payload = try? Payload(ChatSendResult(runId: runId, status: .error)).erased
-                runtime.dedupe.finish(
-                    dedupeKey, ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message), now: Int(Clock.nowMs))
+                claim.finish(ok: false, payload: payload, error: ErrorShape(code: failure.code, message: failure.message))
             } else {
                 let payload = try? Payload(ChatSendResult(runId: runId, status: .ok)).erased
-                runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
+                claim.finish(ok: true, payload: payload, error: nil)
             }
         }
         context.connection.respond(id: context.requestId, ok: true, payload: ack.erased)

@@ -77,10 +77,9 @@ extension SystemMethods {
             do {
                 loaded = try ConfigLoader(environment: environment).parse(Data(WireJSON.encode(next)), path: path)
             } catch let error as ConfigError {
-                let issues = error.issues.map(ConfigSnapshotReader.issue)
                 throw GatewayError.invalidRequest(
                     "invalid config: " + error.issues.joined(separator: "; "),
-                    details: .object(["issues": .array(issues.map { .object(["path": .string($0.path), "message": .string($0.message)]) })])
+                    details: ConfigInvalidDetails(issues: error.issues.map(ConfigSnapshotReader.issue))
                 )
             }
             let changed = ConfigDiff.changedPaths(stored, next)

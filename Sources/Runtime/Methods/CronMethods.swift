@@ -3,15 +3,33 @@
 import Foundation
 import Generated
 
+/// Thin: the scheduler (`CronService`) owns the store and answers each method.
 extension SystemMethods {
-    func cronList(_ params: CronListParams, context: MethodContext) async throws -> Payload<CronListResult> { throw Self.cronPending }
-    func cronStatus(context: MethodContext) async throws -> Payload<CronStatusResult> { throw Self.cronPending }
-    func cronAdd(_ params: CronAddParams, context: MethodContext) async throws -> Payload<Generated.CronJob> { throw Self.cronPending }
-    func cronUpdate(_ params: CronUpdateParams, context: MethodContext) async throws -> Payload<Generated.CronJob> { throw Self.cronPending }
-    func cronRemove(_ params: CronJobRef, context: MethodContext) async throws -> Payload<CronRemoveResult> { throw Self.cronPending }
-    func cronRun(_ params: CronRunParams, context: MethodContext) async throws -> Payload<CronRunResult> { throw Self.cronPending }
-    func cronRuns(_ params: CronRunsParams, context: MethodContext) async throws -> Payload<CronRunsResult> { throw Self.cronPending }
+    func cronList(_ params: CronListParams, context: MethodContext) async throws -> Payload<CronListResult> {
+        try Payload(try await hub.automation.cron.list(params))
+    }
 
-    /// The scheduler lands in the next commit; until then the methods are declared and answer UNAVAILABLE.
-    private static var cronPending: GatewayError { GatewayError(.unavailable, "cron scheduler not started") }
+    func cronStatus(context: MethodContext) async throws -> Payload<CronStatusResult> {
+        try Payload(try await hub.automation.cron.status())
+    }
+
+    func cronAdd(_ params: CronAddParams, context: MethodContext) async throws -> Payload<CronJob> {
+        try Payload(try await hub.automation.cron.add(params))
+    }
+
+    func cronUpdate(_ params: CronUpdateParams, context: MethodContext) async throws -> Payload<CronJob> {
+        try Payload(try await hub.automation.cron.update(params))
+    }
+
+    func cronRemove(_ params: CronJobRef, context: MethodContext) async throws -> Payload<CronRemoveResult> {
+        try Payload(try await hub.automation.cron.remove(params))
+    }
+
+    func cronRun(_ params: CronRunParams, context: MethodContext) async throws -> Payload<CronRunResult> {
+        try Payload(try await hub.automation.cron.run(params))
+    }
+
+    func cronRuns(_ params: CronRunsParams, context: MethodContext) async throws -> Payload<CronRunsResult> {
+        try Payload(try await hub.automation.cron.runs(params))
+    }
 }

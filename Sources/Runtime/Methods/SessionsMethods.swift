@@ -64,44 +64,32 @@ extension SystemMethods {
         let runtime = try hub.agents
         // A key without a session gets one (upstream: patching is how clients ensure a session); its agent must exist.
         let (agent, key) = try resolveTarget(agentId: nil, sessionKey: params.key, catalog: hub.catalog)
-        if let level = params.verboseLevel?.stringValue, !["off", "on", "full"].contains(level) {
+        // Types, and absent vs null, are the generated params' (`patch: true`); only the values are checked here.
+        if let level = params.verboseLevel.value, !["off", "on", "full"].contains(level) {
             throw GatewayError.invalidRequest("invalid verboseLevel \"\(level)\" (use off, on or full)")
         }
-        if let policy = params.sendPolicy?.stringValue, !["allow", "deny"].contains(policy) {
+        if let policy = params.sendPolicy.value, !["allow", "deny"].contains(policy) {
             throw GatewayError.invalidRequest("invalid sendPolicy \"\(policy)\" (use allow or deny)")
         }
-        if let model = params.model?.stringValue, !model.contains("/") {
-            throw GatewayError.invalidRequest("invalid model \"\(model)\": write it as provider/model")
-        }
-        for (name, value) in [
-            ("label", params.label), ("displayName", params.displayName), ("thinkingLevel", params.thinkingLevel), ("reasoningLevel", params.reasoningLevel),
-            ("elevatedLevel", params.elevatedLevel), ("spawnedBy", params.spawnedBy), ("verboseLevel", params.verboseLevel), ("sendPolicy", params.sendPolicy),
-            ("model", params.model),
-        ] {
-            if let value, value != .null, value.stringValue == nil {
-                throw GatewayError.invalidRequest("invalid sessions.patch params: at /\(name): must be string or null")
+        let model = try params.model.map { reference in
+            guard let slash = reference.firstIndex(of: "/") else {
+                throw GatewayError.invalidRequest("invalid model \"\(reference)\": write it as provider/model")
             }
+            return (provider: String(reference[..<slash]), model: String(reference[reference.index(after: slash)...]))
         }
         let entry: SessionEntry
         do {
             entry = try runtime.store.upsert(key: key, agentId: agent.id, now: Int(Clock.nowMs)) { entry in
-                func apply(_ value: JSONValue?, _ field: inout String?) {
-                    guard let value else { return }
-                    field = value.stringValue
-                }
-                apply(params.label, &entry.label)
-                apply(params.displayName, &entry.displayName)
-                apply(params.thinkingLevel, &entry.thinkingLevel)
-                apply(params.verboseLevel, &entry.verboseLevel)
-                apply(params.reasoningLevel, &entry.reasoningLevel)
-                apply(params.elevatedLevel, &entry.elevatedLevel)
-                apply(params.sendPolicy, &entry.sendPolicy)
-                apply(params.spawnedBy, &entry.spawnedBy)
-                if let model = params.model {
-                    let reference = model.stringValue
-                    entry.model = reference.map { String($0[$0.index(after: $0.firstIndex(of: "/")!)...]) }
-                    entry.modelProvider = reference.map { String($0[..<$0.firstIndex(of: "/")!]) }
-                }
+                params.label.apply(to: &entry.label)
+                params.displayName.apply(to: &entry.displayName)
+                params.thinkingLevel.apply(to: &entry.thinkingLevel)
+                params.verboseLevel.apply(to: &entry.verboseLevel)
+                params.reasoningLevel.apply(to: &entry.reasoningLevel)
+                params.elevatedLevel.apply(to: &entry.elevatedLevel)
+                params.sendPolicy.apply(to: &entry.sendPolicy)
+                params.spawnedBy.apply(to: &entry.spawnedBy)
+                model.map(\.model).apply(to: &entry.model)
+                model.map(\.provider).apply(to: &entry.modelProvider)
             }
         } catch {
             throw GatewayError(.unavailable, "could not update the session: \(error)")

@@ -115,7 +115,7 @@ struct GatewayLoops: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
-        hub.stopAutomation()
+        await hub.stopAutomation()
         await hub.stopChannels()
         await hub.stopRuns()
         hub.shutdown(reason: "gateway stopping", restartExpectedMs: nil)

@@ -119,6 +119,14 @@ struct SessionsMethodsTests {
             #expect(badLevel["error"]?["message"] == #"invalid verboseLevel "loud" (use off, on or full)"#)
             let badType = try await socket.call("4", "sessions.patch", ["key": "main", "label": 7])
             #expect(badType["error"]?["code"] == "INVALID_REQUEST")
+            #expect(badType["error"]?["message"] == "invalid sessions.patch params: at /label: must be string or null")
+            // An absent model keeps the override; null clears both halves.
+            _ = try await socket.call("5", "sessions.patch", ["key": "main", "model": "openai/gpt-x"])
+            let kept = try await socket.call("6", "sessions.patch", ["key": "main", "label": "Again"])
+            #expect(kept["payload"]?["entry"]?["model"] == "gpt-x")
+            let unset = try await socket.call("7", "sessions.patch", ["key": "main", "model": .null])
+            #expect(unset["payload"]?["entry"]?.objectValue?["model"] == nil)
+            #expect(unset["payload"]?["entry"]?.objectValue?["modelProvider"] == nil)
         }
     }
 

@@ -22,16 +22,17 @@ struct ChannelHarness {
     /// Starts everything with `channels` as the JSON of the `channels` section (`agentList` as
     /// `agents.list`, `agentDefaults` as more members of `agents.defaults`, and `extra` top-level
     /// members, e.g. `"session":{"dmScope":"per-channel-peer"}`), runs `body`, stops everything.
-    /// `clock` drives the heartbeat and cron schedulers; `hotReload` applies edits of the config file.
+    /// `clock` drives the heartbeat and cron schedulers; `hotReload` applies edits of the config file; `stateDir`
+    /// reuses a state directory (a restart), else a fresh one is made.
     static func with(
         channels: String, agentList: String? = nil, agentDefaults: String = "", extra: String = "", replies: [FakeModelServer.Reply] = [],
         fallback: FakeModelServer.Reply? = OpenAIScript.text(["ok"]),
-        chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), clock: (any AutomationClock)? = nil, hotReload: Bool = false,
+        chunkLimit: Int = 4000, setup: ChannelSetup = ChannelSetup(), clock: (any AutomationClock)? = nil, hotReload: Bool = false, stateDir: String? = nil,
         _ body: (ChannelHarness) async throws -> Void
     ) async throws {
         let upstream = FakeModelServer(replies: replies, fallback: fallback)
         let baseURL = await upstream.start()
-        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-channels-\(UUID().uuidString)").path
+        let stateDir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("openclaw-channels-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         let configPath = stateDir + "/openclaw.json"
         let text = """

@@ -27,18 +27,16 @@ public enum ProtocolLimits {
     public static let maxPayload: Swift.Int = 1024
 }
 
-/// Structured `error.details.code` values.
-public enum ErrorDetailCode: Swift.String, ClosedStringEnum {
-    /// The sample does not exist.
-    case unknownSample = "UNKNOWN_SAMPLE"
-
-    public init(from decoder: any Swift.Decoder) throws {
-        try self.init(closedFrom: decoder)
+extension ErrorDetailCode {
+    /// The type `error.details` has when it carries this code; nil when the spec declares none.
+    public var detailsType: (any ErrorDetails.Type)? {
+        switch self {
+        case .unknownSample: UnknownSampleDetails.self
+        }
     }
+}
 
-    public func encode(to encoder: any Swift.Encoder) throws {
-        try self.encodeRawValue(to: encoder)
-    }
+extension UnknownSampleDetails: ErrorDetails {
 }
 
 /// WebSocket close codes and their fixed reasons.

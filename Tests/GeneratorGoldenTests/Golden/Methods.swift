@@ -44,6 +44,14 @@ public enum GatewayMethod: Swift.String, Swift.CaseIterable, Swift.Sendable {
         advertised.filter { $0.versions.contains(version) }
     }
 
+    /// How a retry with the same idempotency key is answered; nil for methods without a key.
+    public var idempotency: IdempotencyRule? {
+        switch self {
+        case .sampleRun: IdempotencyRule(namespace: "run", whileRunning: .interim, errors: .retry)
+        default: nil
+        }
+    }
+
     /// Methods dispatched after the handshake, as `hello-ok.features.methods` lists them.
     public static let advertised: [GatewayMethod] = [.sampleGet, .sampleRun, .samplePing]
 }
@@ -67,6 +75,9 @@ public protocol GatewayMethodHandler: Swift.Sendable {
     ///
     /// - Remark: Generated from spec/methods/sample.yaml#/sample.ping
     func samplePing(context: Context) async throws -> Payload<PingResult>
+
+    /// Runs `call` (a method with `idempotency:` in the spec) at most once per key: a retry gets the first attempt's answer as `key.rule` says, and `call` gets the context it claims the key through.
+    func idempotent(_ key: IdempotencyKey, context: Context, call: (Context) async throws -> EncodedJSON) async throws -> EncodedJSON
 }
 
 extension GatewayMethod {
@@ -77,7 +88,11 @@ extension GatewayMethod {
         case .sampleGet:
             return try await handler.sampleGet(params.decode(SampleParams.self, method: rawValue), context: context).erased
         case .sampleRun:
-            return try await handler.sampleRun(params.decode(SampleParams.self, method: rawValue), context: context).erased
+            let decoded = try params.decode(SampleParams.self, method: rawValue)
+            let key = IdempotencyKey(decoded.id, rule: IdempotencyRule(namespace: "run", whileRunning: .interim, errors: .retry))
+            return try await handler.idempotent(key, context: context) { context in
+                try await handler.sampleRun(decoded, context: context).erased
+            }
         case .samplePing:
             return try await handler.samplePing(context: context).erased
         }

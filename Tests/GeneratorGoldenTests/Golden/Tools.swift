@@ -21,7 +21,7 @@ public enum BuiltinTool: Swift.String, Swift.CaseIterable, Swift.Sendable {
     /// JSON Schema (draft-07, references inlined) of the arguments.
     public var parametersSchema: Swift.String {
         switch self {
-        case .samplePing: "{\"additionalProperties\":false,\"description\":\"Params of `sample.get`.\",\"properties\":{\"id\":{\"description\":\"Which sample.\",\"type\":\"string\"},\"since\":{\"description\":\"Only in protocol 4.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}"
+        case .samplePing: "{\"additionalProperties\":false,\"description\":\"Params of `sample.get`.\",\"properties\":{\"id\":{\"description\":\"Which sample.\",\"type\":\"string\"},\"label\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}],\"description\":\"Absent keeps the label, null clears it.\"},\"since\":{\"description\":\"Only in protocol 4.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}"
         }
     }
 }

@@ -8,7 +8,10 @@ public import ProtocolSupport
 ///
 /// - Remark: Generated from spec/errors.yaml#/ErrorCode
 public enum ErrorCode: OpenStringEnum {
+    /// The request is malformed.
     case invalidRequest
+
+    /// Try again later.
     case unavailable
 
     /// A value this build does not know.
@@ -35,6 +38,22 @@ public enum ErrorCode: OpenStringEnum {
 
     public init(from decoder: any Swift.Decoder) throws {
         try self.init(openFrom: decoder)
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        try self.encodeRawValue(to: encoder)
+    }
+}
+
+/// Structured `error.details.code` values.
+///
+/// - Remark: Generated from spec/errors.yaml#/ErrorDetailCode
+public enum ErrorDetailCode: Swift.String, ClosedStringEnum {
+    /// The sample does not exist.
+    case unknownSample = "UNKNOWN_SAMPLE"
+
+    public init(from decoder: any Swift.Decoder) throws {
+        try self.init(closedFrom: decoder)
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -151,15 +170,20 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
     /// Only in protocol 4.
     public var since: Swift.Int?
 
+    /// Absent keeps the label, null clears it.
+    public var label: Patch<Swift.String>
+
     /// Creates a value from its fields.
-    public init(id: Swift.String, since: Swift.Int? = nil) {
+    public init(id: Swift.String, since: Swift.Int? = nil, label: Patch<Swift.String> = .absent) {
         self.id = id
         self.since = since
+        self.label = label
     }
 
     public enum CodingKeys: Swift.String, Swift.CodingKey, Swift.CaseIterable {
         case id
         case since
+        case label
     }
 
     public init(from decoder: any Swift.Decoder) throws {
@@ -169,6 +193,7 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self, outside: outside)
         self.id = try container.decodeField(Swift.String.self, forKey: .id)
         self.since = try container.decodeOptionalField(Swift.Int.self, forKey: .since)
+        self.label = try container.decodePatchField(Swift.String.self, forKey: .label)
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -176,6 +201,7 @@ public struct SampleParams: Swift.Codable, Swift.Hashable, Swift.Sendable, Versi
         let version = encoder.protocolVersion ?? ProtocolVersion.current
         try container.encode(self.id, forKey: .id)
         if VersionRange(since: 4).contains(version) { try container.encodeIfPresent(self.since, forKey: .since) }
+        try container.encodePatch(self.label, forKey: .label)
     }
 
     /// Its JSON differs between these protocol versions.
@@ -267,5 +293,35 @@ public struct PingResult: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.ok, forKey: .ok)
+    }
+}
+
+/// `error.details` of UNKNOWN_SAMPLE.
+///
+/// - Remark: Generated from spec/types/sample.yaml#/UnknownSampleDetails
+public struct UnknownSampleDetails: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    /// The sample asked for.
+    public var id: Swift.String
+
+    /// Creates a value from its fields.
+    public init(id: Swift.String) {
+        self.id = id
+    }
+
+    public enum CodingKeys: Swift.String, Swift.CodingKey, Swift.CaseIterable {
+        case code
+        case id
+    }
+
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        try container.decodeConstant("UNKNOWN_SAMPLE", forKey: .code)
+        self.id = try container.decodeField(Swift.String.self, forKey: .id)
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("UNKNOWN_SAMPLE", forKey: .code)
+        try container.encode(self.id, forKey: .id)
     }
 }

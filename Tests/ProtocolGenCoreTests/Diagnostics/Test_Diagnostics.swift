@@ -36,7 +36,7 @@ struct DiagnosticsTests {
                 """
             ],
             [
-                "spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, requiredSince, since, type, until)"
+                "spec/types/a.yaml:5: error: unknown key 'tpye' (expected one of: const, doc, maximum, minLength, minimum, nullable, patch, requiredSince, since, type, until)"
             ]
         )
     }
@@ -81,7 +81,7 @@ struct DiagnosticsTests {
                 """,
             ],
             [
-                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, invalidParams, params, result, scope, since, twoPhase, until)",
+                "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, idempotency, invalidParams, params, result, scope, since, twoPhase, until)",
                 "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion, until)",
                 "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
             ]
@@ -223,6 +223,57 @@ struct DiagnosticsTests {
                 "spec/methods/m.yaml:2: error: params of 'health' refers to unknown type 'Nope'",
                 "spec/methods/m.yaml:3: error: params of 'mode' must be an object type",
                 "spec/events/e.yaml:1: error: payload of event 'tick' refers to unknown type 'Gone'",
+            ]
+        )
+    }
+
+    @Test("An idempotency key must be a required string param, and its policies known words")
+    func idempotencyKey() {
+        expectErrors(
+            [
+                "spec/types/t.yaml": Self.okType + "\nP: {doc: P., fields: {key: {type: string?, doc: K.}, n: {type: int, doc: N.}}}\n",
+                "spec/methods/m.yaml": """
+                health: {params: P, result: Ok, idempotency: {key: key}}
+                status: {params: P, result: Ok, idempotency: {key: n}}
+                ping: {result: Ok, idempotency: {key: key}}
+                """,
+            ],
+            [
+                "spec/methods/m.yaml:1: error: idempotency key 'key' of 'health' must be a required string field of its params",
+                "spec/methods/m.yaml:2: error: idempotency key 'n' of 'status' must be a required string field of its params",
+                "spec/methods/m.yaml:3: error: idempotency key 'key' of 'ping' must be a required string field of its params",
+            ]
+        )
+        expectErrors(
+            ["spec/methods/m.yaml": "health:\n  result: Ok\n  idempotency: {key: k, whileRunning: queue}\n"],
+            ["spec/methods/m.yaml:3: error: unknown whileRunning 'queue' (expected one of: interim, wait)"]
+        )
+    }
+
+    @Test("A patch field must be optional: absent is one of its states")
+    func patchMustBeOptional() {
+        expectErrors(
+            ["spec/types/a.yaml": "A:\n  doc: A.\n  fields:\n    label: {type: string, patch: true, doc: L.}\n"],
+            ["spec/types/a.yaml:4: error: patch field 'label' must be optional (`T?`): absent is one of its three states"]
+        )
+    }
+
+    @Test("A detail code's details type must exist and say which code it carries")
+    func detailShapes() {
+        expectErrors(
+            [
+                "spec/types/t.yaml": Self.okType + "\nLoose: {doc: L., fields: {code: {type: string, doc: C.}}}\n",
+                "spec/errors.yaml": """
+                detailCodes:
+                  A_CODE: {doc: A., details: Missing}
+                  B_CODE: {doc: B., details: Ok}
+                  C_CODE: {doc: C., details: Loose}
+                """,
+            ],
+            [
+                "spec/errors.yaml:2: error: details of detail code 'A_CODE' must name an object type, not 'Missing'",
+                "spec/errors.yaml:3: error: details type 'Ok' of detail code 'B_CODE' needs a field `code: {const: B_CODE}` or `code: {type: ErrorDetailCode}`",
+                "spec/errors.yaml:4: error: details type 'Loose' of detail code 'C_CODE' needs a field `code: {const: C_CODE}` or `code: {type: ErrorDetailCode}`",
             ]
         )
     }

@@ -55,11 +55,13 @@ struct HookAgent: Sendable {
         let (agent, sessionKey) = try target(catalog: hub.catalog)
         let delivery = try destination.map { destination throws(HookError) in try HookDelivery.resolve(destination, hub: hub) }
         let now = Int(Clock.nowMs)
-        let dedupeKey = idempotencyKey.map { replayKey(path: path, agent: agent.id, idempotencyKey: $0) }
+        let claim = idempotencyKey.map { IdempotencyClaim(replayKey(path: path, agent: agent.id, idempotencyKey: $0), cache: hub.dedupe) }
         let runId = UUID().uuidString.lowercased()
-        if let dedupeKey {
-            let first = (try? Payload(JSONValue.object(["runId": .string(runId)])).erased) ?? EncodedJSON(bytes: Array("{}".utf8))
-            if let cached = runtime.dedupe.claim(dedupeKey, first: first, now: now) { return await replay(cached, runtime: runtime) }
+        let answer = (try? Payload(HookRunAnswer(runId: runId)).erased) ?? EncodedJSON(bytes: Array("{}".utf8))
+        do {
+            try claim?.claim(interim: answer)
+        } catch {
+            return await replay(error.state, runtime: runtime)
         }
         let timeout = timeoutSeconds.map { Duration.seconds($0) } ?? hub.defaultRunTimeout
         let request = RunRequest(
@@ -72,16 +74,11 @@ struct HookAgent: Sendable {
         do {
             run = try await runtime.admit(request)
         } catch {
-            if let dedupeKey { runtime.dedupe.release(dedupeKey) }
+            claim?.release()
             let status: HTTPResponse.Status = error.shape.code == .invalidRequest ? .badRequest : .serviceUnavailable
             throw HookError(status: status, message: error.shape.message)
         }
-        if let dedupeKey {
-            run.onFinish { _ in
-                let payload = try? Payload(JSONValue.object(["runId": .string(runId)])).erased
-                runtime.dedupe.finish(dedupeKey, ok: true, payload: payload, error: nil, now: Int(Clock.nowMs))
-            }
-        }
+        if let claim { run.onFinish { _ in claim.finish(ok: true, payload: answer, error: nil) } }
         runtime.submit(run)
         hub.logger.info("[hooks] agent run \(runId) (\(name)) in \(sessionKey)")
         let logger = hub.logger
@@ -115,11 +112,15 @@ struct HookAgent: Sendable {
         return (agent, key)
     }
 
+    /// How a retried hook is answered: with the first attempt's run id at once (the route answers after
+    /// admission), and a run refused at admission frees the key.
+    static let idempotency = IdempotencyRule(namespace: "hook", whileRunning: .interim, errors: .retry)
+
     /// Upstream's replay key: the token, the dispatch (path, agent, requested session, message,
     /// name) and the client's key, each hashed, so a reused key with a different request is a new run.
-    func replayKey(path: String, agent: String, idempotencyKey: String) -> String {
+    func replayKey(path: String, agent: String, idempotencyKey: String) -> IdempotencyKey {
         let dispatch = [path, agent, sessionKey ?? settings.defaultSessionKey ?? "", name, message].joined(separator: "\u{0}")
-        return "hook:" + [settings.token, dispatch, idempotencyKey].map(Self.sha256).joined(separator: ":")
+        return IdempotencyKey([settings.token, dispatch, idempotencyKey].map(Self.sha256).joined(separator: ":"), rule: Self.idempotency)
     }
 
     /// A retried key: the same run id, no second run; with `waitForCompletion` the same run's outcome.
@@ -129,7 +130,7 @@ struct HookAgent: Sendable {
             case .running(let first): first
             case .done(_, let payload, _): payload
             }
-        guard let first, let runId = (try? WireJSON.decode(JSONValue.self, from: first.bytes))?["runId"]?.stringValue else {
+        guard let first, let runId = (try? WireJSON.decode(HookRunAnswer.self, from: first.bytes))?.runId else {
             return HookError(status: .serviceUnavailable, message: "the earlier run of this idempotency key left no run id").response
         }
         guard waitForCompletion else { return Self.accepted(runId) }
@@ -161,6 +162,11 @@ struct HookAgent: Sendable {
             body["completion"] = .object(completion)
         }
         return HTTPJSON.response(JSONValue.object(body))
+    }
+
+    /// What the key records: the run a retry is answered with.
+    private struct HookRunAnswer: Codable, Sendable {
+        var runId: String
     }
 
     private static func sha256(_ text: String) -> String {

@@ -1,10 +1,10 @@
-// Sources/Runtime/Agents/DedupeCache.swift - idempotency keys: a retry replays, never re-runs
+// Sources/Runtime/Dispatch/DedupeCache.swift - idempotency keys: a retry replays, never re-runs
 
 import Generated
 import ProtocolSupport
 import Synchronization
 
-/// Upstream's dedupe map (reference/protocol.md §6): keys `agent:<k>`, `chat:<k>`, entries live
+/// Upstream's dedupe map (reference/protocol.md §6): keys `agent:<k>`, `chat:<k>`, `send:<k>`, entries live
 /// `ttlMs` after their last change, at most `capacity` are kept (oldest finished first), and an
 /// entry whose run is still going is never evicted.
 final class DedupeCache: Sendable {
@@ -25,7 +25,7 @@ final class DedupeCache: Sendable {
     let ttlMs: Int
     let capacity: Int
 
-    init(ttlMs: Int = 5 * 60_000, capacity: Int = 1000) {
+    init(ttlMs: Int = ProtocolLimits.dedupeTtlMs, capacity: Int = ProtocolLimits.dedupeMaxEntries) {
         self.ttlMs = ttlMs
         self.capacity = capacity
     }
