@@ -10,7 +10,7 @@ struct OpenClaw: AsyncParsableCommand {
         subcommands: [
             GatewayCommand.self, AgentCommand.self, AgentsCommand.self, ModelsCommand.self, HealthCommand.self, SetupCommand.self, LogsCommand.self,
             StatusCommand.self, DoctorCommand.self, ConfigCommand.self, SessionsCommand.self, DashboardCommand.self, ChannelsCommand.self, PairingCommand.self,
-            DevicesCommand.self, MessageCommand.self,
+            DevicesCommand.self, MessageCommand.self, CronCommand.self,
         ]
     )
 }

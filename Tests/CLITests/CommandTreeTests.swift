@@ -30,14 +30,15 @@ struct CommandTreeTests {
         #expect(found.contains(["health"]) && found.contains(["gateway", "install"]))
     }
 
-    /// The names under `SUBCOMMANDS:` (two-space indented lines; wrapped descriptions are indented further).
+    /// The names under `SUBCOMMANDS:` (two-space indented lines; wrapped descriptions are indented further), without aliases.
     static func subcommands(in help: String) -> [String] {
         guard let start = help.range(of: "SUBCOMMANDS:\n") else { return [] }
         var names: [String] = []
         for line in help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
             guard line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
-            if let name = line.split(separator: " ").first.map(String.init), name != "help" { names.append(name) }
+            // `rm, remove, delete  Delete a job.`: the command's name, then its aliases.
+            if let name = line.split(separator: " ").first.map({ String($0.trimmingCharacters(in: [","])) }), name != "help" { names.append(name) }
         }
         return names
     }

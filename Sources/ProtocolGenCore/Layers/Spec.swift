@@ -393,4 +393,6 @@ public struct CommandDecl: Sendable {
     /// The words after `openclaw` that run it (`["gateway", "install"]`); nil for an option group shared by commands
     /// (`connection`), which is no command of its own.
     public var path: [String]? = nil
+    /// Other words that run the same command (`cron rm` is also `cron remove` and `cron delete`).
+    public var aliases: [String] = []
 }

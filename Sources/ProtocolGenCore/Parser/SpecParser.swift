@@ -317,7 +317,7 @@ public struct SpecParser {
     }
 
     func parseCommand(_ name: String, _ node: YAMLReader) throws(Diagnostic) -> CommandDecl {
-        try node.expectKeys(["doc", "command", "group", "arguments", "options", "flags", "env"])
+        try node.expectKeys(["doc", "command", "group", "aliases", "arguments", "options", "flags", "env"])
         let arguments = try (node.child("arguments")?.entries() ?? []).map { entry throws(Diagnostic) -> CommandDecl.Argument in
             try entry.value.expectKeys(["type", "doc"])
             let type = try entry.value.typeRef("type") ?? (.string, false)
@@ -343,7 +343,7 @@ public struct SpecParser {
         let words = (try node.string("command") ?? name.replacingOccurrences(of: "-", with: " ")).split(separator: " ").map(String.init)
         return CommandDecl(
             name: name, doc: try node.string("doc") ?? "", options: options, flags: flags, env: env, location: node.location, arguments: arguments,
-            path: isGroup ? nil : words
+            path: isGroup ? nil : words, aliases: try node.child("aliases")?.strings() ?? []
         )
     }
 

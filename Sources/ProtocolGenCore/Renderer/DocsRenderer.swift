@@ -221,6 +221,10 @@ public struct DocsRenderer {
         for command in spec.commands {
             let title = command.path.map { "`openclaw \($0.joined(separator: " "))`" } ?? "\(command.name) (options several commands share)"
             out += ["## \(title)", "", command.doc, ""]
+            if let path = command.path, !command.aliases.isEmpty {
+                let words = command.aliases.map { "`openclaw \((path.dropLast() + [$0]).joined(separator: " "))`" }
+                out += ["Also: \(words.joined(separator: ", ")).", ""]
+            }
             if !command.arguments.isEmpty {
                 out += ["| Argument | Value | |", "|---|---|---|"]
                 out += command.arguments.map { "| `<\($0.name)>`\($0.optional ? " (optional)" : "") | \($0.type) | \(cell($0.doc)) |" }

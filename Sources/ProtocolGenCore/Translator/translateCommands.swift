@@ -94,7 +94,9 @@ struct CommandsTranslator {
                     signature:
                         "public static func configuration(subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration",
                     body: [
-                        "CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand)"
+                        "CommandConfiguration(commandName: commandName, abstract: helpAbstract, subcommands: subcommands, defaultSubcommand: defaultSubcommand"
+                            + (command.aliases.isEmpty ? "" : ", aliases: [" + command.aliases.map(SwiftNames.stringLiteral).joined(separator: ", ") + "]")
+                            + ")"
                     ]
                 )
             )

@@ -3,8 +3,8 @@
 /// Upstream's duration strings (heartbeat `every`, the CLI's `--every` and `--at +20m`): a number
 /// with a unit (`ms`, `s`, `m`, `h`, `d`), several of them summed (`1h30m`), or a bare number in
 /// `defaultUnit`.
-enum DurationText {
-    enum Unit: String, Sendable {
+public enum DurationText {
+    public enum Unit: String, Sendable {
         case ms, s, m, h, d
 
         var milliseconds: Double {
@@ -19,7 +19,7 @@ enum DurationText {
     }
 
     /// Milliseconds, or nil when the text is not a duration. Negative values parse (callers treat ≤ 0 as off).
-    static func milliseconds(_ text: String, defaultUnit: Unit = .m) -> Int? {
+    public static func milliseconds(_ text: String, defaultUnit: Unit = .m) -> Int? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
         guard !rest.isEmpty else { return nil }
         var sign = 1.0

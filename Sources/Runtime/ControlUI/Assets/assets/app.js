@@ -7,9 +7,10 @@ import sessions from "./views/sessions.js";
 import config from "./views/config.js";
 import logs from "./views/logs.js";
 import devices from "./views/devices.js";
+import cron from "./views/cron.js";
 import debug from "./views/debug.js";
 
-const VIEWS = { overview, chat, sessions, devices, config, logs, debug };
+const VIEWS = { overview, chat, sessions, cron, devices, config, logs, debug };
 const TOKEN_KEY = "openclaw.token";
 const base = new URL(document.baseURI).pathname; // ends with "/"
 
