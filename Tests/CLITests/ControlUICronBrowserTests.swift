@@ -36,8 +36,8 @@ extension ControlUIBrowserTests {
         // Added elsewhere: the row comes with the `added` event, no reload.
         let job = try await admin.cronAdd(
             CronAddParams(
-                name: "Inbox check", schedule: Generated.CronSchedule(kind: .every, everyMs: 600_000),
-                payload: Generated.CronPayload(kind: .systemEvent, text: "Check the inbox")))
+                name: "Inbox check", schedule: CronSchedule(kind: .every, everyMs: 600_000),
+                payload: CronPayload(kind: .systemEvent, text: "Check the inbox")))
         let row = "document.querySelector('tr[data-job=\"\(job.id)\"]')"
         try await page.waitFor("\(row)?.innerText.includes('Inbox check')")
         #expect(try await page.evaluate("\(row).querySelector('td[data-label=Schedule]').textContent") == "every 10m")

@@ -37,9 +37,9 @@ struct CronCommandTests {
         #expect(empty.status == 0 && empty.text == "No cron jobs.\n", "\(empty.text)")
 
         let added = try decode(
-            Generated.CronJob.self, try await run(["add", "--name", "Inbox check", "--every", "10m", "--system-event", "Check the inbox"], env))
+            CronJob.self, try await run(["add", "--name", "Inbox check", "--every", "10m", "--system-event", "Check the inbox"], env))
         #expect(added.name == "Inbox check" && added.enabled && added.sessionTarget == .main && added.wakeMode == .now)
-        #expect(added.schedule == Generated.CronSchedule(kind: .every, everyMs: 600_000, anchorMs: added.schedule.anchorMs))
+        #expect(added.schedule == CronSchedule(kind: .every, everyMs: 600_000, anchorMs: added.schedule.anchorMs))
         #expect(added.payload.kind == .systemEvent && added.payload.text == "Check the inbox")
         let id = added.id
 
@@ -82,16 +82,16 @@ struct CronCommandTests {
         let notDue = try await run(["run", id, "--due"], env)
         #expect(notDue.status == 1 && notDue.text.contains("not-due"), "\(notDue.text)")
 
-        let disabled = try decode(Generated.CronJob.self, try await run(["disable", id], env))
+        let disabled = try decode(CronJob.self, try await run(["disable", id], env))
         #expect(!disabled.enabled)
         #expect(try await run(["list"], env).text == "No cron jobs.\n")
         let all = try await run(["list", "--all"], env)
         #expect(all.text.contains(id) && all.text.contains("disabled"), "\(all.text)")
-        #expect(try decode(Generated.CronJob.self, try await run(["enable", id], env)).enabled)
+        #expect(try decode(CronJob.self, try await run(["enable", id], env)).enabled)
 
-        let edited = try decode(Generated.CronJob.self, try await run(["edit", id, "--name", "Renamed", "--every", "1h", "--agent", "ops"], env))
+        let edited = try decode(CronJob.self, try await run(["edit", id, "--name", "Renamed", "--every", "1h", "--agent", "ops"], env))
         #expect(edited.name == "Renamed" && edited.schedule.everyMs == 3_600_000 && edited.agentId == "ops")
-        #expect(try decode(Generated.CronJob.self, try await run(["edit", id, "--clear-agent"], env)).agentId == nil)
+        #expect(try decode(CronJob.self, try await run(["edit", id, "--clear-agent"], env)).agentId == nil)
 
         let refused = try await run(["add", "--name", "No payload", "--every", "10m"], env)
         #expect(refused.status != 0 && refused.text.contains("Choose exactly one payload: --system-event or --message"), "\(refused.text)")

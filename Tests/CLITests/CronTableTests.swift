@@ -11,25 +11,25 @@ struct CronTableTests {
     static let now = 1_769_958_000_000
 
     static func job(
-        _ id: String = "00000000-0000-4000-8000-000000000001", name: String = "Morning brief", schedule: Generated.CronSchedule, enabled: Bool = true,
-        agent: String? = nil, target: Generated.CronSessionTarget = .main, state: Generated.CronJobState = Generated.CronJobState()
-    ) -> Generated.CronJob {
-        Generated.CronJob(
+        _ id: String = "00000000-0000-4000-8000-000000000001", name: String = "Morning brief", schedule: CronSchedule, enabled: Bool = true,
+        agent: String? = nil, target: CronSessionTarget = .main, state: CronJobState = CronJobState()
+    ) -> CronJob {
+        CronJob(
             id: id, agentId: agent, name: name, enabled: enabled, createdAtMs: now, updatedAtMs: now, schedule: schedule, sessionTarget: target,
-            wakeMode: .now, payload: Generated.CronPayload(kind: target == .main ? .systemEvent : .agentTurn, text: "hi"), state: state
+            wakeMode: .now, payload: CronPayload(kind: target == .main ? .systemEvent : .agentTurn, text: "hi"), state: state
         )
     }
 
     @Test func schedulesReadAsUpstreamWritesThem() {
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .at, at: "2026-02-01T16:00:00.000Z")) == "at 2026-02-01 16:00Z")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .at, at: "2026-02-01T17:30:00+01:00")) == "at 2026-02-01 16:30Z")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .at, at: "2026-02-01T16:00")) == "at 2026-02-01 16:00Z", "no zone is UTC")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .at, at: "soon")) == "at -")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .every, everyMs: 600_000)) == "every 10m")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .every, everyMs: 5_400_000)) == "every 2h", "one unit, rounded")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .every, everyMs: 1000)) == "every 1s")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .cron, expr: "0 7 * * *", tz: "Europe/Vienna")) == "cron 0 7 * * * @ Europe/Vienna")
-        #expect(CronTable.schedule(Generated.CronSchedule(kind: .cron, expr: "*/5 * * * *")) == "cron */5 * * * *")
+        #expect(CronTable.schedule(CronSchedule(kind: .at, at: "2026-02-01T16:00:00.000Z")) == "at 2026-02-01 16:00Z")
+        #expect(CronTable.schedule(CronSchedule(kind: .at, at: "2026-02-01T17:30:00+01:00")) == "at 2026-02-01 16:30Z")
+        #expect(CronTable.schedule(CronSchedule(kind: .at, at: "2026-02-01T16:00")) == "at 2026-02-01 16:00Z", "no zone is UTC")
+        #expect(CronTable.schedule(CronSchedule(kind: .at, at: "soon")) == "at -")
+        #expect(CronTable.schedule(CronSchedule(kind: .every, everyMs: 600_000)) == "every 10m")
+        #expect(CronTable.schedule(CronSchedule(kind: .every, everyMs: 5_400_000)) == "every 2h", "one unit, rounded")
+        #expect(CronTable.schedule(CronSchedule(kind: .every, everyMs: 1000)) == "every 1s")
+        #expect(CronTable.schedule(CronSchedule(kind: .cron, expr: "0 7 * * *", tz: "Europe/Vienna")) == "cron 0 7 * * * @ Europe/Vienna")
+        #expect(CronTable.schedule(CronSchedule(kind: .cron, expr: "*/5 * * * *")) == "cron */5 * * * *")
     }
 
     @Test func relativeTimesAndDurations() {
@@ -45,22 +45,22 @@ struct CronTableTests {
     }
 
     @Test func statusIsDisabledRunningLastOrIdle() {
-        let every = Generated.CronSchedule(kind: .every, everyMs: 60_000)
+        let every = CronSchedule(kind: .every, everyMs: 60_000)
         #expect(CronTable.status(Self.job(schedule: every)) == "idle")
-        #expect(CronTable.status(Self.job(schedule: every, state: Generated.CronJobState(lastStatus: .error))) == "error")
-        #expect(CronTable.status(Self.job(schedule: every, state: Generated.CronJobState(runningAtMs: Self.now, lastStatus: .ok))) == "running")
-        #expect(CronTable.status(Self.job(schedule: every, enabled: false, state: Generated.CronJobState(runningAtMs: Self.now))) == "disabled")
+        #expect(CronTable.status(Self.job(schedule: every, state: CronJobState(lastStatus: .error))) == "error")
+        #expect(CronTable.status(Self.job(schedule: every, state: CronJobState(runningAtMs: Self.now, lastStatus: .ok))) == "running")
+        #expect(CronTable.status(Self.job(schedule: every, enabled: false, state: CronJobState(runningAtMs: Self.now))) == "disabled")
     }
 
     @Test func theTableHasUpstreamsColumnsAndTheNextRunInLocalTime() throws {
         let vienna = try #require(TimeZone(identifier: "Europe/Vienna"))
         let jobs = [
             Self.job(
-                schedule: Generated.CronSchedule(kind: .every, everyMs: 600_000),
-                state: Generated.CronJobState(nextRunAtMs: Self.now + 5 * 60_000, lastRunAtMs: Self.now - 5 * 60_000, lastStatus: .ok)),
+                schedule: CronSchedule(kind: .every, everyMs: 600_000),
+                state: CronJobState(nextRunAtMs: Self.now + 5 * 60_000, lastRunAtMs: Self.now - 5 * 60_000, lastStatus: .ok)),
             Self.job(
                 "00000000-0000-4000-8000-000000000002", name: "A name far longer than twenty-four characters",
-                schedule: Generated.CronSchedule(kind: .cron, expr: "0 7 * * 1-5", tz: "America/Los_Angeles"), agent: "ops", target: .isolated),
+                schedule: CronSchedule(kind: .cron, expr: "0 7 * * 1-5", tz: "America/Los_Angeles"), agent: "ops", target: .isolated),
         ]
         let lines = CronTable.render(jobs, now: Self.now, timeZone: vienna).split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -85,9 +85,9 @@ struct CronTableTests {
         input.every = "1h30m"
         input.systemEvent = "check the inbox"
         let main = try input.addParams(now: Self.now)
-        #expect(main.schedule == Generated.CronSchedule(kind: .every, everyMs: 5_400_000))
+        #expect(main.schedule == CronSchedule(kind: .every, everyMs: 5_400_000))
         #expect(main.sessionTarget == .main && main.wakeMode == .now && main.delivery == nil && main.enabled == nil)
-        #expect(main.payload == Generated.CronPayload(kind: .systemEvent, text: "check the inbox"))
+        #expect(main.payload == CronPayload(kind: .systemEvent, text: "check the inbox"))
 
         input.every = nil
         input.at = "+20m"
@@ -97,12 +97,12 @@ struct CronTableTests {
         input.agent = "ops"
         input.disabled = true
         let isolated = try input.addParams(now: Self.now)
-        #expect(isolated.schedule == Generated.CronSchedule(kind: .at, at: "2026-02-01T15:20:00.000Z"))
+        #expect(isolated.schedule == CronSchedule(kind: .at, at: "2026-02-01T15:20:00.000Z"))
         #expect(isolated.sessionTarget == .isolated && isolated.agentId == "ops" && isolated.enabled == false)
-        #expect(isolated.payload == Generated.CronPayload(kind: .agentTurn, message: "Summarise the news", model: "local/test-model"))
-        #expect(isolated.delivery == Generated.CronDelivery(mode: .announce, channel: "last"))
+        #expect(isolated.payload == CronPayload(kind: .agentTurn, message: "Summarise the news", model: "local/test-model"))
+        #expect(isolated.delivery == CronDelivery(mode: .announce, channel: "last"))
         input.noDeliver = true
-        #expect(try input.addParams(now: Self.now).delivery == Generated.CronDelivery(mode: CronDeliveryMode.none))
+        #expect(try input.addParams(now: Self.now).delivery == CronDelivery(mode: CronDeliveryMode.none))
 
         #expect(CronJobInput.atMilliseconds("2026-02-01T16:00:00Z", now: 0) == Self.now + 3_600_000)
         #expect(CronJobInput.atMilliseconds("20m", now: Self.now) == Self.now + 1_200_000)
@@ -151,7 +151,7 @@ struct CronTableTests {
         input.disable = false
         input.clearAgent = true
         input.message = "new text"
-        #expect(try input.patch(now: Self.now) == CronJobPatch(agentId: .null, payload: Generated.CronPayload(kind: .agentTurn, message: "new text")))
+        #expect(try input.patch(now: Self.now) == CronJobPatch(agentId: .null, payload: CronPayload(kind: .agentTurn, message: "new text")))
         input.enable = true
         input.disable = true
         #expect(throws: CronJobInput.Invalid("Choose --enable or --disable, not both")) { try input.patch(now: Self.now) }
@@ -162,7 +162,7 @@ struct CronTableTests {
         #expect(
             try input.patch(now: Self.now)
                 == CronJobPatch(
-                    schedule: Generated.CronSchedule(kind: .cron, expr: "0 7 * * *", tz: "UTC"),
-                    delivery: Generated.CronDelivery(mode: .announce, channel: "last", to: "#ops")))
+                    schedule: CronSchedule(kind: .cron, expr: "0 7 * * *", tz: "UTC"),
+                    delivery: CronDelivery(mode: .announce, channel: "last", to: "#ops")))
     }
 }

@@ -3,6 +3,7 @@
 import Foundation
 import Generated
 import ProtocolSupport
+import Synchronization
 
 /// The job file's contents: `{"version":1,"jobs":[…]}`. Other top-level members are kept in `extra`.
 public struct CronStoreFile: Sendable, Hashable {
@@ -29,11 +30,40 @@ public struct CronStoreFile: Sendable, Hashable {
 /// A missing (or empty) file is an empty store. A file that does not parse, or holds a job that does not decode, is an
 /// error naming the path, and the file is left alone: the caller must not save over it, or an operator's typo would
 /// delete every job. Synchronous IO: the scheduler actor owns the only instance.
-public struct CronJobStore: Sendable {
+///
+/// The scheduler reads the file on every tick so hand edits apply; parsing 1,000 jobs costs tens of milliseconds, so
+/// the last file read or written is kept with its identity (inode, size, modification time) and a read whose `stat`
+/// matches returns it without parsing.
+public final class CronJobStore: Sendable {
     public let path: String
+    private let cache = Mutex<(stamp: FileStamp, file: CronStoreFile)?>(nil)
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// What tells one version of the file from another without reading it.
+    struct FileStamp: Equatable {
+        var inode: UInt64
+        var size: Int
+        var modified: timespec
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            inode = UInt64(info.st_ino)
+            size = Int(info.st_size)
+            modified = info.st_mtim
+        }
+
+        static func == (a: FileStamp, b: FileStamp) -> Bool {
+            a.inode == b.inode && a.size == b.size && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+        }
+    }
+
+    /// Forgets the remembered file: the next `load` parses (the benchmark's cold read).
+    public func forgetCache() {
+        cache.withLock { $0 = nil }
     }
 
     /// Upstream's default location under the state directory.
@@ -48,6 +78,14 @@ public struct CronJobStore: Sendable {
     /// - Throws: `CronStoreError` naming the path (and the job, by index and id) when the text is not JSON5, is not an
     ///   object with a `jobs` array, or a job is malformed or has an id with a path separator.
     public func load() throws(CronStoreError) -> CronStoreFile {
+        let stamp = FileStamp(path: path)
+        if let stamp, let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.file }
+        let file = try parse()
+        if let stamp { cache.withLock { $0 = (stamp, file) } }
+        return file
+    }
+
+    private func parse() throws(CronStoreError) -> CronStoreFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) { throw CronStoreError(message: "Failed to read cron store at \(path)") }
             return CronStoreFile()
@@ -100,8 +138,12 @@ public struct CronJobStore: Sendable {
         } catch let error as CronStoreError {
             throw error
         } catch {
+            cache.withLock { $0 = nil }
             throw CronStoreError(message: "Failed to write cron store at \(path): \(error)")
         }
+        var written = file
+        written.version = 1
+        if let stamp = FileStamp(path: path) { cache.withLock { [written] in $0 = (stamp, written) } }
         try? ConfigWriter.writeAtomically(data, to: backupPath)
     }
 

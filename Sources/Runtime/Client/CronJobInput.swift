@@ -73,7 +73,8 @@ public struct CronJobInput: Sendable {
             throw Invalid("Delivery flags (--announce, --deliver, --no-deliver, --channel, --to, --account, --best-effort-deliver) apply to isolated jobs")
         }
         let patch = CronJobPatch(
-            name: name, agentId: clearAgent ? .null : agent.map { .string($0) }, description: description, enabled: enable ? true : disable ? false : nil,
+            name: name, agentId: clearAgent ? .null : agent.map { .value($0) } ?? .absent, description: description,
+            enabled: enable ? true : disable ? false : nil,
             deleteAfterRun: try deleteAfter(), schedule: try schedule(now: now), sessionTarget: target, wakeMode: try wakeMode(), payload: payload,
             delivery: deliveryGiven ? try delivery(isolated: true) : nil
         )
@@ -82,22 +83,22 @@ public struct CronJobInput: Sendable {
     }
 
     /// The one schedule given, nil when none; two or more is an error.
-    func schedule(now: Int) throws(Invalid) -> Generated.CronSchedule? {
+    func schedule(now: Int) throws(Invalid) -> CronSchedule? {
         let given = [at, every, cron].compactMap { $0 }
         if given.count > 1 { throw Invalid("Choose exactly one schedule: --at, --every, or --cron") }
         if tz != nil, cron == nil { throw Invalid("--tz applies to --cron") }
         if let at {
             guard let milliseconds = Self.atMilliseconds(at, now: now) else { throw Invalid("Invalid --at; use an ISO time (2026-02-01T16:00:00Z) or +20m") }
-            return Generated.CronSchedule(kind: .at, at: CronTime.iso(milliseconds))
+            return CronSchedule(kind: .at, at: CronTime.iso(milliseconds))
         }
         if let every {
             guard let milliseconds = DurationText.milliseconds(every), milliseconds > 0 else { throw Invalid("Invalid --every; use e.g. 10m, 1h, 1d") }
-            return Generated.CronSchedule(kind: .every, everyMs: milliseconds)
+            return CronSchedule(kind: .every, everyMs: milliseconds)
         }
         if let cron {
             let expr = cron.trimmingCharacters(in: .whitespaces)
             guard !expr.isEmpty else { throw Invalid("--cron needs an expression") }
-            return Generated.CronSchedule(kind: .cron, expr: expr, tz: tz)
+            return CronSchedule(kind: .cron, expr: expr, tz: tz)
         }
         return nil
     }
@@ -114,34 +115,34 @@ public struct CronJobInput: Sendable {
 
     /// The payload the flags describe: `--system-event` or `--message` (with the agent-turn options); for `edit`
     /// the agent-turn options alone make a partial `agentTurn` payload the gateway merges.
-    func payload() throws(Invalid) -> Generated.CronPayload? {
+    func payload() throws(Invalid) -> CronPayload? {
         let turnOptions = model != nil || thinking != nil || timeoutSeconds != nil
         if systemEvent != nil, message != nil { throw Invalid("Choose exactly one payload: --system-event or --message") }
         if let systemEvent {
             if turnOptions { throw Invalid("--model, --thinking and --timeout-seconds apply to --message jobs") }
             guard !systemEvent.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Invalid("--system-event must not be empty") }
-            return Generated.CronPayload(kind: .systemEvent, text: systemEvent)
+            return CronPayload(kind: .systemEvent, text: systemEvent)
         }
         if let message, message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid("--message must not be empty") }
         if let timeoutSeconds, timeoutSeconds < 1 { throw Invalid("--timeout-seconds must be at least 1") }
         guard message != nil || turnOptions else { return nil }
-        return Generated.CronPayload(kind: .agentTurn, message: message, model: model, thinking: thinking, timeoutSeconds: timeoutSeconds)
+        return CronPayload(kind: .agentTurn, message: message, model: model, thinking: thinking, timeoutSeconds: timeoutSeconds)
     }
 
-    func sessionTarget() throws(Invalid) -> Generated.CronSessionTarget? {
+    func sessionTarget() throws(Invalid) -> CronSessionTarget? {
         guard let session else { return nil }
-        guard let target = Generated.CronSessionTarget(rawValue: session) else { throw Invalid("--session must be main or isolated") }
+        guard let target = CronSessionTarget(rawValue: session) else { throw Invalid("--session must be main or isolated") }
         return target
     }
 
-    func check(_ target: Generated.CronSessionTarget, payload: CronPayloadKind?) throws(Invalid) {
+    func check(_ target: CronSessionTarget, payload: CronPayloadKind?) throws(Invalid) {
         if target == .main, payload == .agentTurn { throw Invalid("Main jobs require --system-event (systemEvent).") }
         if target == .isolated, payload == .systemEvent { throw Invalid("Isolated jobs require --message (agentTurn).") }
     }
 
-    func wakeMode() throws(Invalid) -> Generated.CronWakeMode? {
+    func wakeMode() throws(Invalid) -> CronWakeMode? {
         guard let wake else { return nil }
-        guard let mode = Generated.CronWakeMode(rawValue: wake) else { throw Invalid("--wake must be now or next-heartbeat") }
+        guard let mode = CronWakeMode(rawValue: wake) else { throw Invalid("--wake must be now or next-heartbeat") }
         return mode
     }
 
@@ -151,7 +152,7 @@ public struct CronJobInput: Sendable {
     }
 
     /// Isolated jobs announce to `last` unless `--no-deliver`; main jobs take no delivery flags.
-    func delivery(isolated: Bool) throws(Invalid) -> Generated.CronDelivery? {
+    func delivery(isolated: Bool) throws(Invalid) -> CronDelivery? {
         let given = announce || noDeliver || channel != nil || to != nil || account != nil || bestEffortDeliver
         guard isolated else {
             if given {
@@ -161,7 +162,7 @@ public struct CronJobInput: Sendable {
         }
         if announce, noDeliver { throw Invalid("Choose --announce (--deliver) or --no-deliver, not both") }
         let mode: CronDeliveryMode = noDeliver ? CronDeliveryMode.none : .announce
-        return Generated.CronDelivery(
+        return CronDelivery(
             mode: mode, channel: channel ?? (noDeliver ? nil : "last"), to: to, accountId: account, bestEffort: bestEffortDeliver ? true : nil)
     }
 }

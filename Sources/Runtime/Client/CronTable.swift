@@ -12,7 +12,7 @@ public enum CronTable {
         ("ID", 36), ("Name", 24), ("Schedule", 32), ("Next", 10), ("Last", 10), ("Status", 9), ("Target", 9), ("Agent", 10),
     ]
 
-    public static func render(_ jobs: [Generated.CronJob], now: Int, timeZone: TimeZone = .current) -> String {
+    public static func render(_ jobs: [CronJob], now: Int, timeZone: TimeZone = .current) -> String {
         guard !jobs.isEmpty else { return "No cron jobs." }
         let header = columns.map { pad($0.title, $0.width) } + ["Next run (local)"]
         let rows = jobs.map { job in
@@ -26,7 +26,7 @@ public enum CronTable {
     }
 
     /// `at 2026-02-01 16:00Z`, `every 10m`, `cron 0 7 * * * @ Europe/Vienna` (or without ` @ tz`).
-    public static func schedule(_ schedule: Generated.CronSchedule) -> String {
+    public static func schedule(_ schedule: CronSchedule) -> String {
         switch schedule.kind {
         case .at: return "at " + isoMinute(schedule.at)
         case .every: return "every " + duration(schedule.everyMs ?? 0)
@@ -45,7 +45,7 @@ public enum CronTable {
     }
 
     /// `disabled`, `running`, the last run's status, or `idle`.
-    public static func status(_ job: Generated.CronJob) -> String {
+    public static func status(_ job: CronJob) -> String {
         if !job.enabled { return "disabled" }
         if job.state.runningAtMs != nil { return "running" }
         return job.state.lastStatus?.rawValue ?? "idle"

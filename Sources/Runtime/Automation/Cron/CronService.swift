@@ -37,6 +37,7 @@ actor CronService {
     private var timerDeadline: Int?
     private var stopped = false
     private var loggedStoreError: String?
+    private var currentStore: CronJobStore?
 
     init(hub: GatewayHub, clock: any AutomationClock, heartbeat: HeartbeatScheduler) {
         self.hub = hub
@@ -62,7 +63,14 @@ actor CronService {
         return path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
     }
 
-    private var store: CronJobStore { CronJobStore(path: storePath) }
+    /// The store at `storePath`; a new one (and an empty cache) when `cron.store` changes.
+    private var store: CronJobStore {
+        let path = storePath
+        if let current = currentStore, current.path == path { return current }
+        let store = CronJobStore(path: path)
+        currentStore = store
+        return store
+    }
 
     private var runLog: CronRunLog {
         CronRunLog(
