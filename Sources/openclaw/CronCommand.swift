@@ -149,15 +149,40 @@ struct CronCommand: AsyncParsableCommand {
     }
 }
 
-extension CronAddOptions {
-    var input: CronJobInput {
+/// The flags `cron add` and `cron edit` share (their generated option structs have the same names and types).
+protocol CronJobFlags {
+    var name: String? { get }
+    var description: String? { get }
+    var agent: String? { get }
+    var session: String? { get }
+    var at: String? { get }
+    var every: String? { get }
+    var cron: String? { get }
+    var tz: String? { get }
+    var systemEvent: String? { get }
+    var message: String? { get }
+    var model: String? { get }
+    var thinking: String? { get }
+    var timeoutSeconds: Int? { get }
+    var deleteAfterRun: Bool { get }
+    var keepAfterRun: Bool { get }
+    var announce: Bool { get }
+    var deliver: Bool { get }
+    var noDeliver: Bool { get }
+    var channel: String? { get }
+    var to: String? { get }
+    var account: String? { get }
+    var bestEffortDeliver: Bool { get }
+}
+
+extension CronJobFlags {
+    /// The shared flags as the CLI-independent input (Runtime/Client/CronJobInput.swift checks and converts them).
+    var sharedInput: CronJobInput {
         var input = CronJobInput()
         input.name = name
         input.description = description
         input.agent = agent
-        input.disabled = disabled
         input.session = session
-        input.wake = wake
         input.at = at
         input.every = every
         input.cron = cron
@@ -179,34 +204,22 @@ extension CronAddOptions {
     }
 }
 
-extension CronEditOptions {
+extension CronAddOptions: CronJobFlags {
     var input: CronJobInput {
-        var input = CronJobInput()
-        input.name = name
-        input.description = description
-        input.agent = agent
+        var input = sharedInput
+        input.wake = wake
+        input.disabled = disabled
+        return input
+    }
+}
+
+extension CronEditOptions: CronJobFlags {
+    var input: CronJobInput {
+        var input = sharedInput
+        input.wake = wake
         input.clearAgent = clearAgent
         input.enable = enable
         input.disable = disable
-        input.session = session
-        input.wake = wake
-        input.at = at
-        input.every = every
-        input.cron = cron
-        input.tz = tz
-        input.systemEvent = systemEvent
-        input.message = message
-        input.model = model
-        input.thinking = thinking
-        input.timeoutSeconds = timeoutSeconds
-        input.deleteAfterRun = deleteAfterRun
-        input.keepAfterRun = keepAfterRun
-        input.announce = announce || deliver
-        input.noDeliver = noDeliver
-        input.channel = channel
-        input.to = to
-        input.account = account
-        input.bestEffortDeliver = bestEffortDeliver
         return input
     }
 }

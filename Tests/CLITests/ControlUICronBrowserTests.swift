@@ -43,7 +43,7 @@ extension ControlUIBrowserTests {
         #expect(try await page.evaluate("\(row).querySelector('td[data-label=Schedule]').textContent") == "every 10m")
         let next = try #require(job.state.nextRunAtMs)
         // The next run as a machine-readable instant, written out in the browser's own zone.
-        #expect(try await page.evaluate("\(row).querySelector('[data-testid=next-run]').dateTime") == .string(CronTime.iso(next)))
+        #expect(try await page.evaluate("\(row).querySelector('[data-testid=next-run]').dateTime") == .string(CronTimeText.isoString(ms: Int64(next))))
         #expect(try await page.evaluate("\(row).querySelector('[data-testid=next-run]').textContent === new Date(\(next)).toLocaleString()") == true)
         #expect(try await page.evaluate("\(row).dataset.status") == "idle")
         try await page.screenshot(to: shots + "/30-cron-job.png")

@@ -107,7 +107,7 @@ struct CronTableTests {
         #expect(CronJobInput.atMilliseconds("2026-02-01T16:00:00Z", now: 0) == Self.now + 3_600_000)
         #expect(CronJobInput.atMilliseconds("20m", now: Self.now) == Self.now + 1_200_000)
         #expect(CronJobInput.atMilliseconds("tomorrow", now: Self.now) == nil)
-        #expect(DurationText.milliseconds("90s") == 90_000 && DurationText.milliseconds("15") == 900_000)
+        #expect(try CronTimeText.durationMs("90s") == 90_000 && CronTimeText.durationMs("15", defaultUnit: .m) == 900_000)
     }
 
     @Test func refusedFlagCombinations() {

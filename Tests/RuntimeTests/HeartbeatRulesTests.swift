@@ -65,16 +65,21 @@ struct HeartbeatRulesTests {
         #expect(!berlin.contains(at(9, 30, zone: "UTC")))
     }
 
-    @Test("durations: units, sums, bare minutes, junk")
-    func durations() {
-        #expect(DurationText.milliseconds("30m") == 1_800_000)
-        #expect(DurationText.milliseconds("1h30m") == 5_400_000)
-        #expect(DurationText.milliseconds("45") == 2_700_000)
-        #expect(DurationText.milliseconds("90s") == 90_000)
-        #expect(DurationText.milliseconds("0m") == 0)
-        #expect(DurationText.milliseconds("-5m") == -300_000)
-        #expect(DurationText.milliseconds("soon") == nil)
-        #expect(DurationText.milliseconds("5 parsecs") == nil)
+    @Test("heartbeat intervals: units, sums, bare minutes; zero, negative and junk turn it off")
+    func intervals() {
+        func interval(_ every: String) -> Int? {
+            var config = AgentsDefaultsHeartbeatConfig()
+            config.every = every
+            return HeartbeatPolicy(agentId: "main", config: config, userTimezone: nil, workspace: "/w").intervalMs
+        }
+        #expect(interval("30m") == 1_800_000)
+        #expect(interval("1h30m") == 5_400_000)
+        #expect(interval("45") == 2_700_000)
+        #expect(interval("90s") == 90_000)
+        #expect(interval("0m") == nil)
+        #expect(interval("-5m") == nil)
+        #expect(interval("soon") == nil)
+        #expect(interval("5 parsecs") == nil)
     }
 
     @Test("only the default agent beats unless list entries have heartbeat; entries merge over the defaults")

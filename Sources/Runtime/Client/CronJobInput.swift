@@ -89,11 +89,13 @@ public struct CronJobInput: Sendable {
         if tz != nil, cron == nil { throw Invalid("--tz applies to --cron") }
         if let at {
             guard let milliseconds = Self.atMilliseconds(at, now: now) else { throw Invalid("Invalid --at; use an ISO time (2026-02-01T16:00:00Z) or +20m") }
-            return CronSchedule(kind: .at, at: CronTime.iso(milliseconds))
+            return CronSchedule(kind: .at, at: CronTimeText.isoString(ms: Int64(milliseconds)))
         }
         if let every {
-            guard let milliseconds = DurationText.milliseconds(every), milliseconds > 0 else { throw Invalid("Invalid --every; use e.g. 10m, 1h, 1d") }
-            return CronSchedule(kind: .every, everyMs: milliseconds)
+            guard let milliseconds = try? CronTimeText.durationMs(every, defaultUnit: .m), milliseconds > 0 else {
+                throw Invalid("Invalid --every; use e.g. 10m, 1h, 1d")
+            }
+            return CronSchedule(kind: .every, everyMs: Int(milliseconds))
         }
         if let cron {
             let expr = cron.trimmingCharacters(in: .whitespaces)
@@ -105,12 +107,7 @@ public struct CronJobInput: Sendable {
 
     /// `--at`: an ISO time, or a delay from `now` (`+20m`, or `20m`).
     public static func atMilliseconds(_ text: String, now: Int) -> Int? {
-        if let absolute = CronTime.parseISO(text) { return absolute }
-        let delay = text.trimmingCharacters(in: .whitespaces)
-        guard let milliseconds = DurationText.milliseconds(delay.hasPrefix("+") ? String(delay.dropFirst()) : delay), milliseconds > 0 else {
-            return nil
-        }
-        return now + milliseconds
+        (try? CronTimeText.atMs(text, nowMs: Int64(now))).map { Int($0) }
     }
 
     /// The payload the flags describe: `--system-event` or `--message` (with the agent-turn options); for `edit`

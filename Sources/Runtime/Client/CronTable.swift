@@ -74,8 +74,8 @@ public enum CronTable {
 
     /// An ISO time as `2026-02-01 16:00Z` (UTC, to the minute); `-` when it does not parse.
     static func isoMinute(_ text: String?) -> String {
-        guard let text, let milliseconds = CronTime.parseISO(text) else { return "-" }
-        let iso = CronTime.iso(milliseconds)
+        guard let text, let milliseconds = CronTimeText.absoluteMs(text) else { return "-" }
+        let iso = CronTimeText.isoString(ms: milliseconds)
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5)) + "Z"
     }
 
@@ -86,32 +86,5 @@ public enum CronTable {
     static func truncate(_ text: String, _ width: Int) -> String {
         guard text.count > width else { return text }
         return width <= 3 ? String(text.prefix(width)) : String(text.prefix(width - 3)) + "..."
-    }
-}
-
-/// ISO 8601 times as the cron CLI reads and writes them (`--at`, `at` schedules).
-public enum CronTime {
-    /// Milliseconds of an ISO time: `2026-02-01T16:00:00Z`, with fractional seconds or an offset, or without a
-    /// zone (UTC, as upstream reads it), or a date alone (midnight UTC); nil otherwise.
-    public static func parseISO(_ text: String) -> Int? {
-        var text = text.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
-        if text.count == 10 { text += "T00:00:00" }
-        if text.count == 16, text.dropFirst(10).first == "T" { text += ":00" }
-        let hasZone = text.hasSuffix("Z") || text.hasSuffix("z") || text.dropFirst(19).contains { $0 == "+" || $0 == "-" }
-        if !hasZone { text += "Z" }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int((date.timeIntervalSince1970 * 1000).rounded()) }
-        }
-        return nil
-    }
-
-    /// `2026-02-01T16:00:00.000Z`, as JavaScript's `toISOString()` writes it.
-    public static func iso(_ milliseconds: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }

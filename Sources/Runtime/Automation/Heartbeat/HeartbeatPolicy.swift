@@ -51,7 +51,8 @@ struct HeartbeatPolicy: Sendable, Equatable {
     init(agentId: String, config: AgentsDefaultsHeartbeatConfig, userTimezone: String?, workspace: String) {
         self.agentId = agentId
         every = config.every ?? ConfigDefaults.agentsDefaultsHeartbeatEvery
-        intervalMs = DurationText.milliseconds(every, defaultUnit: .m).flatMap { $0 > 0 ? $0 : nil }
+        // Unparsable (a negative value included) or zero turns the heartbeat off.
+        intervalMs = (try? CronTimeText.durationMs(every, defaultUnit: .m)).flatMap { $0 > 0 ? Int($0) : nil }
         activeHours = config.activeHours.flatMap {
             ActiveHours(start: $0.start, end: $0.end, timezone: $0.timezone, userTimezone: userTimezone)
         }
