@@ -316,6 +316,9 @@ public struct ConfigKey: Sendable {
         case stringArray
         /// An object of string values (`headers: { "x-tenant": "acme" }`): any key, each value a string.
         case stringMap
+        /// Accounts by id (`channels.irc.accounts`): each value an object with the same keys as the
+        /// parent section, except those marked `perAccount: false`; each key overrides the parent's.
+        case accounts
         case enumeration([String])
     }
 
@@ -333,6 +336,9 @@ public struct ConfigKey: Sendable {
     /// An object that also accepts keys the spec does not list (upstream sections whose other keys
     /// this gateway does not use yet): its listed keys are typed and checked, the rest are ignored.
     public var open: Bool = false
+    /// Repeated in the parent's `accounts` entries (the default); `false` for section-level keys such
+    /// as `defaultAccount`.
+    public var perAccount: Bool = true
 
     public var components: [String] { path.split(separator: ".").map(String.init) }
 }

@@ -259,7 +259,7 @@ public struct SpecParser {
     }
 
     func parseConfigKey(_ path: String, _ node: YAMLReader) throws(Diagnostic) -> ConfigKey {
-        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret", "open"])
+        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret", "open", "perAccount"])
         let typeText = try node.requiredString("type")
         let type: ConfigKey.ValueType
         switch typeText {
@@ -272,12 +272,13 @@ public struct SpecParser {
         case "bool": type = .bool
         case "[string]": type = .stringArray
         case "[string: string]": type = .stringMap
+        case "accounts": type = .accounts
         case "enum":
             guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
             type = .enumeration(try values.strings())
         default:
             throw .error(
-                "unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string] or enum)",
+                "unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string], accounts or enum)",
                 at: node.location)
         }
         var range: ClosedRange<Int>?
@@ -293,7 +294,7 @@ public struct SpecParser {
         return ConfigKey(
             path: path, type: type, doc: try node.string("doc") ?? "", defaultValue: try node.string("default"), range: range,
             reload: reload, action: try node.string("action"), secret: try node.bool("secret") ?? false, location: node.location,
-            open: try node.bool("open") ?? false
+            open: try node.bool("open") ?? false, perAccount: try node.bool("perAccount") ?? true
         )
     }
 

@@ -179,6 +179,7 @@ public struct DocsRenderer {
             case .bool: type = "bool"
             case .stringArray: type = "string[]"
             case .stringMap: type = "object of strings"
+            case .accounts: type = "object of accounts (the section's keys per account id)"
             case .enumeration(let values): type = values.map { "`\($0)`" }.joined(separator: " \\| ")
             }
             var notes = key.doc

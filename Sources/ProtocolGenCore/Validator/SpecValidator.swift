@@ -172,6 +172,12 @@ public struct SpecValidator {
             if key.type == .enumeration([]) {
                 out.error("enum key '\(key.path)' has no values", at: key.location)
             }
+            if !key.perAccount {
+                let parent = parts.dropLast().joined(separator: ".")
+                if !spec.configKeys(below: parent).contains(where: { $0.type == .accounts }) {
+                    out.error("config key '\(key.path)' has perAccount: false, but '\(parent)' has no key of type accounts", at: key.location)
+                }
+            }
             guard let value = key.defaultValue else { continue }
             switch key.type {
             case .int:
@@ -194,7 +200,7 @@ public struct SpecValidator {
                 if value != "true" && value != "false" { out.error("default '\(value)' of '\(key.path)' is not a bool", at: key.location) }
             case .enumeration(let values):
                 if !values.contains(value) { out.error("default '\(value)' of '\(key.path)' is not one of \(values)", at: key.location) }
-            case .object, .passthrough, .any, .stringArray, .stringMap:
+            case .object, .passthrough, .any, .stringArray, .stringMap, .accounts:
                 out.error("'\(key.path)' of type \(key.type) cannot have a default", at: key.location)
             case .string:
                 break
