@@ -16,6 +16,9 @@ struct SnippetConfigTests {
         gateway.trustedProxies: {type: "[string]", doc: "Proxies."}
         channels: {type: passthrough, doc: "Channels.", reload: hot, action: restart-channels}
         """
+    static let reload = """
+        restart-channels: "Restart the channels."
+        """
 
     @Test("A key of type accounts becomes a map of generated account structs with the section's per-account keys")
     func accountsKey() throws {
@@ -78,7 +81,7 @@ struct SnippetConfigTests {
 
     @Test("A config key tree becomes nested config structs")
     func configStructs() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         #expect(
             try requireDeclaration("struct OpenClawConfig", in: text) == """
                 /// The whole config file (`openclaw.json`, JSON5).
@@ -231,7 +234,7 @@ struct SnippetConfigTests {
 
     @Test("An enum config key becomes a closed enum named after its path")
     func configEnum() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         let bind = try requireDeclaration("enum GatewayBind", in: text)
         #expect(
             bind.hasSuffix(
@@ -260,7 +263,7 @@ struct SnippetConfigTests {
 
     @Test("Config keys become the scalar lookup, ConfigSchema rows, reload rules and ConfigDefaults")
     func configTables() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         #expect(
             try requireDeclaration("extension OpenClawConfig", in: text) == """
                 extension OpenClawConfig {
@@ -335,7 +338,7 @@ struct SnippetConfigTests {
         let text = try Snippet.swift(
             "Precedence.swift",
             [
-                "spec/config/gateway.yaml": Self.config,
+                "spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload,
                 "spec/config/precedence.yaml": """
                 port:
                   doc: The gateway port.

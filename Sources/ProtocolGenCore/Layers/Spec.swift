@@ -22,6 +22,8 @@ public struct Spec: Sendable {
     public var tools: [ToolDecl]
     /// `environment.yaml`: every `OPENCLAW_*` variable, named once.
     public var environmentVariables: [NamedDoc] = []
+    /// `config/reload.yaml`: every hot-reload action a config key's `action:` may name.
+    public var reloadActions: [NamedDoc] = []
 
     public init(
         protocolInfo: ProtocolInfo = .init(), limits: [Limit] = [], errorCodes: [NamedDoc] = [],

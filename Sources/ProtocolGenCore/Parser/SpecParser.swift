@@ -56,6 +56,10 @@ public struct SpecParser {
         case ("types", _): spec.types += try root.entries().map { entry throws(Diagnostic) in try parseType(entry.key, entry.value) }
         case ("methods", _): spec.methods += try root.entries().map { entry throws(Diagnostic) in try parseMethod(entry.key, entry.value) }
         case ("events", _): spec.events += try root.entries().map { entry throws(Diagnostic) in try parseEvent(entry.key, entry.value) }
+        case ("config", "reload.yaml"):
+            spec.reloadActions += try root.entries().map { entry throws(Diagnostic) in
+                NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
+            }
         case ("config", "precedence.yaml"): spec.chains += try root.entries().map { entry throws(Diagnostic) in try parseChain(entry.key, entry.value) }
         case ("config", _): spec.configKeys += try root.entries().map { entry throws(Diagnostic) in try parseConfigKey(entry.key, entry.value) }
         case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }

@@ -23,6 +23,9 @@ struct ConfigTranslator {
         declarations.append(schema())
         declarations.append(jsonSchema())
         declarations.append(defaults())
+        declarations.append(reloadActions())
+        declarations.append(reloadRuleAction())
+        declarations.append(paths())
         return SwiftFile(name: "Config.swift", imports: ["ProtocolSupport"], declarations: declarations)
     }
 
@@ -214,6 +217,48 @@ struct ConfigTranslator {
     /// One element per line, for long tables; `[]` when there are none.
     private func arrayLiteral(_ elements: [String]) -> String {
         elements.isEmpty ? "[]" : "[\n        " + elements.joined(separator: ",\n        ") + ",\n    ]"
+    }
+
+    /// `ReloadAction`: the actions `config/reload.yaml` declares, so the reloader switches over cases.
+    private func reloadActions() -> SwiftDecl {
+        let cases: [SwiftDecl] = spec.reloadActions.map { action in
+            let name = SwiftNames.identifier(action.name)
+            return .enumCase(
+                doc: SwiftDoc(action.doc, remark: Spec.remark(action.location, action.name)), name: name,
+                rawValue: name.trimmingCharacters(in: ["`"]) == action.name ? nil : action.name, associated: nil
+            )
+        }
+        return .type(
+            .stringEnum(
+                "ReloadAction", doc: SwiftDoc("What the gateway does in process when a key naming the action changes (`action:` in the spec)."),
+                conformances: ["Swift.CaseIterable", "Swift.Sendable"], members: cases
+            )
+        )
+    }
+
+    private func reloadRuleAction() -> SwiftDecl {
+        .type(
+            SwiftTypeDecl(
+                .extension, "ReloadRule",
+                members: [
+                    .function(
+                        doc: SwiftDoc("The rule's action, typed."), attributes: [], signature: "public var reloadAction: ReloadAction?",
+                        body: ["action.flatMap(ReloadAction.init(rawValue:))"]
+                    )
+                ]
+            )
+        )
+    }
+
+    /// `ConfigPath`: every key's dotted path, so code that names a key (a hint, a write) names a constant.
+    private func paths() -> SwiftDecl {
+        let members: [SwiftDecl] = spec.configKeys.map { key in
+            .property(
+                doc: SwiftDoc("`\(key.path)`."), modifiers: ["public", "static"], keyword: "let",
+                name: SwiftNames.identifier(key.path), type: "Swift.String", value: SwiftNames.stringLiteral(key.path)
+            )
+        }
+        return .type(SwiftTypeDecl(.enum, "ConfigPath", doc: SwiftDoc("The dotted path of every config key the spec declares."), members: members))
     }
 
     private func defaults() -> SwiftDecl {

@@ -155,7 +155,12 @@ public struct SpecValidator {
 
     private func validateConfig(_ spec: Spec, into out: inout DiagnosticCollector) {
         let byPath = Dictionary(spec.configKeys.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        checkDuplicates(spec.reloadActions.map { ($0.name, $0.location) }, kind: "reload action", into: &out)
+        let actions = Set(spec.reloadActions.map(\.name))
         for key in spec.configKeys {
+            if let action = key.action, !actions.contains(action) {
+                out.error("config key '\(key.path)' names reload action '\(action)', which config/reload.yaml does not declare", at: key.location)
+            }
             let parts = key.components
             if parts.count > 1 {
                 let parent = parts.dropLast().joined(separator: ".")

@@ -41,6 +41,22 @@ struct DiagnosticsTests {
         )
     }
 
+    @Test("A key's reload action must be declared in config/reload.yaml")
+    func undeclaredReloadAction() {
+        expectErrors(
+            [
+                "spec/config/reload.yaml": """
+                restart-channels: "Restart the channels."
+                """,
+                "spec/config/a.yaml": """
+                chat: {type: object, doc: "A chat.", reload: hot, action: restart-channels}
+                chat.name: {type: string, doc: "Name.", reload: hot, action: restart-chanels}
+                """,
+            ],
+            ["spec/config/a.yaml:2: error: config key 'chat.name' names reload action 'restart-chanels', which config/reload.yaml does not declare"]
+        )
+    }
+
     @Test("perAccount: false needs a key of type accounts beside it")
     func perAccountWithoutAccounts() {
         expectErrors(
