@@ -42,7 +42,7 @@ public struct IRCAccount: ChannelAccount {
         let port = settings.port ?? env("IRC_PORT").flatMap { Int($0) }.flatMap { (1...65535).contains($0) ? $0 : nil }
         let host = text(settings.host) ?? env("IRC_HOST") ?? ""
         let nick = text(settings.nick) ?? env("IRC_NICK") ?? ""
-        let prefix = accountId == ChannelConfigView.defaultAccountId ? "channels.irc" : "channels.irc.accounts.\(accountId)"
+        let prefix = accountId == ChannelConfigView.defaultAccountId ? ConfigPath.channelsIrc : "\(ConfigPath.channelsIrcAccounts).\(accountId)"
         if host.isEmpty { problems.append("set \(prefix).host (or IRC_HOST)") }
         if nick.isEmpty { problems.append("set \(prefix).nick (or IRC_NICK)") }
         var options = IRCClientOptions(

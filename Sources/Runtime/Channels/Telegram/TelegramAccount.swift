@@ -57,12 +57,12 @@ public struct TelegramAccount: ChannelAccount {
         if account.token == nil, account.problem == nil {
             account.problem =
                 accountId == ChannelConfigView.defaultAccountId
-                ? "no bot token: set channels.telegram.botToken (or tokenFile, or TELEGRAM_BOT_TOKEN)"
-                : "no bot token: set channels.telegram.accounts.\(accountId).botToken (or tokenFile)"
+                ? "no bot token: set \(ConfigPath.channelsTelegramBotToken) (or tokenFile, or TELEGRAM_BOT_TOKEN)"
+                : "no bot token: set \(ConfigPath.channelsTelegramAccounts).\(accountId).botToken (or tokenFile)"
         }
         if let root = URL(string: account.apiRoot), root.scheme == "http" || root.scheme == "https", root.host != nil {
         } else {
-            account.problem = "channels.telegram.apiRoot \"\(account.apiRoot)\" is not an http(s) URL"
+            account.problem = "\(ConfigPath.channelsTelegramApiRoot) \"\(account.apiRoot)\" is not an http(s) URL"
         }
         return account
     }
@@ -72,15 +72,15 @@ public struct TelegramAccount: ChannelAccount {
     private static func readTokenFile(_ path: String) -> Result<String, TokenFileProblem> {
         let expanded = (path as NSString).expandingTildeInPath
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded) else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" cannot be read"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" cannot be read"))
         }
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" is not a regular file (symlinks are refused)"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" is not a regular file (symlinks are refused)"))
         }
         guard let text = try? String(contentsOfFile: expanded, encoding: .utf8) else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" cannot be read"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" cannot be read"))
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" is empty")) : .success(token)
+        return token.isEmpty ? .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" is empty")) : .success(token)
     }
 }
