@@ -16,10 +16,72 @@ struct SnippetConfigTests {
         gateway.trustedProxies: {type: "[string]", doc: "Proxies."}
         channels: {type: passthrough, doc: "Channels.", reload: hot, action: restart-channels}
         """
+    static let reload = """
+        restart-channels: "Restart the channels."
+        """
+
+    @Test("A key of type accounts becomes a map of generated account structs with the section's per-account keys")
+    func accountsKey() throws {
+        let text = try Snippet.swift(
+            "Config.swift",
+            [
+                "spec/config/channels.yaml": """
+                channels: {type: object, open: true, doc: "Channels.", reload: hot}
+                channels.chat: {type: object, doc: "A chat.", reload: hot}
+                channels.chat.host: {type: string, doc: "Host.", reload: hot}
+                channels.chat.port: {type: int, range: [1, 65535], default: 6667, doc: "Port.", reload: hot}
+                channels.chat.accounts: {type: accounts, doc: "More accounts.", reload: hot}
+                channels.chat.defaultAccount: {type: string, perAccount: false, doc: "The default account.", reload: hot}
+                """
+            ])
+        #expect(text.contains("    public var accounts: [Swift.String: ChannelsChatAccountConfig]?\n"))
+        #expect(
+            try requireDeclaration("struct ChannelsChatAccountConfig", in: text) == """
+                /// One entry of `channels.chat.accounts`: the keys of `channels.chat` for one account id, each overriding the section-level one.
+                ///
+                /// - Remark: Generated from spec/config/channels.yaml#/channels.chat.accounts
+                public struct ChannelsChatAccountConfig: Swift.Codable, Swift.Hashable, Swift.Sendable {
+                    /// Host.
+                    ///
+                    /// - Remark: Generated from spec/config/channels.yaml#/channels.chat.host
+                    public var host: Swift.String?
+
+                    /// Port.
+                    ///
+                    /// Default: `6667`.
+                    ///
+                    /// - Remark: Generated from spec/config/channels.yaml#/channels.chat.port
+                    public var port: Swift.Int?
+
+                    /// An empty config: every key at its default.
+                    public init() {
+                    }
+
+                    public enum CodingKeys: Swift.String, Swift.CodingKey, Swift.CaseIterable {
+                        case host
+                        case port
+                    }
+
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+                        self.host = try container.decodeOptionalField(Swift.String.self, forKey: .host)
+                        self.port = try container.decodeOptionalField(Swift.Int.self, forKey: .port)
+                        try container.checkBounds(self.port, forKey: .port, minimum: 1, maximum: 65535)
+                    }
+
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        var container = encoder.container(keyedBy: CodingKeys.self)
+                        try container.encodeIfPresent(self.host, forKey: .host)
+                        try container.encodeIfPresent(self.port, forKey: .port)
+                    }
+                }
+                """
+        )
+    }
 
     @Test("A config key tree becomes nested config structs")
     func configStructs() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         #expect(
             try requireDeclaration("struct OpenClawConfig", in: text) == """
                 /// The whole config file (`openclaw.json`, JSON5).
@@ -172,7 +234,7 @@ struct SnippetConfigTests {
 
     @Test("An enum config key becomes a closed enum named after its path")
     func configEnum() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         let bind = try requireDeclaration("enum GatewayBind", in: text)
         #expect(
             bind.hasSuffix(
@@ -201,7 +263,7 @@ struct SnippetConfigTests {
 
     @Test("Config keys become the scalar lookup, ConfigSchema rows, reload rules and ConfigDefaults")
     func configTables() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config])
+        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload])
         #expect(
             try requireDeclaration("extension OpenClawConfig", in: text) == """
                 extension OpenClawConfig {
@@ -276,7 +338,7 @@ struct SnippetConfigTests {
         let text = try Snippet.swift(
             "Precedence.swift",
             [
-                "spec/config/gateway.yaml": Self.config,
+                "spec/config/gateway.yaml": Self.config, "spec/config/reload.yaml": Self.reload,
                 "spec/config/precedence.yaml": """
                 port:
                   doc: The gateway port.

@@ -7,7 +7,7 @@ import Testing
 @Suite("Snippets: config JSON Schema and reload rule docs")
 struct SnippetConfigSchemaTests {
     private func docs() throws -> [String: String] {
-        let spec = try Snippet.spec(["spec/config/gateway.yaml": SnippetConfigTests.config])
+        let spec = try Snippet.spec(["spec/config/gateway.yaml": SnippetConfigTests.config, "spec/config/reload.yaml": SnippetConfigTests.reload])
         return Dictionary(uniqueKeysWithValues: try GeneratorPipeline().docFiles(for: spec).map { ($0.name, $0.contents) })
     }
 
@@ -37,9 +37,29 @@ struct SnippetConfigSchemaTests {
 
     @Test("The same schema text is embedded as ConfigSchema.jsonSchema")
     func embedded() throws {
-        let text = try Snippet.swift("Config.swift", ["spec/config/gateway.yaml": SnippetConfigTests.config])
+        let text = try Snippet.swift(
+            "Config.swift", ["spec/config/gateway.yaml": SnippetConfigTests.config, "spec/config/reload.yaml": SnippetConfigTests.reload])
         let declaration = try requireDeclaration("extension ConfigSchema", in: text)
         #expect(declaration.contains("public static let jsonSchema: Swift.String = \"{\\n  \\\"$id\\\""))
+    }
+
+    @Test("config/reload.yaml becomes the ReloadAction enum, and every key path a ConfigPath constant")
+    func reloadActionsAndPaths() throws {
+        let text = try Snippet.swift(
+            "Config.swift", ["spec/config/gateway.yaml": SnippetConfigTests.config, "spec/config/reload.yaml": SnippetConfigTests.reload])
+        #expect(
+            try requireDeclaration("enum ReloadAction", in: text) == """
+                /// What the gateway does in process when a key naming the action changes (`action:` in the spec).
+                public enum ReloadAction: Swift.String, Swift.CaseIterable, Swift.Sendable {
+                    /// Restart the channels.
+                    ///
+                    /// - Remark: Generated from spec/config/reload.yaml#/restart-channels
+                    case restartChannels = "restart-channels"
+                }
+                """
+        )
+        #expect(text.contains("        action.flatMap(ReloadAction.init(rawValue:))\n"))
+        #expect(text.contains("    /// `gateway.auth.token`.\n    public static let gatewayAuthToken: Swift.String = \"gateway.auth.token\"\n"))
     }
 
     @Test("config.md carries the reload rule table, longest prefix first-class and a restart fallback")
@@ -51,6 +71,7 @@ struct SnippetConfigSchemaTests {
         #expect(markdown.contains("| `gateway.auth` | hot |"))
         #expect(markdown.contains("| `gateway.port` | restart |"))
         #expect(markdown.contains("| *(anything else)* | restart |"))
+        #expect(markdown.contains("| Action | What it does |\n|---|---|\n| `restart-channels` | Restart the channels. |\n"))
     }
 
     @Test("Positional arguments become @Argument properties and an Argument table in cli.md")

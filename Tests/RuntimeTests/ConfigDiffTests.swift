@@ -41,6 +41,7 @@ struct ConfigDiffTests {
         #expect(plan.restart == ["gateway.port"])
         #expect(plan.hot == ["gateway.auth.rateLimit.maxAttempts", "hooks.path"])
         #expect(plan.none == ["logging.level", "gateway.reload.mode"])
+        #expect(plan.actions == [.reconfigureAuthLimits, .reloadLogging, .reloadHooks])
     }
 
     @Test func supervisorsAreDetectedFromTheEnvironment() {

@@ -35,6 +35,10 @@ struct ReloadRuleTests {
     @Test func hotRulesNameTheirAction() {
         #expect(ConfigSchema.reloadRules.classify("hooks.gmail").action == "reload-hooks")
         #expect(ConfigSchema.reloadRules.classify("channels.irc").action == "restart-channels")
+        #expect(ConfigSchema.reloadRules.classify("channels.irc.accounts.work.nick").reloadAction == .restartChannels)
+        #expect(ConfigSchema.reloadRules.classify("logging.level").reloadAction == .reloadLogging)
+        #expect(ConfigSchema.reloadRules.classify("gateway.auth.rateLimit").reloadAction == .reconfigureAuthLimits)
+        #expect(ConfigSchema.reloadRules.classify("gateway.port").reloadAction == nil)
     }
 
     @Test func secretsAreFlagged() {

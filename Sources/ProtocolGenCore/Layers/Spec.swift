@@ -22,6 +22,8 @@ public struct Spec: Sendable {
     public var tools: [ToolDecl]
     /// `environment.yaml`: every `OPENCLAW_*` variable, named once.
     public var environmentVariables: [NamedDoc] = []
+    /// `config/reload.yaml`: every hot-reload action a config key's `action:` may name.
+    public var reloadActions: [NamedDoc] = []
 
     public init(
         protocolInfo: ProtocolInfo = .init(), limits: [Limit] = [], errorCodes: [NamedDoc] = [],
@@ -316,6 +318,9 @@ public struct ConfigKey: Sendable {
         case stringArray
         /// An object of string values (`headers: { "x-tenant": "acme" }`): any key, each value a string.
         case stringMap
+        /// Accounts by id (`channels.irc.accounts`): each value an object with the same keys as the
+        /// parent section, except those marked `perAccount: false`; each key overrides the parent's.
+        case accounts
         case enumeration([String])
     }
 
@@ -333,6 +338,9 @@ public struct ConfigKey: Sendable {
     /// An object that also accepts keys the spec does not list (upstream sections whose other keys
     /// this gateway does not use yet): its listed keys are typed and checked, the rest are ignored.
     public var open: Bool = false
+    /// Repeated in the parent's `accounts` entries (the default); `false` for section-level keys such
+    /// as `defaultAccount`.
+    public var perAccount: Bool = true
 
     public var components: [String] { path.split(separator: ".").map(String.init) }
 }

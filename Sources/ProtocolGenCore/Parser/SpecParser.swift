@@ -56,6 +56,10 @@ public struct SpecParser {
         case ("types", _): spec.types += try root.entries().map { entry throws(Diagnostic) in try parseType(entry.key, entry.value) }
         case ("methods", _): spec.methods += try root.entries().map { entry throws(Diagnostic) in try parseMethod(entry.key, entry.value) }
         case ("events", _): spec.events += try root.entries().map { entry throws(Diagnostic) in try parseEvent(entry.key, entry.value) }
+        case ("config", "reload.yaml"):
+            spec.reloadActions += try root.entries().map { entry throws(Diagnostic) in
+                NamedDoc(name: entry.key, doc: try entry.value.string(), location: entry.value.location)
+            }
         case ("config", "precedence.yaml"): spec.chains += try root.entries().map { entry throws(Diagnostic) in try parseChain(entry.key, entry.value) }
         case ("config", _): spec.configKeys += try root.entries().map { entry throws(Diagnostic) in try parseConfigKey(entry.key, entry.value) }
         case ("cli", _): spec.commands += try root.entries().map { entry throws(Diagnostic) in try parseCommand(entry.key, entry.value) }
@@ -259,7 +263,7 @@ public struct SpecParser {
     }
 
     func parseConfigKey(_ path: String, _ node: YAMLReader) throws(Diagnostic) -> ConfigKey {
-        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret", "open"])
+        try node.expectKeys(["type", "values", "doc", "default", "range", "reload", "action", "secret", "open", "perAccount"])
         let typeText = try node.requiredString("type")
         let type: ConfigKey.ValueType
         switch typeText {
@@ -272,12 +276,13 @@ public struct SpecParser {
         case "bool": type = .bool
         case "[string]": type = .stringArray
         case "[string: string]": type = .stringMap
+        case "accounts": type = .accounts
         case "enum":
             guard let values = try node.child("values") else { throw .error("enum key '\(path)' needs 'values'", at: node.location) }
             type = .enumeration(try values.strings())
         default:
             throw .error(
-                "unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string] or enum)",
+                "unknown config type '\(typeText)' (expected object, passthrough, any, string, int, number, bool, [string], [string: string], accounts or enum)",
                 at: node.location)
         }
         var range: ClosedRange<Int>?
@@ -293,7 +298,7 @@ public struct SpecParser {
         return ConfigKey(
             path: path, type: type, doc: try node.string("doc") ?? "", defaultValue: try node.string("default"), range: range,
             reload: reload, action: try node.string("action"), secret: try node.bool("secret") ?? false, location: node.location,
-            open: try node.bool("open") ?? false
+            open: try node.bool("open") ?? false, perAccount: try node.bool("perAccount") ?? true
         )
     }
 

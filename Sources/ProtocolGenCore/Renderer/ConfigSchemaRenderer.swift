@@ -11,10 +11,18 @@ public struct ConfigSchemaRenderer {
 
     private func children(of path: String?) -> [ConfigKey] { spec.configKeys(below: path) }
 
-    private func object(_ path: String?, open: Bool = false) -> [String: Any] {
+    private func object(_ path: String?, open: Bool = false, perAccountOnly: Bool = false) -> [String: Any] {
         var properties: [String: Any] = [:]
-        for key in children(of: path) { properties[key.components.last!] = property(key) }
+        for key in children(of: path) where !perAccountOnly || (key.perAccount && key.type != .accounts) {
+            properties[key.components.last!] = property(key)
+        }
         return ["type": "object", "properties": properties, "additionalProperties": open]
+    }
+
+    /// The parent of an `accounts` key.
+    private func parent(of key: ConfigKey) -> ConfigKey? {
+        let path = key.components.dropLast().joined(separator: ".")
+        return spec.configKeys.first { $0.path == path }
     }
 
     private func property(_ key: ConfigKey) -> [String: Any] {
@@ -39,6 +47,9 @@ public struct ConfigSchemaRenderer {
         case .bool: out = ["type": "boolean"]
         case .stringArray: out = ["type": "array", "items": ["type": "string"]]
         case .stringMap: out = ["type": "object", "additionalProperties": ["type": "string"]]
+        case .accounts:
+            let section = parent(of: key)
+            out = ["type": "object", "additionalProperties": object(section?.path, open: section?.open ?? false, perAccountOnly: true)]
         case .enumeration(let values): out = ["type": "string", "enum": values]
         }
         if !key.doc.isEmpty { out["description"] = key.doc }

@@ -179,6 +179,7 @@ public struct DocsRenderer {
             case .bool: type = "bool"
             case .stringArray: type = "string[]"
             case .stringMap: type = "object of strings"
+            case .accounts: type = "object of accounts (the section's keys per account id)"
             case .enumeration(let values): type = values.map { "`\($0)`" }.joined(separator: " \\| ")
             }
             var notes = key.doc
@@ -188,13 +189,20 @@ public struct DocsRenderer {
         }
         out += [
             "", "## Reload rules", "",
-            "When the file changes, each changed leaf path is matched against these prefixes; the longest matching prefix wins and an unmatched path restarts the gateway. `none`: read live, nothing to do; `hot (action)`: applied in process by the named action; `restart`: the gateway restarts (in `hot` mode it is logged and ignored).",
+            "When the file changes, each changed leaf path is matched against these prefixes; the longest matching prefix wins and an unmatched path restarts the gateway. `none`: read live, nothing to do (or a step the reloader takes, when an action is named); `hot (action)`: applied in process by the named action; `restart`: the gateway restarts (in `hot` mode it is logged and ignored).",
             "", "| Prefix | Rule |", "|---|---|",
         ]
         for key in spec.configKeys.sorted(by: { $0.path < $1.path }) {
             out.append("| `\(key.path)` | \(key.reload.rawValue + (key.action.map { " (`\($0)`)" } ?? "")) |")
         }
         out.append("| *(anything else)* | restart |")
+        if !spec.reloadActions.isEmpty {
+            out += [
+                "", "Actions (`config/reload.yaml`; a `none` key may also name one, for a step the reloader takes itself):", "", "| Action | What it does |",
+                "|---|---|",
+            ]
+            for action in spec.reloadActions { out.append("| `\(action.name)` | \(cell(action.doc)) |") }
+        }
         out += ["", "The JSON Schema of this file is `config.schema.json` (also served by the `config.schema` RPC)."]
         out += [
             "", "## Precedence", "", "Each setting is taken from the first source that has a usable value.", "", "| Setting | Order (highest first) | |",

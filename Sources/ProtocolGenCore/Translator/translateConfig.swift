@@ -12,6 +12,9 @@ struct ConfigTranslator {
         var declarations: [SwiftDecl] = [object(path: nil, doc: "The whole config file (`openclaw.json`, JSON5).")]
         for key in spec.configKeys where key.type == .object {
             declarations.append(object(path: key.path, doc: key.doc))
+            if let accounts = children(of: key.path).first(where: { $0.type == .accounts }) {
+                declarations.append(accountObject(section: key, accounts: accounts))
+            }
         }
         for key in spec.configKeys {
             if case .enumeration(let values) = key.type { declarations.append(enumeration(key, values)) }
@@ -20,10 +23,16 @@ struct ConfigTranslator {
         declarations.append(schema())
         declarations.append(jsonSchema())
         declarations.append(defaults())
+        declarations.append(reloadActions())
+        declarations.append(reloadRuleAction())
+        declarations.append(paths())
         return SwiftFile(name: "Config.swift", imports: ["ProtocolSupport"], declarations: declarations)
     }
 
     static func structName(_ path: String) -> String { SwiftNames.typeName(path) + "Config" }
+
+    /// The struct of one `accounts` entry of the section at `path`, e.g. `ChannelsIrcAccountConfig`.
+    static func accountStructName(_ path: String) -> String { SwiftNames.typeName(path) + "AccountConfig" }
 
     private func children(of path: String?) -> [ConfigKey] { spec.configKeys(below: path) }
 
@@ -37,13 +46,30 @@ struct ConfigTranslator {
         case .bool: "Swift.Bool"
         case .stringArray: "[Swift.String]"
         case .stringMap: "[Swift.String: Swift.String]"
+        case .accounts: "[Swift.String: " + Self.accountStructName(key.components.dropLast().joined(separator: ".")) + "]"
         case .enumeration: SwiftNames.typeName(key.path)
         }
     }
 
+    /// One `accounts` entry of `section`: the section's keys except the `accounts` key itself and those
+    /// marked `perAccount: false`, with the section's open/closed rule.
+    private func accountObject(section: ConfigKey, accounts: ConfigKey) -> SwiftDecl {
+        object(
+            path: section.path,
+            doc: "One entry of `\(accounts.path)`: the keys of `\(section.path)` for one account id, each overriding the section-level one.",
+            name: Self.accountStructName(section.path), remark: Spec.remark(accounts.location, accounts.path),
+            keys: children(of: section.path).filter { $0.perAccount && $0.type != .accounts }
+        )
+    }
+
     private func object(path: String?, doc: String) -> SwiftDecl {
-        let keys = children(of: path)
-        let name = path.map(Self.structName) ?? Self.rootName
+        object(
+            path: path, doc: doc, name: path.map(Self.structName) ?? Self.rootName,
+            remark: location(of: path).map { Spec.remark($0, path!) }, keys: children(of: path)
+        )
+    }
+
+    private func object(path: String?, doc: String, name: String, remark: String?, keys: [ConfigKey]) -> SwiftDecl {
         var members: [SwiftDecl] = keys.map { key in
             .property(
                 doc: SwiftDoc(keyDoc(key), remark: Spec.remark(key.location, key.path)), modifiers: ["public"], keyword: "var",
@@ -70,7 +96,7 @@ struct ConfigTranslator {
         members.append(.function(doc: nil, attributes: [], signature: "public func encode(to encoder: any Swift.Encoder) throws", body: encode))
         return .type(
             SwiftTypeDecl(
-                .struct, name, doc: SwiftDoc(doc, remark: location(of: path).map { Spec.remark($0, path!) }),
+                .struct, name, doc: SwiftDoc(doc, remark: remark),
                 conformances: ["Swift.Codable", "Swift.Hashable", "Swift.Sendable"], members: members
             )
         )
@@ -97,7 +123,7 @@ struct ConfigTranslator {
     private var scalarKeys: [ConfigKey] {
         spec.configKeys.filter {
             switch $0.type {
-            case .object, .passthrough, .any, .stringArray, .stringMap: false
+            case .object, .passthrough, .any, .stringArray, .stringMap, .accounts: false
             default: true
             }
         }
@@ -141,6 +167,7 @@ struct ConfigTranslator {
         case .bool: "bool"
         case .stringArray: "[string]"
         case .stringMap: "[string: string]"
+        case .accounts: "accounts"
         case .enumeration(let values): "enum(\(values.joined(separator: "|")))"
         }
     }
@@ -190,6 +217,48 @@ struct ConfigTranslator {
     /// One element per line, for long tables; `[]` when there are none.
     private func arrayLiteral(_ elements: [String]) -> String {
         elements.isEmpty ? "[]" : "[\n        " + elements.joined(separator: ",\n        ") + ",\n    ]"
+    }
+
+    /// `ReloadAction`: the actions `config/reload.yaml` declares, so the reloader switches over cases.
+    private func reloadActions() -> SwiftDecl {
+        let cases: [SwiftDecl] = spec.reloadActions.map { action in
+            let name = SwiftNames.identifier(action.name)
+            return .enumCase(
+                doc: SwiftDoc(action.doc, remark: Spec.remark(action.location, action.name)), name: name,
+                rawValue: name.trimmingCharacters(in: ["`"]) == action.name ? nil : action.name, associated: nil
+            )
+        }
+        return .type(
+            .stringEnum(
+                "ReloadAction", doc: SwiftDoc("What the gateway does in process when a key naming the action changes (`action:` in the spec)."),
+                conformances: ["Swift.CaseIterable", "Swift.Sendable"], members: cases
+            )
+        )
+    }
+
+    private func reloadRuleAction() -> SwiftDecl {
+        .type(
+            SwiftTypeDecl(
+                .extension, "ReloadRule",
+                members: [
+                    .function(
+                        doc: SwiftDoc("The rule's action, typed."), attributes: [], signature: "public var reloadAction: ReloadAction?",
+                        body: ["action.flatMap(ReloadAction.init(rawValue:))"]
+                    )
+                ]
+            )
+        )
+    }
+
+    /// `ConfigPath`: every key's dotted path, so code that names a key (a hint, a write) names a constant.
+    private func paths() -> SwiftDecl {
+        let members: [SwiftDecl] = spec.configKeys.map { key in
+            .property(
+                doc: SwiftDoc("`\(key.path)`."), modifiers: ["public", "static"], keyword: "let",
+                name: SwiftNames.identifier(key.path), type: "Swift.String", value: SwiftNames.stringLiteral(key.path)
+            )
+        }
+        return .type(SwiftTypeDecl(.enum, "ConfigPath", doc: SwiftDoc("The dotted path of every config key the spec declares."), members: members))
     }
 
     private func defaults() -> SwiftDecl {

@@ -155,7 +155,12 @@ public struct SpecValidator {
 
     private func validateConfig(_ spec: Spec, into out: inout DiagnosticCollector) {
         let byPath = Dictionary(spec.configKeys.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        checkDuplicates(spec.reloadActions.map { ($0.name, $0.location) }, kind: "reload action", into: &out)
+        let actions = Set(spec.reloadActions.map(\.name))
         for key in spec.configKeys {
+            if let action = key.action, !actions.contains(action) {
+                out.error("config key '\(key.path)' names reload action '\(action)', which config/reload.yaml does not declare", at: key.location)
+            }
             let parts = key.components
             if parts.count > 1 {
                 let parent = parts.dropLast().joined(separator: ".")
@@ -171,6 +176,12 @@ public struct SpecValidator {
             }
             if key.type == .enumeration([]) {
                 out.error("enum key '\(key.path)' has no values", at: key.location)
+            }
+            if !key.perAccount {
+                let parent = parts.dropLast().joined(separator: ".")
+                if !spec.configKeys(below: parent).contains(where: { $0.type == .accounts }) {
+                    out.error("config key '\(key.path)' has perAccount: false, but '\(parent)' has no key of type accounts", at: key.location)
+                }
             }
             guard let value = key.defaultValue else { continue }
             switch key.type {
@@ -194,7 +205,7 @@ public struct SpecValidator {
                 if value != "true" && value != "false" { out.error("default '\(value)' of '\(key.path)' is not a bool", at: key.location) }
             case .enumeration(let values):
                 if !values.contains(value) { out.error("default '\(value)' of '\(key.path)' is not one of \(values)", at: key.location) }
-            case .object, .passthrough, .any, .stringArray, .stringMap:
+            case .object, .passthrough, .any, .stringArray, .stringMap, .accounts:
                 out.error("'\(key.path)' of type \(key.type) cannot have a default", at: key.location)
             case .string:
                 break

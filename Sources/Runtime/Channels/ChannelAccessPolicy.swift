@@ -9,8 +9,8 @@ import Generated
 /// `requireMention` (default true), `allowFrom` and `enabled`. Group senders are limited by the
 /// group's `allowFrom`, else `groupAllowFrom`, else anyone in an allowed group.
 struct ChannelAccessPolicy: Sendable, Equatable {
-    enum DMPolicy: String, Sendable { case pairing, allowlist, open, disabled }
-    enum GroupPolicy: String, Sendable { case allowlist, open, disabled }
+    typealias DMPolicy = ChannelsDefaultsDmPolicy
+    typealias GroupPolicy = ChannelsDefaultsGroupPolicy
 
     struct GroupRule: Sendable, Equatable {
         var requireMention: Bool?
@@ -30,19 +30,21 @@ struct ChannelAccessPolicy: Sendable, Equatable {
         case contextOnly
     }
 
-    var dmPolicy: DMPolicy = .pairing
+    var dmPolicy: DMPolicy = ConfigDefaults.channelsDefaultsDmPolicy
     var allowFrom: [String] = []
-    var groupPolicy: GroupPolicy = .allowlist
+    var groupPolicy: GroupPolicy = ConfigDefaults.channelsDefaultsGroupPolicy
     var groupAllowFrom: [String]?
     var groups: [String: GroupRule] = [:]
 
     init() {}
 
-    init(account: [String: JSONValue], defaults: JSONValue?) {
-        let dm = account["dmPolicy"]?.stringValue ?? defaults?["dmPolicy"]?.stringValue
-        dmPolicy = dm.flatMap(DMPolicy.init(rawValue:)) ?? .pairing
-        let group = account["groupPolicy"]?.stringValue ?? defaults?["groupPolicy"]?.stringValue
-        groupPolicy = group.flatMap(GroupPolicy.init(rawValue:)) ?? .allowlist
+    /// `account` is the merged JSON of any channel's account, plugin channels the spec does not declare
+    /// included, so the shared keys are read by name here; `channels.defaults` is typed.
+    init(account: [String: JSONValue], defaults: ChannelsDefaultsConfig?) {
+        let dm = account["dmPolicy"]?.stringValue ?? defaults?.dmPolicy?.rawValue
+        dmPolicy = dm.flatMap(DMPolicy.init(rawValue:)) ?? ConfigDefaults.channelsDefaultsDmPolicy
+        let group = account["groupPolicy"]?.stringValue ?? defaults?.groupPolicy?.rawValue
+        groupPolicy = group.flatMap(GroupPolicy.init(rawValue:)) ?? ConfigDefaults.channelsDefaultsGroupPolicy
         allowFrom = Self.ids(account["allowFrom"]) ?? []
         groupAllowFrom = Self.ids(account["groupAllowFrom"])
         for (id, rule) in account["groups"]?.objectValue ?? [:] {

@@ -1,6 +1,7 @@
 // Sources/Runtime/Channels/ChannelConfigView.swift - one channel's `channels.<id>` section, split into accounts
 
 import Generated
+import ProtocolSupport
 
 /// A channel's config section as plugins read it. Upstream's layout: the keys directly under
 /// `channels.<id>` configure the `default` account and are the defaults of every other account;
@@ -46,5 +47,12 @@ public struct ChannelConfigView: Sendable, Equatable {
         merged["defaultAccount"] = nil
         for (key, value) in section?["accounts"]?[accountId]?.objectValue ?? [:] { merged[key] = value }
         return merged
+    }
+
+    /// The account's effective settings (`account(_:)`) as the channel's generated account type, e.g.
+    /// `ChannelsIrcAccountConfig`, checked as the config loader checks the file. Nil when they do not
+    /// decode, which a loaded config rules out (a view built by hand, as in tests, can still hit it).
+    public func account<Settings: Decodable>(_ accountId: String, as type: Settings.Type) -> Settings? {
+        try? WireJSON.decode(Settings.self, from: WireJSON.encode(JSONValue.object(account(accountId))))
     }
 }

@@ -73,7 +73,7 @@ final class ChannelManager: Sendable {
         ChannelConfigView(section: hub.config.withLock { $0.tree["channels"]?[channel] }, environment: environment)
     }
 
-    var channelDefaults: JSONValue? { hub.config.withLock { $0.tree["channels"]?["defaults"] } }
+    var channelDefaults: ChannelsDefaultsConfig? { hub.config.withLock { $0.config.channels?.defaults } }
 
     /// Every account the config declares, resolved (configured or not), in the plugin's order.
     func accounts(_ plugin: any ChannelPlugin) -> [any ChannelAccount] {

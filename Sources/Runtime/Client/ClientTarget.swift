@@ -42,7 +42,7 @@ public struct ClientTarget: Sendable {
         flags["password"] = password
         let lookup: @Sendable (String) -> String? = { path in
             // `gateway.remote.url` is a link of the URL chain only in remote mode.
-            if path == "gateway.remote.url", !remoteMode { return nil }
+            if path == ConfigPath.gatewayRemoteUrl, !remoteMode { return nil }
             return config.scalarValue(atPath: path)
         }
         let port = (try? Precedence.port.resolve(PrecedenceInputs(environment: environment, config: lookup)))?.value ?? ConfigDefaults.gatewayPort

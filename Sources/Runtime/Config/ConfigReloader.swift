@@ -21,19 +21,19 @@ struct ReloadPlan: Equatable {
     var restart: [String] = []
     var hot: [String] = []
     var none: [String] = []
-    /// Named hot actions, in first-seen order.
-    var actions: [String] = []
+    /// The actions the changed keys name (`action:` in the spec), in first-seen order. Besides hot keys,
+    /// `none` keys may name one for a step the reloader itself takes (`reload-logging`).
+    var actions: [ReloadAction] = []
 
     init(paths: [String], rules: [ReloadRule] = ConfigSchema.reloadRules) {
         for path in paths {
             let rule = rules.classify(path)
             switch rule.kind {
             case .restart: restart.append(path)
-            case .hot:
-                hot.append(path)
-                if let action = rule.action, !actions.contains(action) { actions.append(action) }
+            case .hot: hot.append(path)
             case .none: none.append(path)
             }
+            if rule.kind != .restart, let action = rule.reloadAction, !actions.contains(action) { actions.append(action) }
         }
     }
 }
@@ -154,22 +154,36 @@ final class ConfigReloader: Sendable {
 
     /// Applies what can change in process, then makes the new config the one in effect.
     private func applyHot(_ plan: ReloadPlan, _ next: LoadedConfig) {
-        let changed = plan.hot + plan.none
-        if changed.contains(where: { $0 == "logging" || $0.hasPrefix("logging.") }) {
-            if let settings = try? LogSettings.resolve(
-                config: next.config, flagLevel: logOptions.flagLevel, verbose: logOptions.verbose, environment: environment
-            ) {
-                LogSystem.reconfigure(settings)
+        // Before the new config is in effect: logging and the auth limiters.
+        for action in plan.actions {
+            switch action {
+            case .reloadLogging:
+                if let settings = try? LogSettings.resolve(
+                    config: next.config, flagLevel: logOptions.flagLevel, verbose: logOptions.verbose, environment: environment
+                ) {
+                    LogSystem.reconfigure(settings)
+                }
+            case .reconfigureAuthLimits:
+                hub.authLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
+                hub.browserAuthLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
+                hub.deviceTokenLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
+            case .restartChannels, .reloadHeartbeat, .restartCron, .reloadHooks, .restartBrowser:
+                break
             }
         }
-        if changed.contains(where: { $0 == "gateway.auth.rateLimit" || $0.hasPrefix("gateway.auth.rateLimit.") }) {
-            hub.authLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
-            hub.browserAuthLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
-            hub.deviceTokenLimiter.reconfigure(AuthRateLimit(next.config.gateway?.auth?.rateLimit))
-        }
         hub.config.withLock { $0 = next }
-        if plan.actions.contains("restart-channels") { hub.channelsConfigChanged() }
-        if plan.actions.contains("reload-heartbeat") || plan.actions.contains("restart-cron") { hub.automationConfigChanged() }
+        // After it: the subsystems that read the config in effect.
+        var automation = false
+        for action in plan.actions {
+            switch action {
+            case .restartChannels: hub.channelsConfigChanged()
+            case .reloadHeartbeat, .restartCron: automation = true
+            // Hooks read their config per request; there is no browser control to restart.
+            case .reloadHooks, .restartBrowser: break
+            case .reloadLogging, .reconfigureAuthLimits: break
+            }
+        }
+        if automation { hub.automationConfigChanged() }
         if !plan.hot.isEmpty {
             // Channels restart above; the heartbeat and cron re-arm; hooks read their config per request.
             logger.info("[reload] config hot reload applied (\(plan.hot.joined(separator: ", ")))")

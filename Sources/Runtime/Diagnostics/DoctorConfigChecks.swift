@@ -126,7 +126,7 @@ extension Doctor {
             return DoctorCheck(id: "gateway-token", status: .warn, message: message, fix: "openclaw doctor --fix --generate-gateway-token")
         }
         do {
-            try ConfigWriter().set(.string(TokenGenerator.newToken()), at: "gateway.auth.token", in: local.paths.configPath)
+            try ConfigWriter().set(.string(TokenGenerator.newToken()), at: ConfigPath.gatewayAuthToken, in: local.paths.configPath)
             return DoctorCheck(
                 id: "gateway-token", status: .warn, message: message, fix: "generated gateway.auth.token in \(local.paths.configPath)", fixed: true)
         } catch {

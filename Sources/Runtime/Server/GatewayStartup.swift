@@ -86,10 +86,10 @@ public struct GatewayStartup {
         if bind.value != "loopback", case .none = auth {
             var hints: [String] = []
             if case .object(let gateway)? = loaded.tree["gateway"], gateway["token"] != nil {
-                hints.append(#"Found "gateway.token" in config. Use "gateway.auth.token" instead."#)
+                hints.append("Found \"gateway.token\" in config. Use \"\(ConfigPath.gatewayAuthToken)\" instead.")
             }
             if loaded.config.gateway?.remote?.token != nil {
-                hints.append(#""gateway.remote.token" is for remote CLI calls; it does not enable local gateway auth."#)
+                hints.append("\"\(ConfigPath.gatewayRemoteToken)\" is for remote CLI calls; it does not enable local gateway auth.")
             }
             throw .refusingBind(bind.value, hints: hints)
         }
@@ -111,11 +111,11 @@ public struct GatewayStartup {
         if case .token("") = auth {
             let generated = TokenGenerator.newToken()
             do {
-                try ConfigWriter().set(.string(generated), at: "gateway.auth.token", in: paths.configPath)
+                try ConfigWriter().set(.string(generated), at: ConfigPath.gatewayAuthToken, in: paths.configPath)
             } catch {
                 throw .failed("could not save the generated token to \(paths.configPath): \(error)")
             }
-            logger.info("Gateway auth token was missing. Generated a new token and saved it to config (gateway.auth.token).")
+            logger.info("Gateway auth token was missing. Generated a new token and saved it to config (\(ConfigPath.gatewayAuthToken)).")
             auth = .token(generated)
         }
 

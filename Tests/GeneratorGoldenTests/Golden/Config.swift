@@ -142,3 +142,37 @@ public enum ConfigDefaults {
     /// Default of `sample.mode`.
     public static let sampleMode: SampleMode = .fast
 }
+
+/// What the gateway does in process when a key naming the action changes (`action:` in the spec).
+public enum ReloadAction: Swift.RawRepresentable, Swift.CaseIterable, Swift.Sendable {
+    public init?(rawValue: Swift.String) {
+        nil
+    }
+
+    public var rawValue: Swift.String {
+        switch self {
+        }
+    }
+}
+
+extension ReloadRule {
+    /// The rule's action, typed.
+    public var reloadAction: ReloadAction? {
+        action.flatMap(ReloadAction.init(rawValue:))
+    }
+}
+
+/// The dotted path of every config key the spec declares.
+public enum ConfigPath {
+    /// `sample`.
+    public static let sample: Swift.String = "sample"
+
+    /// `sample.enabled`.
+    public static let sampleEnabled: Swift.String = "sample.enabled"
+
+    /// `sample.mode`.
+    public static let sampleMode: Swift.String = "sample.mode"
+
+    /// `sample.port`.
+    public static let samplePort: Swift.String = "sample.port"
+}

@@ -41,6 +41,35 @@ struct DiagnosticsTests {
         )
     }
 
+    @Test("A key's reload action must be declared in config/reload.yaml")
+    func undeclaredReloadAction() {
+        expectErrors(
+            [
+                "spec/config/reload.yaml": """
+                restart-channels: "Restart the channels."
+                """,
+                "spec/config/a.yaml": """
+                chat: {type: object, doc: "A chat.", reload: hot, action: restart-channels}
+                chat.name: {type: string, doc: "Name.", reload: hot, action: restart-chanels}
+                """,
+            ],
+            ["spec/config/a.yaml:2: error: config key 'chat.name' names reload action 'restart-chanels', which config/reload.yaml does not declare"]
+        )
+    }
+
+    @Test("perAccount: false needs a key of type accounts beside it")
+    func perAccountWithoutAccounts() {
+        expectErrors(
+            [
+                "spec/config/a.yaml": """
+                chat: {type: object, doc: "A chat."}
+                chat.defaultAccount: {type: string, perAccount: false, doc: "Default."}
+                """
+            ],
+            ["spec/config/a.yaml:2: error: config key 'chat.defaultAccount' has perAccount: false, but 'chat' has no key of type accounts"]
+        )
+    }
+
     @Test("An OPENCLAW_* variable a command or chain reads must be declared in environment.yaml")
     func undeclaredEnvironmentVariable() {
         expectErrors(
@@ -83,7 +112,7 @@ struct DiagnosticsTests {
             [
                 "spec/methods/m.yaml:3: error: unknown key 'reslut' (expected one of: doc, handshake, idempotency, invalidParams, params, result, scope, since, twoPhase, until)",
                 "spec/events/e.yaml:4: error: unknown key 'dropable' (expected one of: delivery, doc, droppable, payload, scope, since, stateVersion, until)",
-                "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, range, reload, secret, type, values)",
+                "spec/config/c.yaml:1: error: unknown key 'dfault' (expected one of: action, default, doc, open, perAccount, range, reload, secret, type, values)",
             ]
         )
     }

@@ -1,6 +1,7 @@
 // Sources/Runtime/Channels/IRC/IRCAccount.swift - one IRC account's settings from `channels.irc`
 
 import Foundation
+import Generated
 import ProtocolSupport
 
 /// An IRC account resolved from `channels.irc` (+ `accounts.<id>`), as upstream resolves it:
@@ -24,32 +25,33 @@ public struct IRCAccount: ChannelAccount {
     public var configured: Bool { problem == nil }
 
     public static func resolve(_ config: ChannelConfigView, accountId: String) -> IRCAccount {
-        let merged = config.account(accountId)
+        let settings = config.account(accountId, as: ChannelsIrcAccountConfig.self) ?? ChannelsIrcAccountConfig()
         // As upstream: only the account named `default` reads `IRC_*` (not whichever `defaultAccount` names).
         let isDefault = accountId == ChannelConfigView.defaultAccountId
         let env = { (name: String) -> String? in
             guard isDefault, let value = config.environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return value
         }
-        let text = { (key: String) -> String? in
-            guard let value = merged[key]?.stringValue?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        let text = { (value: String?) -> String? in
+            guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return value
         }
         var problems: [String] = []
-        let tls = merged["tls"]?.boolValue ?? env("IRC_TLS").map { ["true", "1", "yes", "on"].contains($0.lowercased()) } ?? true
-        let port = merged["port"]?.intValue ?? env("IRC_PORT").flatMap { Int($0) }.flatMap { (1...65535).contains($0) ? $0 : nil }
-        let host = text("host") ?? env("IRC_HOST") ?? ""
-        let nick = text("nick") ?? env("IRC_NICK") ?? ""
-        let prefix = accountId == ChannelConfigView.defaultAccountId ? "channels.irc" : "channels.irc.accounts.\(accountId)"
+        let tls =
+            settings.tls ?? env("IRC_TLS").map { ["true", "1", "yes", "on"].contains($0.lowercased()) } ?? ConfigDefaults.channelsIrcTls
+        let port = settings.port ?? env("IRC_PORT").flatMap { Int($0) }.flatMap { (1...65535).contains($0) ? $0 : nil }
+        let host = text(settings.host) ?? env("IRC_HOST") ?? ""
+        let nick = text(settings.nick) ?? env("IRC_NICK") ?? ""
+        let prefix = accountId == ChannelConfigView.defaultAccountId ? ConfigPath.channelsIrc : "\(ConfigPath.channelsIrcAccounts).\(accountId)"
         if host.isEmpty { problems.append("set \(prefix).host (or IRC_HOST)") }
         if nick.isEmpty { problems.append("set \(prefix).nick (or IRC_NICK)") }
         var options = IRCClientOptions(
             host: host, port: port, tls: tls, nick: nick,
-            username: text("username") ?? env("IRC_USERNAME") ?? (nick.isEmpty ? "openclaw" : nick),
-            realname: text("realname") ?? env("IRC_REALNAME") ?? "OpenClaw"
+            username: text(settings.username) ?? env("IRC_USERNAME") ?? (nick.isEmpty ? "openclaw" : nick),
+            realname: text(settings.realname) ?? env("IRC_REALNAME") ?? ConfigDefaults.channelsIrcRealname
         )
         options.channels =
-            merged["channels"]?.arrayValue?.compactMap(\.stringValue)
+            settings.channels
             ?? env("IRC_CHANNELS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             ?? []
 
@@ -57,49 +59,49 @@ public struct IRCAccount: ChannelAccount {
         if let password = env("IRC_PASSWORD") {
             options.password = password
             passwordSource = "env"
-        } else if let path = text("passwordFile") {
+        } else if let path = text(settings.passwordFile) {
             switch readSecretFile(path, key: "\(prefix).passwordFile") {
             case .success(let password):
                 options.password = password
                 passwordSource = "passwordFile"
             case .failure(let problem): problems.append(problem.message)
             }
-        } else if let password = text("password") {
+        } else if let password = text(settings.password) {
             options.password = password
             passwordSource = "config"
         }
 
-        let nickServ = merged["nickserv"]?.objectValue ?? [:]
-        if nickServ["enabled"]?.boolValue != false {
-            var password = nickServ["password"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+        let nickServ = settings.nickserv ?? ChannelsIrcNickservConfig()
+        if nickServ.enabled != false {
+            var password = nickServ.password?.trimmingCharacters(in: .whitespaces) ?? ""
             if password.isEmpty, let value = env("IRC_NICKSERV_PASSWORD") { password = value }
-            if password.isEmpty, let path = nickServ["passwordFile"]?.stringValue, !path.isEmpty {
+            if password.isEmpty, let path = nickServ.passwordFile, !path.isEmpty {
                 switch readSecretFile(path, key: "\(prefix).nickserv.passwordFile") {
                 case .success(let value): password = value
                 case .failure(let problem): problems.append(problem.message)
                 }
             }
-            let email = nickServ["registerEmail"]?.stringValue ?? env("IRC_NICKSERV_REGISTER_EMAIL")
-            if nickServ["register"]?.boolValue == true && (email ?? "").isEmpty {
+            let email = nickServ.registerEmail ?? env("IRC_NICKSERV_REGISTER_EMAIL")
+            if nickServ.register == true && (email ?? "").isEmpty {
                 problems.append("\(prefix).nickserv.register=true requires \(prefix).nickserv.registerEmail")
             }
             if !password.isEmpty {
                 options.nickServ = .init(
-                    service: nickServ["service"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "NickServ",
+                    service: nickServ.service.flatMap { $0.isEmpty ? nil : $0 } ?? ConfigDefaults.channelsIrcNickservService,
                     password: password,
-                    registerEmail: nickServ["register"]?.boolValue == true ? email : nil
+                    registerEmail: nickServ.register == true ? email : nil
                 )
             }
         }
         return IRCAccount(
             accountId: accountId,
-            name: text("name"),
-            enabled: config.channelEnabled && (merged["enabled"]?.boolValue ?? true),
+            name: text(settings.name),
+            enabled: config.channelEnabled && (settings.enabled ?? ConfigDefaults.channelsIrcEnabled),
             options: options,
             passwordSource: passwordSource,
-            allowNameMatching: merged["dangerouslyAllowNameMatching"]?.boolValue ?? false,
-            mentionPatterns: merged["mentionPatterns"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            textChunkLimit: merged["textChunkLimit"]?.intValue.flatMap { $0 > 0 ? $0 : nil },
+            allowNameMatching: settings.dangerouslyAllowNameMatching ?? ConfigDefaults.channelsIrcDangerouslyAllowNameMatching,
+            mentionPatterns: settings.mentionPatterns ?? [],
+            textChunkLimit: settings.textChunkLimit.flatMap { $0 > 0 ? $0 : nil },
             problem: problems.isEmpty ? nil : problems.joined(separator: "; ")
         )
     }

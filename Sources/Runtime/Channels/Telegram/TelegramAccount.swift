@@ -1,6 +1,7 @@
 // Sources/Runtime/Channels/Telegram/TelegramAccount.swift - one bot's settings from `channels.telegram`
 
 import Foundation
+import Generated
 import ProtocolSupport
 
 /// A Telegram account (one bot) resolved from `channels.telegram` (+ `accounts.<id>`).
@@ -15,7 +16,7 @@ public struct TelegramAccount: ChannelAccount {
     public var tokenSource: String
     /// The Bot API root (`apiRoot`), e.g. a self-hosted Bot API server.
     public var apiRoot: String
-    /// Characters per message (`textChunkLimit`, 1–4096); nil: the channel's 4000.
+    /// Characters per message (`textChunkLimit`, 1–4096); nil: the channel's default (`ConfigDefaults.channelsTelegramTextChunkLimit`).
     public var textChunkLimit: Int?
     /// Limit of ordinary Bot API calls (`timeoutSeconds`, default 30).
     public var timeoutSeconds: Int
@@ -24,22 +25,22 @@ public struct TelegramAccount: ChannelAccount {
     public var configured: Bool { token != nil && problem == nil }
 
     public static func resolve(_ config: ChannelConfigView, accountId: String) -> TelegramAccount {
-        let merged = config.account(accountId)
+        let settings = config.account(accountId, as: ChannelsTelegramAccountConfig.self) ?? ChannelsTelegramAccountConfig()
         var account = TelegramAccount(
             accountId: accountId,
-            name: merged["name"]?.stringValue,
-            enabled: config.channelEnabled && (merged["enabled"]?.boolValue ?? true),
+            name: settings.name,
+            enabled: config.channelEnabled && (settings.enabled ?? ConfigDefaults.channelsTelegramEnabled),
             token: nil,
             tokenSource: "none",
-            apiRoot: merged["apiRoot"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? TelegramBotAPI.defaultAPIRoot,
-            textChunkLimit: merged["textChunkLimit"]?.intValue.map { min(max($0, 1), TelegramChunker.maxMessageLength) },
-            timeoutSeconds: min(max(merged["timeoutSeconds"]?.intValue ?? 30, 1), 600),
+            apiRoot: settings.apiRoot.flatMap { $0.isEmpty ? nil : $0 } ?? ConfigDefaults.channelsTelegramApiRoot,
+            textChunkLimit: settings.textChunkLimit.map { min(max($0, 1), TelegramChunker.maxMessageLength) },
+            timeoutSeconds: min(max(settings.timeoutSeconds ?? ConfigDefaults.channelsTelegramTimeoutSeconds, 1), 600),
             problem: nil
         )
-        if let token = merged["botToken"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+        if let token = settings.botToken?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
             account.token = token
             account.tokenSource = "config"
-        } else if let path = merged["tokenFile"]?.stringValue, !path.isEmpty {
+        } else if let path = settings.tokenFile, !path.isEmpty {
             switch readTokenFile(path) {
             case .success(let token):
                 account.token = token
@@ -56,12 +57,12 @@ public struct TelegramAccount: ChannelAccount {
         if account.token == nil, account.problem == nil {
             account.problem =
                 accountId == ChannelConfigView.defaultAccountId
-                ? "no bot token: set channels.telegram.botToken (or tokenFile, or TELEGRAM_BOT_TOKEN)"
-                : "no bot token: set channels.telegram.accounts.\(accountId).botToken (or tokenFile)"
+                ? "no bot token: set \(ConfigPath.channelsTelegramBotToken) (or tokenFile, or TELEGRAM_BOT_TOKEN)"
+                : "no bot token: set \(ConfigPath.channelsTelegramAccounts).\(accountId).botToken (or tokenFile)"
         }
         if let root = URL(string: account.apiRoot), root.scheme == "http" || root.scheme == "https", root.host != nil {
         } else {
-            account.problem = "channels.telegram.apiRoot \"\(account.apiRoot)\" is not an http(s) URL"
+            account.problem = "\(ConfigPath.channelsTelegramApiRoot) \"\(account.apiRoot)\" is not an http(s) URL"
         }
         return account
     }
@@ -71,15 +72,15 @@ public struct TelegramAccount: ChannelAccount {
     private static func readTokenFile(_ path: String) -> Result<String, TokenFileProblem> {
         let expanded = (path as NSString).expandingTildeInPath
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded) else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" cannot be read"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" cannot be read"))
         }
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" is not a regular file (symlinks are refused)"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" is not a regular file (symlinks are refused)"))
         }
         guard let text = try? String(contentsOfFile: expanded, encoding: .utf8) else {
-            return .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" cannot be read"))
+            return .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" cannot be read"))
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? .failure(.init(message: "channels.telegram.tokenFile \"\(path)\" is empty")) : .success(token)
+        return token.isEmpty ? .failure(.init(message: "\(ConfigPath.channelsTelegramTokenFile) \"\(path)\" is empty")) : .success(token)
     }
 }

@@ -2,6 +2,7 @@
 
 import AsyncHTTPClient
 import Foundation
+import Generated
 import NIOCore
 import ProtocolSupport
 
@@ -9,7 +10,7 @@ import ProtocolSupport
 /// `TelegramAPIError`; this type never retries (the poller and the sender decide that).
 public struct TelegramBotAPI: Sendable {
     /// Telegram's own server; a self-hosted Bot API server replaces it via `apiRoot`.
-    public static let defaultAPIRoot = "https://api.telegram.org"
+    public static let defaultAPIRoot = ConfigDefaults.channelsTelegramApiRoot
 
     public var apiRoot: String
     private let token: String

@@ -1,6 +1,7 @@
 // Sources/Runtime/Channels/Telegram/TelegramChannelPlugin.swift - Telegram as a gateway channel (Bot API long polling)
 
 import Foundation
+import Generated
 import ProtocolSupport
 
 /// The `telegram` channel: one bot per account, long-polling `getUpdates` against `apiRoot`
@@ -13,7 +14,7 @@ public struct TelegramChannelPlugin: ChannelPlugin {
     }
 
     /// Characters per message unless an account sets `textChunkLimit` (upstream's default; Telegram allows 4096).
-    public static let textChunkLimit = 4000
+    public static let textChunkLimit = ConfigDefaults.channelsTelegramTextChunkLimit
 
     /// Seconds an empty `getUpdates` stays open (tests shorten it so stopping is quick).
     public var pollTimeout: Int

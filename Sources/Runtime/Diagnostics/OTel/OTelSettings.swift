@@ -37,16 +37,16 @@ struct OTelSettings: Sendable, Equatable {
             logLevel: logLevel ?? .info
         )
         if traces {
-            settings.tracesURL = try url(otel.tracesEndpoint, key: "diagnostics.otel.tracesEndpoint", base: base, signal: "traces")
+            settings.tracesURL = try url(otel.tracesEndpoint, key: ConfigPath.diagnosticsOtelTracesEndpoint, base: base, signal: "traces")
         }
         if logLevel != nil {
-            settings.logsURL = try url(otel.logsEndpoint, key: "diagnostics.otel.logsEndpoint", base: base, signal: "logs")
+            settings.logsURL = try url(otel.logsEndpoint, key: ConfigPath.diagnosticsOtelLogsEndpoint, base: base, signal: "logs")
         }
         for name in settings.headers.keys where name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
-            throw OTelSettingsError(key: "diagnostics.otel.headers", value: name, problem: "is not an HTTP header name")
+            throw OTelSettingsError(key: ConfigPath.diagnosticsOtelHeaders, value: name, problem: "is not an HTTP header name")
         }
         for (name, value) in settings.headers where value.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw OTelSettingsError(key: "diagnostics.otel.headers.\(name)", value: "…", problem: "contains a line break")
+            throw OTelSettingsError(key: "\(ConfigPath.diagnosticsOtelHeaders).\(name)", value: "…", problem: "contains a line break")
         }
         return settings
     }
@@ -54,7 +54,7 @@ struct OTelSettings: Sendable, Equatable {
     /// The signal's own endpoint when set, else the base endpoint + `/v1/<signal>`; either must be usable.
     private static func url(_ own: String?, key: String, base: String, signal: String) throws(OTelSettingsError) -> String {
         if let own { return try checked(own, key: key) }
-        return try checked(base, key: "diagnostics.otel.endpoint").appendingSignal(signal)
+        return try checked(base, key: ConfigPath.diagnosticsOtelEndpoint).appendingSignal(signal)
     }
 
     /// An absolute `http`/`https` URL with a host, else the error the operator sees.
