@@ -1,6 +1,7 @@
 // Sources/gateway-bench/GatewayProcess.swift - the `openclaw gateway` under test: find, launch, measure, stop
 
 import Foundation
+import Generated
 import Synchronization
 import TestUpstream
 
@@ -81,7 +82,7 @@ final class GatewayProcess: @unchecked Sendable {
         // Nothing of the caller's OpenClaw settings may leak in: the flags and this state dir decide everything.
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OPENCLAW_") && !$0.key.hasPrefix("CLAWDBOT_") }
         environment["HOME"] = stateDir.path
-        environment["OPENCLAW_STATE_DIR"] = stateDir.path
+        environment[EnvironmentVariable.stateDir] = stateDir.path
         process.environment = environment
         let logPath = stateDir.appendingPathComponent("gateway.log").path
         guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw BenchError("cannot create \(logPath)") }
