@@ -119,6 +119,22 @@ struct HeartbeatRulesTests {
         #expect(policies.first?.intervalMs == nil, "0m turns the heartbeat off")
     }
 
+    @Test("outbound targets: last route (not webchat), a channel with to or its last recipient, the account on the same channel")
+    func outboundTargets() {
+        var entry = SessionEntry(key: "agent:main:main", sessionId: "s", agentId: "main", createdAt: 0, updatedAt: 0)
+        #expect(OutboundTarget(channel: "last", to: nil, accountId: nil, lastRouteOf: entry) == nil, "no last route")
+        entry.record(SessionRoute(channel: "telegram", to: "42", accountId: "bot"))
+        #expect(
+            OutboundTarget(channel: nil, to: nil, accountId: nil, lastRouteOf: entry)
+                == OutboundTarget(channel: "telegram", to: "42", accountId: "bot", lastRouteOf: nil))
+        #expect(OutboundTarget(channel: "last", to: "7", accountId: nil, lastRouteOf: entry)?.to == "7")
+        #expect(OutboundTarget(channel: "IRC", to: nil, accountId: nil, lastRouteOf: entry) == nil, "no recipient on another channel")
+        let irc = OutboundTarget(channel: "irc", to: "#ops", accountId: nil, lastRouteOf: entry)
+        #expect(irc?.channel == "irc" && irc?.to == "#ops" && irc?.accountId == nil, "the last account is only for its own channel")
+        entry.record(SessionRoute(channel: "webchat", to: "ui", accountId: "default"))
+        #expect(OutboundTarget(channel: "last", to: nil, accountId: nil, lastRouteOf: entry) == nil, "webchat has no outbound")
+    }
+
     @Test("the manual clock wakes sleepers in deadline order and cancelled ones throw")
     func manualClock() async throws {
         let clock = ManualAutomationClock(nowMs: 1000)

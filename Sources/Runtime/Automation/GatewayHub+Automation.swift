@@ -63,18 +63,11 @@ extension GatewayHub {
         if now { automationSlot.withLock { $0 }?.heartbeat.requestNow(reason: reason) }
         return outcome
     }
+}
 
-    /// `health.heartbeatSeconds`: the default agent's interval, 0 when it does not beat.
-    func heartbeatSeconds(_ catalog: AgentCatalog) -> Int {
-        let policy = heartbeatPolicies().first { $0.agentId == catalog.defaultId }
-        return (policy?.intervalMs ?? 0) / 1000
-    }
-
-    /// `health.agents[].heartbeat`, for the agents that beat.
-    func heartbeatSummary(agentId: String) -> HealthHeartbeat? {
-        guard let policy = heartbeatPolicies().first(where: { $0.agentId == agentId }) else { return nil }
-        return HealthHeartbeat(
-            enabled: policy.intervalMs != nil, every: policy.every, everyMs: policy.intervalMs, target: policy.target, ackMaxChars: policy.ackMaxChars
-        )
+extension HeartbeatPolicy {
+    /// `health.agents[].heartbeat` for an agent that beats.
+    var healthSummary: HealthHeartbeat {
+        HealthHeartbeat(enabled: intervalMs != nil, every: every, everyMs: intervalMs, target: target, ackMaxChars: ackMaxChars)
     }
 }

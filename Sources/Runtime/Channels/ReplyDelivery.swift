@@ -48,13 +48,18 @@ struct ReplyDelivery: Sendable {
         }
     }
 
+    /// Sends `text` through the account (chunked as the channel needs).
+    func send(_ text: String) async throws(ChannelError) {
+        _ = try await ChannelSender.send(text, to: target, slot: slot)
+    }
+
     /// Sends a successful run's non-empty reply; failures are logged and reported, never thrown.
     func deliver(_ outcome: RunOutcome?, runId: String, logger: Logger) async -> Report {
         let text = outcome?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard outcome?.status == .ok, !text.isEmpty else { return Report(attempted: false, delivered: false) }
         let place = "\(slot.channel)/\(slot.account.accountId) \(target.peerId)"
         do {
-            _ = try await ChannelSender.send(text, to: target, slot: slot)
+            try await send(text)
             logger.info("[channels] run \(runId) reply delivered to \(place)")
             return Report(attempted: true, delivered: true)
         } catch {

@@ -255,13 +255,17 @@ final class GatewayHub: Sendable {
         let started = Clock.nowMs
         let sessions = sessionHealth(now: Int(started))
         let catalog = self.catalog
+        let heartbeats = heartbeatPolicies()
         let channelHealth = channelManager.withLock { $0 }?.health() ?? ChannelManager.HealthView()
         var summary = HealthSummary(
             ok: true, ts: Int(started), durationMs: 0, channels: channelHealth.channels, channelOrder: channelHealth.order, channelLabels: channelHealth.labels,
-            heartbeatSeconds: heartbeatSeconds(catalog),
+            heartbeatSeconds: (heartbeats.first { $0.agentId == catalog.defaultId }?.intervalMs ?? 0) / 1000,
             defaultAgentId: catalog.defaultId,
-            agents: catalog.agents.map {
-                HealthAgent(agentId: $0.id, isDefault: $0.id == catalog.defaultId, heartbeat: heartbeatSummary(agentId: $0.id), sessions: sessions)
+            agents: catalog.agents.map { agent in
+                HealthAgent(
+                    agentId: agent.id, isDefault: agent.id == catalog.defaultId,
+                    heartbeat: heartbeats.first { $0.agentId == agent.id }?.healthSummary, sessions: sessions
+                )
             },
             sessions: sessions
         )

@@ -24,3 +24,25 @@ extension SessionEntry {
         lastAccountId = route.accountId
     }
 }
+
+/// Where a reply the gateway sends unasked goes (a heartbeat alert, a cron job's answer), upstream's
+/// `outbound/targets.ts`: `channel` nil or `last` is the session's last route (webchat, which has no
+/// outbound, excluded); a channel id uses `to`, or the session's last recipient when its last route was on
+/// that channel. `accountId` falls back to the last route's account on the same channel.
+struct OutboundTarget: Sendable, Equatable {
+    var channel: String
+    var to: String
+    var accountId: String?
+
+    /// Nil when no chat can be named (no last route, or no recipient on the chosen channel).
+    init?(channel wanted: String?, to: String?, accountId: String?, lastRouteOf entry: SessionEntry?) {
+        let lastChannel = entry?.lastChannel.flatMap { $0 == ChannelManager.webchat.id ? nil : $0 }
+        let named = wanted.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0.isEmpty || $0 == "last" ? nil : $0 }
+        guard let channel = named ?? lastChannel else { return nil }
+        let sameChannel = channel == lastChannel
+        guard let recipient = to ?? (sameChannel ? entry?.lastTo : nil) else { return nil }
+        self.channel = channel
+        self.to = recipient
+        self.accountId = accountId ?? (sameChannel ? entry?.lastAccountId : nil)
+    }
+}

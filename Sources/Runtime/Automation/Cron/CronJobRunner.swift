@@ -147,28 +147,15 @@ struct CronJobRunner: Sendable {
         case refused(String)
     }
 
-    /// `channel` `last` (or none) is the main session's last route (webchat excluded); a channel id uses `to`, or
-    /// the last recipient when the last route was on that channel.
+    /// The main session's `OutboundTarget` for the job's delivery, resolved through the channel plugins.
     private func announce(_ text: String, to delivery: (channel: String?, to: String?, accountId: String?, bestEffort: Bool), agentId: String) -> Announcement {
         let entry = try? hub.agents.store.entry(key: SessionKey.main(agent: agentId))
-        let lastChannel = entry?.lastChannel.flatMap { $0 == ChannelManager.webchat.id ? nil : $0 }
-        let channel: String
-        let to: String?
-        var accountId = delivery.accountId
-        if let wanted = delivery.channel?.lowercased(), !wanted.isEmpty, wanted != "last" {
-            channel = wanted
-            to = delivery.to ?? (lastChannel == wanted ? entry?.lastTo : nil)
-            if lastChannel == wanted { accountId = accountId ?? entry?.lastAccountId }
-        } else {
-            guard let last = lastChannel else { return .noTarget("no last route") }
-            channel = last
-            to = delivery.to ?? entry?.lastTo
-            accountId = accountId ?? entry?.lastAccountId
+        guard let target = OutboundTarget(channel: delivery.channel, to: delivery.to, accountId: delivery.accountId, lastRouteOf: entry) else {
+            return .noTarget("no last route or recipient")
         }
-        guard let to else { return .noTarget("no recipient") }
         do {
-            let target = try ReplyDelivery.resolve(channel: channel, to: to, accountId: accountId, hub: hub)
-            return .sent { _ = try await ChannelSender.send(text, to: target.target, slot: target.slot) }
+            let resolved = try ReplyDelivery.resolve(channel: target.channel, to: target.to, accountId: target.accountId, hub: hub)
+            return .sent { try await resolved.send(text) }
         } catch {
             switch error {
             case .invalid(let message), .unavailable(let message): return .refused(message)

@@ -169,7 +169,7 @@ final class HeartbeatRunner: Sendable {
             case .unavailable: throw DeliveryProblem(reason: "channel-unavailable")
             }
         }
-        _ = try await ChannelSender.send(text, to: delivery.target, slot: delivery.slot)
+        try await delivery.send(text)
         return delivery.slot.account.accountId
     }
 

@@ -4,8 +4,7 @@ import Foundation
 import Generated
 import ProtocolSupport
 
-/// Upstream's `outbound/targets.ts` in heartbeat mode: `none`, `last` (the session's last channel
-/// route, webchat excluded) or a channel id with `to` (or the session's last recipient there).
+/// Upstream's `outbound/targets.ts` in heartbeat mode: `none`, else an `OutboundTarget` (`last` or a channel id).
 enum HeartbeatTarget {
     enum Resolution: Sendable {
         case none(reason: String)
@@ -13,18 +12,11 @@ enum HeartbeatTarget {
     }
 
     static func resolve(_ policy: HeartbeatPolicy, entry: SessionEntry?) -> Resolution {
-        let lastChannel = entry?.lastChannel.flatMap { $0 == ChannelManager.webchat.id ? nil : $0 }
-        switch policy.target {
-        case "none":
-            return .none(reason: "target-none")
-        case "last", "":
-            guard let channel = lastChannel, let to = policy.to ?? entry?.lastTo else { return .none(reason: "no-target") }
-            return .channel(channel: channel, to: to, accountId: policy.accountId ?? entry?.lastAccountId)
-        case let channel:
-            let sameChannel = lastChannel == channel
-            guard let to = policy.to ?? (sameChannel ? entry?.lastTo : nil) else { return .none(reason: "no-target") }
-            return .channel(channel: channel, to: to, accountId: policy.accountId ?? (sameChannel ? entry?.lastAccountId : nil))
+        if policy.target == "none" { return .none(reason: "target-none") }
+        guard let target = OutboundTarget(channel: policy.target, to: policy.to, accountId: policy.accountId, lastRouteOf: entry) else {
+            return .none(reason: "no-target")
         }
+        return .channel(channel: target.channel, to: target.to, accountId: target.accountId)
     }
 
     /// `channels.defaults.heartbeat`, then `channels.<id>.heartbeat`, then `channels.<id>.accounts.<acc>.heartbeat`.
